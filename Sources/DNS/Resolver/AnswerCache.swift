@@ -1,0 +1,74 @@
+/// A bounded cache of answers, expiring by TTL on an injected clock (RFC 1035 §7.4, RFC 2308 §5).
+struct AnswerCache<C: Clock>: Sendable where C.Duration == Duration {
+    struct Key: Hashable, Sendable {
+        let name: DNSName
+        let type: RecordType
+    }
+
+    private struct Entry: Sendable {
+        let answer: Answer
+        let stored: C.Instant
+        let expires: C.Instant
+    }
+
+    private var entries: [Key: Entry] = [:]
+    let capacity: Int
+    let maximumTTL: UInt32
+
+    init(capacity: Int, maximumTTL: UInt32) {
+        self.capacity = max(capacity, 0)
+        self.maximumTTL = maximumTTL
+    }
+
+    var count: Int { entries.count }
+
+    /// The cached answer with TTLs reduced by the time spent in the cache; nil when absent or expired.
+    mutating func lookup(_ key: Key, now: C.Instant) -> Answer? {
+        guard let entry = entries[key] else { return nil }
+        guard now < entry.expires else {
+            entries[key] = nil
+            return nil
+        }
+        let elapsed = UInt32(clamping: entry.stored.duration(to: now).components.seconds)
+        var answer = entry.answer
+        answer.records = answer.records.map { record in
+            var record = record
+            record.ttl = record.ttl > elapsed ? record.ttl - elapsed : 0
+            return record
+        }
+        answer.transport = .cache
+        return answer
+    }
+
+    /// Stores an answer for the lowest TTL among its records, or the negative TTL of its SOA (RFC 2308 §5).
+    /// Server failures are not stored.
+    mutating func store(_ answer: Answer, for key: Key, now: C.Instant) {
+        guard capacity > 0, let ttl = Self.ttl(of: answer), ttl > 0 else { return }
+        if entries.count >= capacity && entries[key] == nil { evict(now: now) }
+        let lifetime = Duration.seconds(Int64(min(ttl, maximumTTL)))
+        entries[key] = Entry(answer: answer, stored: now, expires: now.advanced(by: lifetime))
+    }
+
+    /// Removes expired entries, then the tenth that expires soonest if still full.
+    private mutating func evict(now: C.Instant) {
+        entries = entries.filter { now < $0.value.expires }
+        guard entries.count >= capacity else { return }
+        let victims = entries.sorted { $0.value.expires < $1.value.expires }.prefix(max(capacity / 10, 1))
+        for (key, _) in victims { entries[key] = nil }
+    }
+
+    static func ttl(of answer: Answer) -> UInt32? {
+        switch answer.responseCode {
+        case .noError where !answer.rrset.isEmpty:
+            return answer.records.map(\.ttl).min()
+        case .noError, .nameError:
+            // RFC 2308 §5: the negative TTL is the minimum of the SOA record's TTL and its MINIMUM field.
+            for record in answer.authority {
+                if case .soa(let soa) = record.data { return min(record.ttl, soa.minimum) }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `stockade` command line: every subcommand only wires libraries together.
+@main
+struct Stockade: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stockade",
+        abstract: "The security stack of a mail domain: DNSSEC, DANE, MTA-STS, WKD and a validating key server.",
+        subcommands: [
+            DNSCommand.self,
+            ServeCommand.self,
+        ]
+    )
+}

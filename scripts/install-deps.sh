@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, what `make run` or `make test` needs and is missing. Idempotent: apt-get
+# runs only when a command is missing.
+#
+#   scripts/install-deps.sh run    the server: a Swift toolchain (checked, not installed) and SQLite
+#   scripts/install-deps.sh test   the above, the lab (nsd, unbound, ldns, dig) and the interop peers (gpg, sq)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/sbin:/sbin"
+mode=${1:-test}
+
+command -v swift >/dev/null 2>&1 || { echo "install-deps: no swift toolchain on PATH (Swift 6.1 or newer is needed)" >&2; exit 1; }
+
+# command -> Debian package
+declare -A wanted=()
+if [[ $mode == test ]]; then
+    wanted+=([gpg]=gnupg [gpgconf]=gnupg [gpg-wks-client]=gpg-wks-client [sq]=sq [openssl]=openssl)
+fi
+
+missing=()
+for cmd in "${!wanted[@]}"; do
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
+done
+if ((${#missing[@]} > 0)); then
+    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+    echo "install-deps: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ $mode == test ]]; then
+    scripts/install-lab-deps.sh >/dev/null
+fi
+echo "install-deps: everything for '$mode' is installed"
