@@ -1,0 +1,31 @@
+// swift-tools-version:6.1
+// Benchmarks for Stockade, in a package of their own so that the main package's `swift build` and `make test`
+// never build the harness (ordo-one/benchmark and its dependencies). Run from this folder:
+//
+//     swift package --scratch-path .build benchmark
+//
+// See docs/benchmarks.md for the figures and the exact commands.
+import PackageDescription
+
+let package = Package(
+    name: "StockadeBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Stockade", path: ".."),
+        // Only the MallocInterposer trait: naming the traits replaces the package's defaults, which on Linux with
+        // Swift 6.3 also include RuntimeInterposer, whose package (ordo-one/swift-runtime-interposer) is not in the
+        // local package mirror. Without that trait the ARC metrics fall back to the runtime's own hooks.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "DNSBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "DNS", package: "Stockade"),
+            ],
+            path: "Benchmarks/DNSBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)
