@@ -9,6 +9,7 @@ struct Stockade: AsyncParsableCommand {
         subcommands: [
             DNSCommand.self,
             ServeCommand.self,
+            KeyCommand.self,
         ]
     )
 }

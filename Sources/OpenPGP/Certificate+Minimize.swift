@@ -1,0 +1,120 @@
+public import struct Foundation.Date
+
+extension Certificate {
+    /// The certificate reduced to what WKD and a validating key server publish for one address.
+    ///
+    /// Kept: the primary key with its valid key revocations and its newest valid direct-key signature; the user IDs
+    /// whose address equals `address` (ASCII case-insensitive, as WKD compares) with their newest valid
+    /// self-signature and their valid revocations; every subkey that is valid or revoked at `time`, with its newest
+    /// valid binding signature and its valid revocations. Dropped: third-party certifications, user attributes, other
+    /// user IDs, expired or unbound subkeys, and every signature that does not verify.
+    /// - Parameters:
+    ///   - address: the mail address, e.g. `alice@example.org`.
+    ///   - time: the instant validity is judged at.
+    /// - Throws: ``OpenPGPError/noMatchingUserID`` when no user ID with that address has a valid self-signature.
+    public func minimized(for address: String, at time: Date) throws -> Certificate {
+        let wanted = asciiLowercased(address.trimmingCharacters())
+        let verified = verifiedSignatures()
+        let status = status(at: time, verified: verified)
+
+        var result = Certificate(primaryKey: primaryKey)
+        result.primarySignatures = verified.primary.filter { $0.type == .keyRevocation }.sorted(by: signatureOrder)
+        if let d = status.directKeySignature { result.primarySignatures.append(d) }
+
+        for (i, u) in userIDs.enumerated() {
+            guard let a = status.userIDs[i].address, a.wkdComparable == wanted else { continue }
+            let sigs = verified.userIDs[i]
+            let selfSig = status.userIDs[i].selfSignature
+                ?? sigs.filter { $0.type.isCertification }.max(by: signatureOrder)
+            guard let selfSig else { continue }
+            let revocations = sigs.filter { $0.type == .certificationRevocation }.sorted(by: signatureOrder)
+            result.userIDs.append(UserIDComponent(userID: u.userID, signatures: [selfSig] + revocations))
+        }
+        guard !result.userIDs.isEmpty else {
+            throw OpenPGPError.noMatchingUserID.with("no user ID with a valid self-signature for \(address)")
+        }
+
+        for (i, sub) in subkeys.enumerated() {
+            let s = status.subkeys[i]
+            let revocations = verified.subkeys[i].filter { $0.type == .subkeyRevocation }.sorted(by: signatureOrder)
+            guard s.validity.isValid || s.validity.isRevoked else { continue }
+            guard let binding = s.bindingSignature
+                ?? verified.subkeys[i].filter({ $0.type == .subkeyBinding }).max(by: signatureOrder)
+            else { continue }
+            result.subkeys.append(SubkeyComponent(key: sub.key, signatures: [binding] + revocations))
+        }
+        return result
+    }
+
+    /// Merges two copies of the same certificate (RFC 9580 §10.1).
+    ///
+    /// The result holds the union of both copies' packets with duplicates removed, keeps only
+    /// self-signatures that verify (so third-party certifications are dropped, as they cannot be checked
+    /// here), drops user IDs, user attributes and subkeys left without any valid signature, and is in a
+    /// canonical order: revocations then direct-key signatures, user IDs and attributes sorted by their
+    /// bytes, subkeys by creation time then fingerprint, and each component's signatures by creation time.
+    /// `a.merged(with: b)` equals `b.merged(with: a)`.
+    /// - Throws: ``OpenPGPError/certificateMismatch`` when the primary keys differ.
+    public func merged(with other: Certificate) throws -> Certificate {
+        guard other.primaryKey.body == primaryKey.body else {
+            throw OpenPGPError.certificateMismatch.with("\(fingerprint) and \(other.fingerprint) differ")
+        }
+        func union(_ a: [SignaturePacket], _ b: [SignaturePacket]) -> [SignaturePacket] {
+            var seen = Set<[UInt8]>()
+            return (a + b).filter { seen.insert($0.body).inserted }
+        }
+        var combined = Certificate(primaryKey: primaryKey,
+                                   primarySignatures: union(primarySignatures, other.primarySignatures))
+        for u in userIDs + other.userIDs {
+            if let i = combined.userIDs.firstIndex(where: { $0.userID == u.userID }) {
+                combined.userIDs[i].signatures = union(combined.userIDs[i].signatures, u.signatures)
+            } else {
+                combined.userIDs.append(UserIDComponent(userID: u.userID, signatures: union([], u.signatures)))
+            }
+        }
+        for a in userAttributes + other.userAttributes {
+            if let i = combined.userAttributes.firstIndex(where: { $0.attribute == a.attribute }) {
+                combined.userAttributes[i].signatures = union(combined.userAttributes[i].signatures, a.signatures)
+            } else {
+                combined.userAttributes.append(UserAttributeComponent(attribute: a.attribute, signatures: union([], a.signatures)))
+            }
+        }
+        for s in subkeys + other.subkeys {
+            if let i = combined.subkeys.firstIndex(where: { $0.key.body == s.key.body }) {
+                combined.subkeys[i].signatures = union(combined.subkeys[i].signatures, s.signatures)
+            } else {
+                combined.subkeys.append(SubkeyComponent(key: s.key, signatures: union([], s.signatures)))
+            }
+        }
+        return combined.canonicalized()
+    }
+
+    /// Keeps only verifying self-signatures and puts everything in the canonical order described in ``merged(with:)``.
+    func canonicalized() -> Certificate {
+        let v = verifiedSignatures()
+        func typed(_ sigs: [SignaturePacket], _ types: [SignatureType]) -> [SignaturePacket] {
+            types.flatMap { t in sigs.filter { $0.type == t }.sorted(by: signatureOrder) }
+        }
+        var out = Certificate(primaryKey: primaryKey)
+        out.primarySignatures = typed(v.primary, [.keyRevocation, .directKey])
+        let certificationTypes: [SignatureType] = [.positiveCertification, .casualCertification, .personaCertification,
+                                                   .genericCertification, .certificationRevocation]
+        out.userIDs = userIDs.indices
+            .map { UserIDComponent(userID: userIDs[$0].userID, signatures: typed(v.userIDs[$0], certificationTypes)) }
+            .filter { !$0.signatures.isEmpty }
+            .sorted { $0.userID.body.lexicographicallyPrecedes($1.userID.body) }
+        out.userAttributes = userAttributes.indices
+            .map { UserAttributeComponent(attribute: userAttributes[$0].attribute, signatures: typed(v.attributes[$0], certificationTypes)) }
+            .filter { !$0.signatures.isEmpty }
+            .sorted { $0.attribute.body.lexicographicallyPrecedes($1.attribute.body) }
+        out.subkeys = subkeys.indices
+            .map { SubkeyComponent(key: subkeys[$0].key, signatures: typed(v.subkeys[$0], [.subkeyRevocation, .subkeyBinding])) }
+            .filter { !$0.signatures.isEmpty }
+            .sorted { ($0.key.creationTime, $0.key.fingerprint) < ($1.key.creationTime, $1.key.fingerprint) }
+        return out
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String { String(Substring(self).trimmingWhitespace()) }
+}

@@ -1,0 +1,101 @@
+/// A User ID packet (RFC 9580 §5.11): UTF-8 text, by convention `Name <address>`.
+public struct UserIDPacket: Hashable, Sendable {
+    /// The packet body exactly as read (what certifications hash).
+    public let body: [UInt8]
+
+    public init(body: [UInt8]) { self.body = body }
+
+    /// Reads a User ID packet.
+    public init(packet: Packet) throws {
+        guard packet.tag == .userID else {
+            throw OpenPGPError.malformedPacket.with("packet tag \(packet.tag.rawValue) is not a user ID")
+        }
+        body = packet.body
+    }
+
+    /// The text, with invalid UTF-8 replaced.
+    public var value: String { String(decoding: body, as: UTF8.self) }
+
+    /// The mail address this user ID carries, if any (see ``MailAddress/init(userID:)``).
+    public var address: MailAddress? { MailAddress(userID: value) }
+
+    public var packet: Packet { Packet(tag: .userID, body: body) }
+}
+
+/// A User Attribute packet (RFC 9580 §5.12), kept opaque.
+public struct UserAttributePacket: Hashable, Sendable {
+    public let body: [UInt8]
+    public init(body: [UInt8]) { self.body = body }
+    public var packet: Packet { Packet(tag: .userAttribute, body: body) }
+}
+
+/// A mail address found in a user ID: the local part as written, the domain lower-cased.
+public struct MailAddress: Hashable, Sendable, CustomStringConvertible {
+    /// The local part exactly as written in the user ID.
+    public let localPart: String
+    /// The domain, lower-cased.
+    public let domain: String
+
+    /// Builds an address from its parts (the domain is lower-cased).
+    public init(localPart: String, domain: String) {
+        self.localPart = localPart
+        self.domain = domain.lowercased()
+    }
+
+    /// Parses a bare address `local@domain` (surrounding whitespace, angle brackets and a
+    /// `mailto:` prefix are tolerated); nil when it is not one.
+    public init?(_ text: String) {
+        var s = Substring(text).trimmingWhitespace()
+        if s.hasPrefix("<") && s.hasSuffix(">") { s = s.dropFirst().dropLast() }
+        if s.lowercased().hasPrefix("mailto:") { s = s.dropFirst(7) }
+        guard let at = s.lastIndex(of: "@") else { return nil }
+        let local = s[..<at]
+        let domain = s[s.index(after: at)...]
+        func plain(_ part: Substring) -> Bool {
+            !part.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "@" || $0 == "\"" })
+                && !part.hasPrefix(".") && !part.hasSuffix(".") && !part.contains("..")
+        }
+        let quoted = local.count >= 2 && local.hasPrefix("\"") && local.hasSuffix("\"") && !local.contains("\n")
+        guard !local.isEmpty, !domain.isEmpty, plain(domain), quoted || plain(local) else { return nil }
+        self.init(localPart: String(local), domain: String(domain))
+    }
+
+    /// Extracts the address from a user ID (RFC 9580 §5.11 convention, RFC 5322 name-addr):
+    /// `Name <addr>`, `<addr>`, bare `addr`, `Name (comment) <addr>`, `addr (comment)`,
+    /// and a quoted name containing `<` or `@`. The last `<…>` group wins.
+    public init?(userID: String) {
+        let text = Substring(userID).trimmingWhitespace()
+        if let close = text.lastIndex(of: ">"), let open = text[..<close].lastIndex(of: "<") {
+            let inner = String(text[text.index(after: open)..<close])
+            if let a = MailAddress(inner) { self = a; return }
+        }
+        if let a = MailAddress(String(text)) { self = a; return }
+        // "addr (comment)" or "Name addr": the first whitespace-separated word that parses.
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+            var w = word
+            while let f = w.first, "(\"'[".contains(f) { w = w.dropFirst() }
+            while let l = w.last, ")\"',;]".contains(l) { w = w.dropLast() }
+            if w.contains("@"), let a = MailAddress(String(w)) { self = a; return }
+        }
+        return nil
+    }
+
+    /// `local@domain`.
+    public var description: String { "\(localPart)@\(domain)" }
+
+    /// The form WKD compares (draft-koch-openpgp-webkey-service §3.1): ASCII letters lower-cased only.
+    public var wkdComparable: String { asciiLowercased(description) }
+}
+
+func asciiLowercased(_ s: String) -> String {
+    String(decoding: s.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+}
+
+extension Substring {
+    func trimmingWhitespace() -> Substring {
+        var s = self
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return s
+    }
+}

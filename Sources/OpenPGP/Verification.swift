@@ -1,0 +1,272 @@
+import Crypto
+import _CryptoExtras
+
+/// The outcome of checking one signature: a value, not an error.
+public enum SignatureVerdict: Hashable, Sendable {
+    /// The signature is cryptographically correct and acceptable by this library's policy.
+    case valid
+    /// The signature is wrong, malformed, or rejected by policy (e.g. SHA-1 after the cut-off).
+    case invalid(reason: String)
+    /// The algorithm, curve or hash is not implemented here (Ed448, brainpool curves, Elgamal signing, SHA-224, SHA-3, …).
+    case unsupported(reason: String)
+
+    public var isValid: Bool { self == .valid }
+}
+
+/// What a signature is over (RFC 9580 §5.2.4).
+public enum SignedObject: Sendable {
+    /// A binary document (type 0x00) or text document (0x01, line endings made CRLF).
+    case document([UInt8])
+    /// The primary key alone: direct-key (0x1F) and key revocation (0x20) signatures.
+    case primaryKey(PublicKeyPacket)
+    /// A user ID on a primary key: certifications (0x10–0x13) and their revocation (0x30).
+    case userID(PublicKeyPacket, UserIDPacket)
+    /// A user attribute on a primary key (0x10–0x13, 0x30).
+    case userAttribute(PublicKeyPacket, UserAttributePacket)
+    /// A subkey on a primary key: binding (0x18), primary-key binding (0x19), subkey revocation (0x28).
+    case subkey(primary: PublicKeyPacket, subkey: PublicKeyPacket)
+}
+
+/// Signature policy of this library.
+public enum SignaturePolicy: Sendable {
+    /// SHA-1 signatures are accepted only if created before this instant, 2023-02-01T00:00:00Z
+    /// (the cut-off Sequoia's standard policy uses for SHA-1 self-signatures), and never in v6 signatures.
+    /// MD5 and RIPEMD-160 are never accepted.
+    public static let sha1CutOff: UInt32 = 1_675_209_600
+}
+
+extension SignaturePacket {
+    /// Checks this signature cryptographically: made by `key` over `object` (RFC 9580 §5.2.4).
+    ///
+    /// It checks the hash (including the v6 salt and the trailer), the left 16 bits, the
+    /// algorithm-specific signature, unknown critical subpackets (RFC 9580 §5.2.3.7), the presence of a
+    /// hashed creation time, and the hash policy (``SignaturePolicy``). It does not look at time:
+    /// expiration is judged by ``Certificate/status(at:)``.
+    public func verify(by key: PublicKeyPacket, over object: SignedObject) -> SignatureVerdict {
+        if (key.version == 6) != (version == 6) {
+            return .invalid(reason: "v\(version) signature by a v\(key.version) key")
+        }
+        if version != 3 && creationTime == nil {
+            return .invalid(reason: "no hashed signature creation time")
+        }
+        if hasUnknownCriticalSubpacket {
+            return .invalid(reason: "unknown critical subpacket")
+        }
+        switch hashAlgorithm {
+        case .sha256, .sha384, .sha512: break
+        case .sha1:
+            if version == 6 { return .invalid(reason: "SHA-1 in a v6 signature") }
+            if (creationTime ?? 0) >= SignaturePolicy.sha1CutOff {
+                return .invalid(reason: "SHA-1 signature created after the 2023-02-01 cut-off")
+            }
+        case .md5, .ripemd160:
+            return .invalid(reason: "\(hashAlgorithm) is not accepted")
+        default:
+            return .unsupported(reason: "hash algorithm \(hashAlgorithm)")
+        }
+        if version == 6 && hashAlgorithm.v6SaltSize != salt.count {
+            return .invalid(reason: "salt of \(salt.count) octets for \(hashAlgorithm)")
+        }
+        if algorithm != key.algorithm && !(algorithm == .rsa && key.algorithm == .rsaSignOnly) {
+            return .invalid(reason: "signature algorithm \(algorithm) does not match key algorithm \(key.algorithm)")
+        }
+        var hasher = AnyHasher(hashAlgorithm)
+        hasher.update(salt)
+        switch object {
+        case .document(let data):
+            if type == .text {
+                hasher.update(canonicalText(data))
+            } else {
+                hasher.update(data)
+            }
+        case .primaryKey(let primary):
+            hasher.updateKey(primary)
+        case .userID(let primary, let uid):
+            hasher.updateKey(primary)
+            hasher.updateComponent(0xB4, uid.body, version: version)
+        case .userAttribute(let primary, let attribute):
+            hasher.updateKey(primary)
+            hasher.updateComponent(0xD1, attribute.body, version: version)
+        case .subkey(let primary, let subkey):
+            hasher.updateKey(primary)
+            hasher.updateKey(subkey)
+        }
+        hasher.update(hashedPart)
+        if version != 3 {
+            hasher.update([version, 0xFF])
+            var n: [UInt8] = []
+            n.appendUInt32(hashedPart.count)
+            hasher.update(n)
+        }
+        let digest = hasher.finalize()
+        guard digest.bytes.prefix(2).elementsEqual(hashLeft16) else {
+            return .invalid(reason: "hash prefix mismatch")
+        }
+        return Self.check(material, digest: digest, key: key)
+    }
+
+    private static func check(_ material: SignatureMaterial, digest: AnyDigest, key: PublicKeyPacket) -> SignatureVerdict {
+        switch (key.material, material) {
+        case (.rsa(let n, let e), .rsa(let s)):
+            let modulus = Array(n.drop(while: { $0 == 0 }))
+            let sig = Array(s.drop(while: { $0 == 0 }))
+            guard !modulus.isEmpty, sig.count <= modulus.count else { return .invalid(reason: "RSA signature larger than modulus") }
+            guard let publicKey = try? _RSA.Signing.PublicKey(n: modulus, e: e) else {
+                return .unsupported(reason: "RSA key rejected by the crypto library")
+            }
+            let signature = _RSA.Signing.RSASignature(rawRepresentation: [UInt8](repeating: 0, count: modulus.count - sig.count) + sig)
+            let ok: Bool
+            switch digest {
+            case .sha1(let d): ok = publicKey.isValidSignature(signature, for: d, padding: .insecurePKCS1v1_5)
+            case .sha256(let d): ok = publicKey.isValidSignature(signature, for: d, padding: .insecurePKCS1v1_5)
+            case .sha384(let d): ok = publicKey.isValidSignature(signature, for: d, padding: .insecurePKCS1v1_5)
+            case .sha512(let d): ok = publicKey.isValidSignature(signature, for: d, padding: .insecurePKCS1v1_5)
+            }
+            return ok ? .valid : .invalid(reason: "RSA signature does not verify")
+        case (.eddsaLegacy(let curve, let point), .twoIntegers(let r, let s)):
+            guard curve == .ed25519Legacy || curve == .ed25519 else { return .unsupported(reason: "EdDSA curve \(curve)") }
+            guard point.count == 33, point[0] == 0x40 else { return .invalid(reason: "bad EdDSA point") }
+            guard let r32 = leftPad(r, 32), let s32 = leftPad(s, 32) else { return .invalid(reason: "EdDSA value too long") }
+            return ed25519(Array(point.dropFirst()), r32 + s32, digest.bytes)
+        case (.ed25519(let k), .ed25519(let sig)):
+            return ed25519(k, sig, digest.bytes)
+        case (.ecdsa(let curve, let point), .twoIntegers(let r, let s)):
+            let ok: Bool
+            switch curve {
+            case .nistP256:
+                guard let k = try? P256.Signing.PublicKey(x963Representation: point),
+                      let rs = leftPad(r, 32).flatMap({ r in leftPad(s, 32).map { r + $0 } }),
+                      let sig = try? P256.Signing.ECDSASignature(rawRepresentation: rs)
+                else { return .invalid(reason: "bad ECDSA key or signature") }
+                ok = digest.withDigest { k.isValidSignature(sig, for: $0) }
+            case .nistP384:
+                guard let k = try? P384.Signing.PublicKey(x963Representation: point),
+                      let rs = leftPad(r, 48).flatMap({ r in leftPad(s, 48).map { r + $0 } }),
+                      let sig = try? P384.Signing.ECDSASignature(rawRepresentation: rs)
+                else { return .invalid(reason: "bad ECDSA key or signature") }
+                ok = digest.withDigest { k.isValidSignature(sig, for: $0) }
+            case .nistP521:
+                guard let k = try? P521.Signing.PublicKey(x963Representation: point),
+                      let rs = leftPad(r, 66).flatMap({ r in leftPad(s, 66).map { r + $0 } }),
+                      let sig = try? P521.Signing.ECDSASignature(rawRepresentation: rs)
+                else { return .invalid(reason: "bad ECDSA key or signature") }
+                ok = digest.withDigest { k.isValidSignature(sig, for: $0) }
+            default:
+                return .unsupported(reason: "ECDSA curve \(curve)")
+            }
+            return ok ? .valid : .invalid(reason: "ECDSA signature does not verify")
+        case (.dsa(let p, let q, let g, let y), .twoIntegers(let r, let s)):
+            return dsaVerify(p: p, q: q, g: g, y: y, r: r, s: s, digest: digest.bytes)
+                ? .valid : .invalid(reason: "DSA signature does not verify")
+        case (.ed448, _):
+            return .unsupported(reason: "Ed448")
+        default:
+            return .unsupported(reason: "signature algorithm \(key.algorithm)")
+        }
+    }
+
+    private static func ed25519(_ key: [UInt8], _ sig: [UInt8], _ message: [UInt8]) -> SignatureVerdict {
+        guard let k = try? Curve25519.Signing.PublicKey(rawRepresentation: key) else {
+            return .invalid(reason: "bad Ed25519 key")
+        }
+        return k.isValidSignature(sig, for: message) ? .valid : .invalid(reason: "Ed25519 signature does not verify")
+    }
+}
+
+private func leftPad(_ v: [UInt8], _ n: Int) -> [UInt8]? {
+    let trimmed = v.drop(while: { $0 == 0 })
+    guard trimmed.count <= n else { return nil }
+    return [UInt8](repeating: 0, count: n - trimmed.count) + trimmed
+}
+
+/// Text documents are hashed with CRLF line endings (RFC 9580 §5.2.1.2).
+private func canonicalText(_ data: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(data.count + data.count / 32)
+    var previous: UInt8 = 0
+    for b in data {
+        if b == 0x0A && previous != 0x0D { out.append(0x0D) }
+        out.append(b)
+        previous = b
+    }
+    return out
+}
+
+enum AnyDigest {
+    case sha1(Insecure.SHA1Digest)
+    case sha256(SHA256Digest)
+    case sha384(SHA384Digest)
+    case sha512(SHA512Digest)
+
+    var bytes: [UInt8] {
+        switch self {
+        case .sha1(let d): Array(d)
+        case .sha256(let d): Array(d)
+        case .sha384(let d): Array(d)
+        case .sha512(let d): Array(d)
+        }
+    }
+
+    func withDigest<R>(_ body: (any Digest) -> R) -> R {
+        switch self {
+        case .sha1(let d): body(d)
+        case .sha256(let d): body(d)
+        case .sha384(let d): body(d)
+        case .sha512(let d): body(d)
+        }
+    }
+}
+
+/// One of the hash functions this library verifies with.
+struct AnyHasher {
+    private enum State {
+        case sha1(Insecure.SHA1)
+        case sha256(SHA256)
+        case sha384(SHA384)
+        case sha512(SHA512)
+    }
+    private var state: State
+
+    /// Callers check the algorithm first; anything else falls back to SHA-256 and cannot match.
+    init(_ algorithm: HashAlgorithm) {
+        switch algorithm {
+        case .sha1: state = .sha1(Insecure.SHA1())
+        case .sha384: state = .sha384(SHA384())
+        case .sha512: state = .sha512(SHA512())
+        default: state = .sha256(SHA256())
+        }
+    }
+
+    mutating func update(_ bytes: [UInt8]) {
+        switch state {
+        case .sha1(var h): h.update(data: bytes); state = .sha1(h)
+        case .sha256(var h): h.update(data: bytes); state = .sha256(h)
+        case .sha384(var h): h.update(data: bytes); state = .sha384(h)
+        case .sha512(var h): h.update(data: bytes); state = .sha512(h)
+        }
+    }
+
+    mutating func updateKey(_ key: PublicKeyPacket) {
+        update(key.hashPrefix)
+        update(key.body)
+    }
+
+    /// User IDs and attributes: `tag ‖ 4-octet length ‖ body` for v4/v6 signatures, the bare body for v3 (RFC 9580 §5.2.4).
+    mutating func updateComponent(_ tag: UInt8, _ body: [UInt8], version: UInt8) {
+        if version != 3 {
+            var prefix: [UInt8] = [tag]
+            prefix.appendUInt32(body.count)
+            update(prefix)
+        }
+        update(body)
+    }
+
+    func finalize() -> AnyDigest {
+        switch state {
+        case .sha1(let h): .sha1(h.finalize())
+        case .sha256(let h): .sha256(h.finalize())
+        case .sha384(let h): .sha384(h.finalize())
+        case .sha512(let h): .sha512(h.finalize())
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import OpenPGP
+
+/// SplitMix64: a tiny deterministic generator, so every run tries the same inputs.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite struct FuzzTests {
+    static let cases = 100_000
+
+    /// Random and mutated inputs never crash: each either parses or throws an `OpenPGPError`.
+    @Test func randomAndMutatedInputsNeverCrash() throws {
+        let v6 = try Armor.decode(String(decoding: try vector("rfc9580-a3-v6-certificate.asc"), as: UTF8.self))[0].data
+        let v4 = try Armor.decode(String(decoding: try vector("rfc9580-a1-v4-ed25519-legacy-key.asc"), as: UTF8.self))[0].data
+        let synthetic = [
+            Packet(tag: .publicKey, body: Build.keyV4(1, Build.mpi([UInt8](repeating: 0xC1, count: 128)) + Build.mpi([1, 0, 1]))),
+            Packet(tag: .signature, body: Build.sigV4(type: 0x1F, alg: 1, hashed: Build.subpacket(2, Build.u32(7))
+                + Build.subpacket(32, Build.sigV4(type: 0x19, hashed: Build.subpacket(2, Build.u32(8)))), material: Build.mpi([5, 5]))),
+            Packet(tag: .userID, body: Array("Fuzz <fuzz@example.org>".utf8)),
+            Packet(tag: .publicSubkey, body: Build.keyV4(19, [8] + Curve.nistP256.oid + Build.mpi([4] + [UInt8](repeating: 9, count: 64)))),
+        ].serialized
+        let seeds = [v6, v4, synthetic, v6 + synthetic]
+        let armoredSeed = Armor.encode(v6, kind: .publicKey, includeChecksum: true)
+        var rng = SplitMix64(state: 0x5EED_CAFE)
+        var parsed = 0, rejected = 0
+        for i in 0..<Self.cases {
+            var input: [UInt8]
+            switch i % 10 {
+            case 0:
+                input = (0..<Int.random(in: 0..<64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            case 1:
+                var s = Array(armoredSeed.utf8)
+                s[Int.random(in: 0..<s.count, using: &rng)] = UInt8.random(in: 0...127, using: &rng)
+                input = s
+            default:
+                input = seeds[Int.random(in: 0..<seeds.count, using: &rng)]
+                for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                    guard !input.isEmpty else { break }
+                    let at = Int.random(in: 0..<input.count, using: &rng)
+                    switch UInt8.random(in: 0..<5, using: &rng) {
+                    case 0: input[at] ^= 1 << UInt8.random(in: 0..<8, using: &rng)
+                    case 1: input[at] = UInt8.random(in: 0...255, using: &rng)
+                    case 2: input.removeSubrange(at...)
+                    case 3: input.insert(UInt8.random(in: 0...255, using: &rng), at: at)
+                    default: input.remove(at: at)
+                    }
+                }
+            }
+            do {
+                let certs = try Certificate.readAll(input)
+                parsed += 1
+                // Verification is the slow part in debug builds: exercise it on a sample.
+                if i % 50 == 0 {
+                    for c in certs {
+                        _ = c.status(at: june2025)
+                        _ = try? c.merged(with: c)
+                        _ = try? c.minimized(for: "fuzz@example.org", at: june2025)
+                        _ = c.serialized
+                    }
+                }
+            } catch is OpenPGPError {
+                rejected += 1
+            }
+        }
+        #expect(parsed + rejected == Self.cases)
+        #expect(parsed > 1_000)
+        #expect(rejected > 1_000)
+    }
+}
