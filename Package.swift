@@ -14,6 +14,10 @@ let package = Package(
     products: [
         .library(name: "DNS", targets: ["DNS"]),
         .library(name: "OpenPGP", targets: ["OpenPGP"]),
+        .library(name: "HTTPFetch", targets: ["HTTPFetch"]),
+        .library(name: "WKD", targets: ["WKD"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Directory", targets: ["Directory"]),
         .library(name: "StockadeServer", targets: ["StockadeServer"]),
         .executable(name: "stockade", targets: ["stockade"]),
     ],
@@ -24,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -44,10 +50,50 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HTTPFetch",
+            dependencies: [
+                "DNS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WKD",
+            dependencies: [
+                "DNS",
+                "HTTPFetch",
+                "OpenPGP",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Store",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Directory",
+            dependencies: ["Store", "OpenPGP", "WKD"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "StockadeServer",
             dependencies: [
                 "DNS",
+                "Directory",
+                "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -58,9 +104,18 @@ let package = Package(
             dependencies: [
                 "DNS",
                 "OpenPGP",
+                "Store",
+                "Directory",
+                "WKD",
+                "HTTPFetch",
                 "StockadeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/Support",
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -75,8 +130,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HTTPFetchTests",
+            dependencies: ["HTTPFetch", "DNS"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WKDTests",
+            dependencies: ["WKD", "OpenPGP", "DNS", "HTTPFetch"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DirectoryTests",
+            dependencies: ["Directory", "Store", "OpenPGP", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StockadeTests",
-            dependencies: ["stockade", "StockadeServer", "DNS"],
+            dependencies: ["stockade", "StockadeServer", "DNS", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

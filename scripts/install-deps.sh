@@ -2,7 +2,7 @@
 # Installs, from Debian's packages, what `make run` or `make test` needs and is missing. Idempotent: apt-get
 # runs only when a command is missing.
 #
-#   scripts/install-deps.sh run    the server: a Swift toolchain (checked, not installed) and SQLite
+#   scripts/install-deps.sh run    the server: a Swift toolchain (checked, not installed) and SQLite's headers
 #   scripts/install-deps.sh test   the above, the lab (nsd, unbound, ldns, dig) and the interop peers (gpg, sq)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,15 +11,16 @@ mode=${1:-test}
 
 command -v swift >/dev/null 2>&1 || { echo "install-deps: no swift toolchain on PATH (Swift 6.1 or newer is needed)" >&2; exit 1; }
 
-# command -> Debian package
-declare -A wanted=()
+# command or file -> Debian package
+declare -A wanted=([/usr/include/sqlite3.h]=libsqlite3-dev)
 if [[ $mode == test ]]; then
-    wanted+=([gpg]=gnupg [gpgconf]=gnupg [gpg-wks-client]=gpg-wks-client [sq]=sq [openssl]=openssl)
+    wanted+=([gpg]=gnupg [gpgconf]=gnupg [/usr/lib/gnupg/gpg-wks-client]=gpg-wks-client [sq]=sq [openssl]=openssl [python3]=python3 [curl]=curl)
 fi
 
 missing=()
-for cmd in "${!wanted[@]}"; do
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
+for need in "${!wanted[@]}"; do
+    if [[ $need == /* ]]; then [[ -e $need ]] && continue; else command -v "$need" >/dev/null 2>&1 && continue; fi
+    missing+=("${wanted[$need]}")
 done
 if ((${#missing[@]} > 0)); then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

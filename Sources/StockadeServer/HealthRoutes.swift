@@ -11,8 +11,9 @@ struct HealthRoutes {
     }
 
     func add(to router: Router<BasicRequestContext>) {
+        let domains = configuration.domains.map(\.name)
         router.get("/health") { _, _ in
-            Status(status: "ok", version: StockadeApplication.version, domains: configuration.domains)
+            Status(status: "ok", version: StockadeApplication.version, domains: domains)
         }
     }
 }

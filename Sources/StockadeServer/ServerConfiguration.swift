@@ -1,28 +1,117 @@
 import Foundation
 
-/// What `stockade serve` runs: where it listens and where it keeps its data. Read from a JSON file.
+/// What `stockade serve` runs: listener, TLS, storage, resolver and administration. Read from a JSON file in which
+/// every key is optional and unknown keys are refused, so a typo is an error rather than a silently ignored setting.
 public struct ServerConfiguration: Codable, Sendable, Equatable {
-    /// The HTTP listener, `HOST:PORT`.
+    /// The HTTP(S) listener, `HOST:PORT`.
     public var listen: String
     /// The folder for the embedded database and other state; created when missing.
     public var dataDirectory: String
     /// The recursive resolver, `HOST:PORT`; nil means /etc/resolv.conf.
     public var resolver: String?
-    /// The mail domains this server serves, for the services that later issues add.
-    public var domains: [String]
+    /// Domains to serve, created in the directory at start if missing (`kind` provider unless given).
+    public var domains: [DomainSetting]
+    /// HTTPS served directly, with a certificate chosen per host by SNI. Absent: plain HTTP behind a proxy.
+    public var tls: TLSSettings?
+    /// The bearer token of the admin API; absent disables the admin API.
+    public var adminToken: String?
 
-    public init(listen: String = "127.0.0.1:8080", dataDirectory: String = "var", resolver: String? = nil, domains: [String] = []) {
+    public struct DomainSetting: Codable, Sendable, Equatable {
+        public var name: String
+        /// `provider` or `hosted`.
+        public var kind: String
+
+        public init(name: String, kind: String = "provider") {
+            self.name = name
+            self.kind = kind
+        }
+
+        public init(from decoder: any Decoder) throws {
+            if let name = try? decoder.singleValueContainer().decode(String.self) {
+                self.init(name: name)
+                return
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(name: try container.decode(String.self, forKey: .name),
+                      kind: try container.decodeIfPresent(String.self, forKey: .kind) ?? "provider")
+        }
+    }
+
+    public struct TLSSettings: Codable, Sendable, Equatable {
+        public var certificates: [CertificateSetting]
+        public init(certificates: [CertificateSetting]) { self.certificates = certificates }
+    }
+
+    /// One certificate and its key (PEM files), served to clients that ask for one of `hosts` by SNI; the first is
+    /// the default.
+    public struct CertificateSetting: Codable, Sendable, Equatable {
+        public var hosts: [String]
+        public var certificate: String
+        public var key: String
+        public init(hosts: [String], certificate: String, key: String) {
+            self.hosts = hosts
+            self.certificate = certificate
+            self.key = key
+        }
+    }
+
+    public init(listen: String = "127.0.0.1:8080", dataDirectory: String = "var", resolver: String? = nil,
+                domains: [DomainSetting] = [], tls: TLSSettings? = nil, adminToken: String? = nil) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.resolver = resolver
         self.domains = domains
+        self.tls = tls
+        self.adminToken = adminToken
     }
 
-    /// Reads a configuration file; unknown keys are rejected so typos are not silently ignored.
-    public static func load(path: String) throws -> ServerConfiguration {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        return try JSONDecoder().decode(ServerConfiguration.self, from: data)
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case listen, dataDirectory, resolver, domains, tls, adminToken
     }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            throw ConfigurationError(reason: "unknown configuration keys: \(unknown.sorted().joined(separator: ", "))")
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ServerConfiguration()
+        self.init(
+            listen: try container.decodeIfPresent(String.self, forKey: .listen) ?? defaults.listen,
+            dataDirectory: try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? defaults.dataDirectory,
+            resolver: try container.decodeIfPresent(String.self, forKey: .resolver),
+            domains: try container.decodeIfPresent([DomainSetting].self, forKey: .domains) ?? [],
+            tls: try container.decodeIfPresent(TLSSettings.self, forKey: .tls),
+            adminToken: try container.decodeIfPresent(String.self, forKey: .adminToken))
+    }
+
+    /// Reads a configuration file.
+    public static func load(path: String) throws -> ServerConfiguration {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ConfigurationError(reason: "cannot read \(path): \(error.localizedDescription)")
+        }
+        do {
+            return try JSONDecoder().decode(ServerConfiguration.self, from: data)
+        } catch let error as ConfigurationError {
+            throw ConfigurationError(reason: "\(path): \(error.reason)")
+        } catch {
+            throw ConfigurationError(reason: "\(path) is not a valid configuration: \(error)")
+        }
+    }
+
+    /// The embedded SQLite database inside ``dataDirectory``.
+    public var databasePath: String { dataDirectory + "/stockade.sqlite" }
 
     /// The host and port of ``listen``.
     public func listenAddress() throws -> (host: String, port: Int) {
@@ -38,5 +127,6 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
 /// A configuration that cannot be used, with the reason.
 public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     public let reason: String
+    public init(reason: String) { self.reason = reason }
     public var description: String { reason }
 }

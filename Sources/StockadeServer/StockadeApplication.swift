@@ -1,20 +1,44 @@
-public import Hummingbird
-public import Logging
+import Directory
 import Foundation
+public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+public import Logging
+import Store
 
 /// Builds the HTTP application of `stockade serve` from a configuration.
 public enum StockadeApplication {
     /// The server's version, reported by the health endpoint.
     public static let version = "0.1.0"
 
-    /// The application: its router and listener. Creates the data directory when missing.
-    public static func build(configuration: ServerConfiguration, logger: Logger) throws -> some ApplicationProtocol {
+    /// The application: routes for health, WKD and (with a token) the admin API, over HTTPS when `tls` is configured.
+    /// Creates the data directory and database when missing and adds the configured domains to the directory.
+    public static func build(configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let directory = Directory(store: try SQLiteStore(path: configuration.databasePath))
+        let served = Set(try await directory.domains().map(\.name))
+        for domain in configuration.domains where !served.contains(domain.name.lowercased()) {
+            guard let kind = DomainKind(rawValue: domain.kind) else {
+                throw ConfigurationError(reason: "domain \(domain.name): kind must be provider or hosted, got \(domain.kind)")
+            }
+            try await directory.addDomain(domain.name, kind: kind)
+        }
         let (host, port) = try configuration.listenAddress()
         let router = Router()
         HealthRoutes(configuration: configuration).add(to: router)
+        WKDRoutes(directory: directory, logger: logger).add(to: router)
+        if let token = configuration.adminToken {
+            guard token.utf8.count >= 16 else { throw ConfigurationError(reason: "adminToken must be at least 16 characters") }
+            AdminRoutes(directory: directory, token: token).add(to: router)
+        }
+        let server: HTTPServerBuilder = if let tls = configuration.tls {
+            try .tls(.http1(), tlsConfiguration: TLSSetup.configuration(tls))
+        } else {
+            .http1()
+        }
         return Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "Stockade"),
             logger: logger)
     }

@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let listen { configuration.listen = listen }
         var logger = Logger(label: "stockade")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let app = try StockadeApplication.build(configuration: configuration, logger: logger)
+        let app = try await StockadeApplication.build(configuration: configuration, logger: logger)
         try await app.runService()
     }
 }

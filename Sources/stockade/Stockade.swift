@@ -8,7 +8,9 @@ struct Stockade: AsyncParsableCommand {
         abstract: "The security stack of a mail domain: DNSSEC, DANE, MTA-STS, WKD and a validating key server.",
         subcommands: [
             DNSCommand.self,
+            DirectoryCommand.self,
             ServeCommand.self,
+            WKDCommand.self,
             KeyCommand.self,
         ]
     )

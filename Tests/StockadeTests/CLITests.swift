@@ -110,34 +110,27 @@ struct DNSCommandTests {
 @Suite("stockade serve")
 struct ServeCommandTests {
     @Test func healthEndpointAnswers() async throws {
-        let port = Int.random(in: 20_000..<40_000)
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-serve-\(port)")
-        let config = data.appendingPathExtension("json")
-        try Data("""
-            {"listen": "127.0.0.1:\(port)", "dataDirectory": "\(data.path)", "domains": ["demo.test"]}
-            """.utf8).write(to: config)
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["serve", "--config", config.path, "--log-level", "error"]
-        try process.run()
+        let server = try await ServerProcess(extra: ["domains": ["demo.test"]])
         defer {
-            process.terminate()
-            process.waitUntilExit()
-            try? FileManager.default.removeItem(at: data)
-            try? FileManager.default.removeItem(at: config)
+            server.stop()
+            server.removeData()
         }
-        var body: String?
-        for _ in 0..<100 where body == nil {
-            body = try? httpGet(host: "127.0.0.1", port: port, path: "/health")
-            if body == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        let response = try #require(body)
-        #expect(response.hasPrefix("HTTP/1.1 200"))
-        #expect(response.contains("\r\nContent-Type: application/json; charset=utf-8\r\n"))
-        let json = try #require(response.components(separatedBy: "\r\n\r\n").last)
-        let health = try JSONDecoder().decode([String: Health].self, from: Data(json.utf8))
+        let response = try server.request("GET", "/health")
+        #expect(response.status == 200)
+        #expect(response.headers["content-type"] == "application/json; charset=utf-8")
+        let health = try JSONDecoder().decode([String: Health].self, from: Data(response.body))
         #expect(health == ["status": .text("ok"), "version": .text("0.1.0"), "domains": .list(["demo.test"])])
-        #expect(FileManager.default.fileExists(atPath: data.path), "the data directory is created")
+        #expect(FileManager.default.fileExists(atPath: server.dataDirectory.appendingPathComponent("stockade.sqlite").path),
+                "the embedded database is created in the data directory")
+    }
+
+    @Test func unknownConfigurationKeysAreRefused() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-bad-\(UUID().uuidString.prefix(8)).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"{"listen": "127.0.0.1:1", "adminTokn": "typo"}"#.utf8).write(to: file)
+        let result = try CLI.run(["serve", "--config", file.path])
+        #expect(result.status != 0)
+        #expect(result.error.contains("unknown configuration keys: adminTokn"))
     }
 }
 
@@ -160,26 +153,3 @@ enum Health: Decodable, Equatable {
     }
 }
 
-/// A minimal HTTP/1.1 GET over a plain socket, to check the server as any client would.
-func httpGet(host: String, port: Int, path: String) throws -> String {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = UInt16(port).bigEndian
-    address.sin_addr.s_addr = inet_addr(host)
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { throw ConnectionRefused() }
-    let request = "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n"
-    _ = request.withCString { send(descriptor, $0, strlen($0), 0) }
-    var response: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = recv(descriptor, &chunk, chunk.count, 0)
-        if count <= 0 { break }
-        response += chunk[..<count]
-    }
-    return String(decoding: response, as: UTF8.self)
-}

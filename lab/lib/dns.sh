@@ -27,6 +27,7 @@ DNS_ZONES=(
     "bogus.test bogus"
     "nsec3.test nsec3"
     "expired.test expired"
+    "web.test nsec"
 )
 
 # Delegated children that nobody serves. Their glue says 127.0.0.1 port 53, where nothing listens, so

@@ -1,0 +1,72 @@
+public import Foundation
+public import Store
+import OpenPGP
+import WKD
+
+/// What the directory publishes for one address: the decision WKD and the key server share.
+public enum Publication: Sendable, Hashable {
+    /// The key minimized to the address, followed by revoked predecessors of the address, as WKD serves them.
+    case published(address: String, fingerprint: String, bytes: [UInt8])
+    /// Nothing is published, and why (for logs and the admin API; clients get a plain 404).
+    case unpublished(reason: String)
+}
+
+extension Directory {
+    /// The publication decision for an address given by domain and WKD hash (draft-koch-openpgp-webkey-service §3.1).
+    public func publication(domain: String, wkdHash: String) async throws(DirectoryError) -> Publication {
+        let name = domain.lowercased()
+        guard try await storage({ () async throws(StoreError) in try await store.domain(named: name) }) != nil else {
+            return .unpublished(reason: "\(name) is not served")
+        }
+        let rows = try await storage { () async throws(StoreError) in try await store.addresses(domain: name, wkdHash: wkdHash) }
+        guard let row = rows.first else { return .unpublished(reason: "no address with this hash") }
+        return try await publication(of: row)
+    }
+
+    /// The publication decision for an address.
+    public func publication(address text: String) async throws(DirectoryError) -> Publication {
+        let address = try NormalizedAddress(text)
+        guard try await storage({ () async throws(StoreError) in try await store.domain(named: address.domain) }) != nil else {
+            return .unpublished(reason: "\(address.domain) is not served")
+        }
+        guard let row = try await storage({ () async throws(StoreError) in try await store.address(address.key) }) else {
+            return .unpublished(reason: "no such address")
+        }
+        return try await publication(of: row)
+    }
+
+    /// The one rule: the address is live on a served domain, its account is open, the owner associated a key with it,
+    /// and that key is valid and carries a valid user ID for it. The bytes carry only that user ID.
+    func publication(of row: AddressRecord) async throws(DirectoryError) -> Publication {
+        guard row.removedAt == nil else { return .unpublished(reason: "the address was removed") }
+        guard let account = try await storage({ () async throws(StoreError) in try await store.account(id: row.accountID) }),
+              account.closedAt == nil
+        else { return .unpublished(reason: "the account is closed") }
+        guard let fingerprint = row.keyFingerprint else { return .unpublished(reason: "no key is associated with the address") }
+        guard let key = try await storage({ () async throws(StoreError) in try await store.key(fingerprint: fingerprint) }) else {
+            return .unpublished(reason: "the associated key is missing")
+        }
+        let time = now()
+        let certificate = try Self.certificate(from: Array(key.bytes))
+        if let problem = Self.problem(certificate, address: row.display, at: time) {
+            return .unpublished(reason: problem)
+        }
+        var bytes: [UInt8]
+        do {
+            bytes = try certificate.minimized(for: row.display, at: time).serialized
+        } catch {
+            return .unpublished(reason: "\(error)")
+        }
+        // Revoked predecessors: the account's other keys for this address that are revoked now (§3.1 allows
+        // several keys in the response), so clients learn of the revocation.
+        let others = try await storage { () async throws(StoreError) in try await store.keys(accountID: row.accountID) }
+        for other in others where other.fingerprint != fingerprint {
+            guard let predecessor = try? Self.certificate(from: Array(other.bytes)),
+                  predecessor.status(at: time).validity.isRevoked,
+                  let minimized = try? predecessor.minimized(for: row.display, at: time)
+            else { continue }
+            bytes += minimized.serialized
+        }
+        return .published(address: row.display, fingerprint: fingerprint, bytes: bytes)
+    }
+}

@@ -1,0 +1,209 @@
+import ArgumentParser
+import Directory
+import Foundation
+import OpenPGP
+import Store
+import StockadeServer
+
+/// Where the directory lives: `--database`, else the configuration's data directory.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The server configuration (JSON); its dataDirectory holds the database.") var config: String?
+    @Option(help: "The SQLite database file (overrides --config).") var database: String?
+
+    func directory() throws -> Directory {
+        let path: String
+        if let database {
+            path = database
+        } else {
+            let configuration = try config.map(ServerConfiguration.load) ?? ServerConfiguration()
+            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+            path = configuration.databasePath
+        }
+        return Directory(store: try SQLiteStore(path: path))
+    }
+}
+
+/// `stockade directory ...`: administration of domains, accounts, aliases and keys.
+struct DirectoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "directory",
+        abstract: "Manage served domains, accounts, aliases and keys.",
+        subcommands: [Domain.self, Account.self, Alias.self, Key.self, Address.self])
+
+    struct Domain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Serve a domain, or list them.", subcommands: [Add.self, List.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Serve a domain.", discussion: "Example: stockade directory domain add example.org --kind provider")
+            @Argument(help: "The domain.") var name: String
+            @Option(help: "provider (aliases are permanent) or hosted (a customer's domain).") var kind: String = "provider"
+            @OptionGroup var store: StoreOptions
+
+            func validate() throws {
+                guard DomainKind(rawValue: kind) != nil else { throw ValidationError("--kind must be provider or hosted") }
+            }
+
+            func run() async throws {
+                let domain = try await store.directory().addDomain(name, kind: DomainKind(rawValue: kind)!)
+                print("domain \(domain.name) (\(domain.kind.rawValue)) added")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List served domains.")
+            @OptionGroup var store: StoreOptions
+            @Flag(help: "Print JSON.") var json = false
+
+            func run() async throws {
+                let domains = try await store.directory().domains()
+                if json {
+                    try printJSON(domains.map { ["name": $0.name, "kind": $0.kind.rawValue] })
+                } else {
+                    for domain in domains { print("\(domain.name)\t\(domain.kind.rawValue)") }
+                }
+            }
+        }
+    }
+
+    struct Account: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create or close an account.", subcommands: [Add.self, Close.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create an account with its primary address.",
+                discussion: "Example: stockade directory account add alice --primary alice@example.org")
+            @Argument(help: "The account id.") var id: String
+            @Option(help: "The primary address.") var primary: String
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                try await store.directory().createAccount(id: id, primaryAddress: primary)
+                print("account \(id) created with \(primary)")
+            }
+        }
+
+        struct Close: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Close an account; its addresses are never reassigned.")
+            @Argument(help: "The account id.") var id: String
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                try await store.directory().closeAccount(id)
+                print("account \(id) closed")
+            }
+        }
+    }
+
+    struct Alias: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add or remove an alias.", subcommands: [Add.self, Remove.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add an alias to an account.", discussion: "Example: stockade directory alias add a.l@example.org --account alice")
+            @Argument(help: "The alias address.") var address: String
+            @Option(help: "The account id.") var account: String
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                let row = try await store.directory().addAlias(address, to: account)
+                print("alias \(row.display) belongs to \(row.accountID)")
+            }
+        }
+
+        struct Remove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Remove an alias on a hosted domain (provider-domain aliases are permanent).")
+            @Argument(help: "The alias address.") var address: String
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                try await store.directory().removeAlias(address)
+                print("alias \(address) removed (it stays reserved to its account)")
+            }
+        }
+    }
+
+    struct Key: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import a key or associate it with an address.", subcommands: [Import.self, Associate.self])
+
+        struct Import: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Import (or update) an account's OpenPGP certificate.",
+                discussion: "Example: stockade directory key import alice.asc --account alice")
+            @Argument(help: "The certificate, armored or binary.") var file: String
+            @Option(help: "The account id.") var account: String
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
+                let key = try await store.directory().importKey(bytes, accountID: account)
+                print("key \(key.fingerprint) stored for \(account)")
+            }
+        }
+
+        struct Associate: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Publish a key for one of its account's addresses.",
+                discussion: "Example: stockade directory key associate alice@example.org 0123...CDEF")
+            @Argument(help: "The address.") var address: String
+            @Argument(help: "The key's fingerprint.") var fingerprint: String
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                try await store.directory().associate(address: address, fingerprint: fingerprint)
+                print("\(address) → \(fingerprint.uppercased())")
+            }
+        }
+    }
+
+    struct Address: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show an address and whether its key is published.", subcommands: [Show.self])
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Show an address: account, role, key, and the publication decision.",
+                discussion: "Example: stockade directory address show alice@example.org --json")
+            @Argument(help: "The address.") var address: String
+            @OptionGroup var store: StoreOptions
+            @Flag(help: "Print JSON.") var json = false
+
+            func run() async throws {
+                let directory = try store.directory()
+                let report = AddressReport(try await directory.address(address), try await directory.publication(address: address))
+                if json {
+                    try printJSON(report)
+                } else {
+                    print("address: \(report.address)\naccount: \(report.account)\nrole: \(report.role)\nstatus: \(report.status)")
+                    print("key: \(report.key ?? "none")\npublished: \(report.published)" + (report.reason.map { "\nreason: \($0)" } ?? ""))
+                }
+            }
+        }
+    }
+}
+
+/// What `stockade directory address show` prints.
+struct AddressReport: Encodable {
+    let address: String
+    let account: String
+    let role: String
+    let status: String
+    let key: String?
+    let published: Bool
+    let reason: String?
+
+    init(_ row: AddressRecord, _ publication: Publication) {
+        address = row.display
+        account = row.accountID
+        role = row.role.rawValue
+        status = row.removedAt == nil ? "active" : "removed"
+        key = row.keyFingerprint
+        switch publication {
+        case .published:
+            published = true
+            reason = nil
+        case .unpublished(let why):
+            published = false
+            reason = why
+        }
+    }
+}

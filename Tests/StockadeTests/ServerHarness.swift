@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// A `stockade serve` process on a loopback port with its own data directory; stopped (SIGTERM) by `stop()`.
+final class ServerProcess: @unchecked Sendable {
+    let port: Int
+    let dataDirectory: URL
+    let configFile: URL
+    private let process = Process()
+
+    /// Starts the server with `extra` merged into its configuration, and waits until /health answers.
+    init(extra: [String: Any] = [:], dataDirectory: URL? = nil) async throws {
+        port = Int.random(in: 20_000..<40_000)
+        self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("stockade-data-\(UUID().uuidString.prefix(8))")
+        configFile = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-\(UUID().uuidString.prefix(8)).json")
+        var configuration: [String: Any] = ["listen": "127.0.0.1:\(port)", "dataDirectory": self.dataDirectory.path]
+        configuration.merge(extra) { $1 }
+        try JSONSerialization.data(withJSONObject: configuration).write(to: configFile)
+        process.executableURL = CLI.executable
+        process.arguments = ["serve", "--config", configFile.path, "--log-level", "error"]
+        try process.run()
+        for _ in 0..<100 {
+            if (try? HTTPExchange.send(port: port, method: "GET", path: "/health", headers: [:])) != nil { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        stop()
+        throw ConnectionRefused()
+    }
+
+    func request(_ method: String, _ path: String, host: String = "localhost", headers: [String: String] = [:], body: [UInt8] = []) throws -> HTTPExchange {
+        try HTTPExchange.send(port: port, method: method, path: path, headers: ["Host": host].merging(headers) { $1 }, body: body)
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: configFile)
+    }
+
+    func removeData() { try? FileManager.default.removeItem(at: dataDirectory) }
+}
+
+/// One HTTP/1.1 exchange over a plain socket, parsed just enough for assertions: status, headers, body bytes.
+struct HTTPExchange {
+    let status: Int
+    let headers: [String: String]
+    let body: [UInt8]
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    static func send(port: Int, method: String, path: String, headers: [String: String], body: [UInt8] = []) throws -> HTTPExchange {
+        var request = "\(method) \(path) HTTP/1.1\r\nConnection: close\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        if !body.isEmpty { request += "Content-Length: \(body.count)\r\n" }
+        request += "\r\n"
+        let raw = try rawExchange(port: port, bytes: Array(request.utf8) + body)
+        guard let split = raw.firstRange(of: Array("\r\n\r\n".utf8)) else { throw MalformedResponse() }
+        let head = String(decoding: raw[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        guard let statusLine = head.first, statusLine.hasPrefix("HTTP/1.1 "), let status = Int(statusLine.dropFirst(9).prefix(3)) else {
+            throw MalformedResponse()
+        }
+        var fields: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return HTTPExchange(status: status, headers: fields, body: Array(raw[split.upperBound...]))
+    }
+
+    struct MalformedResponse: Error {}
+}
+
+/// Sends bytes to 127.0.0.1:port and reads until the server closes.
+func rawExchange(port: Int, bytes: [UInt8]) throws -> [UInt8] {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = UInt16(port).bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw ConnectionRefused() }
+    var offset = 0
+    while offset < bytes.count {
+        let sent = bytes[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+        guard sent > 0 else { throw ConnectionRefused() }
+        offset += sent
+    }
+    var response: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = recv(descriptor, &chunk, chunk.count, 0)
+        if count <= 0 { break }
+        response += chunk[..<count]
+    }
+    return response
+}
