@@ -16,6 +16,8 @@ let package = Package(
         // Swift 6.3 also include RuntimeInterposer, whose package (ordo-one/swift-runtime-interposer) is not in the
         // local package mirror. Without that trait the ARC metrics fall back to the runtime's own hooks.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // Already a dependency of Stockade (OpenPGP verifies with it): the OpenPGP benchmarks measure it alone.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .executableTarget(
@@ -25,6 +27,17 @@ let package = Package(
                 .product(name: "DNS", package: "Stockade"),
             ],
             path: "Benchmarks/DNSBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "OpenPGPBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "OpenPGP", package: "Stockade"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/OpenPGPBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

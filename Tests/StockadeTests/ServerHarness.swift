@@ -8,7 +8,8 @@ final class ServerProcess: @unchecked Sendable {
     let configFile: URL
     private let process = Process()
 
-    /// Starts the server with `extra` merged into its configuration, and waits until /health answers.
+    /// Starts the server with `extra` merged into its configuration, and waits until it answers: /health over plain
+    /// HTTP on 127.0.0.1, or a TCP connection to `listen` when `extra` sets its own listener (TLS).
     init(extra: [String: Any] = [:], dataDirectory: URL? = nil) async throws {
         port = Int.random(in: 20_000..<40_000)
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("stockade-data-\(UUID().uuidString.prefix(8))")
@@ -19,8 +20,14 @@ final class ServerProcess: @unchecked Sendable {
         process.executableURL = CLI.executable
         process.arguments = ["serve", "--config", configFile.path, "--log-level", "error"]
         try process.run()
+        let listen = (configuration["listen"] as? String) ?? "127.0.0.1:\(port)"
+        let (host, listenPort) = (String(listen.split(separator: ":")[0]), Int(listen.split(separator: ":")[1]) ?? 0)
         for _ in 0..<100 {
-            if (try? HTTPExchange.send(port: port, method: "GET", path: "/health", headers: [:])) != nil { return }
+            if extra["listen"] == nil {
+                if (try? HTTPExchange.send(port: port, method: "GET", path: "/health", headers: [:])) != nil { return }
+            } else if canConnect(host: host, port: listenPort) {
+                return
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         stop()
@@ -70,6 +77,19 @@ struct HTTPExchange {
     }
 
     struct MalformedResponse: Error {}
+}
+
+/// Whether a TCP connection to host:port succeeds.
+func canConnect(host: String, port: Int) -> Bool {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = UInt16(port).bigEndian
+    address.sin_addr.s_addr = inet_addr(host)
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    } == 0
 }
 
 /// Sends bytes to 127.0.0.1:port and reads until the server closes.

@@ -37,6 +37,13 @@ package final class GnuPGHome: @unchecked Sendable {
         Array(try gpg(["--export", fingerprint]))
     }
 
+    /// Writes bytes into the home and returns the file's path.
+    package func write(_ bytes: [UInt8], name: String) throws -> String {
+        let file = "\(path)/\(name)"
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        return file
+    }
+
     /// The `uid` lines of `gpg --with-colons --show-keys` for some key bytes: user ID text and validity field.
     package func shownUserIDs(of bytes: [UInt8]) throws -> [String] {
         let file = "\(path)/show-\(UUID().uuidString.prefix(8)).pgp"

@@ -25,6 +25,11 @@ LAB_HTTPS_HOSTS=(
     "adv.web.test leaf"
     "openpgpkey.adv.web.test leaf"
     "direct.web.test leaf"
+    # Stockade's own WKD server (tests start `stockade serve` with TLS on 127.0.9.1:443): a provider domain
+    # reached by the advanced method and a hosted domain by the direct method.
+    "openpgpkey.provider.web.test leaf"
+    "provider.web.test leaf"
+    "hosted.web.test leaf"
 )
 
 # ca_openssl_conf FILE: a minimal config for `openssl req` and `openssl ca` (nothing from the system's).
