@@ -120,23 +120,23 @@ let package = Package(
         ),
         .testTarget(
             name: "DNSTests",
-            dependencies: ["DNS", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["DNS", "TestSupport", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "OpenPGPTests",
-            dependencies: ["OpenPGP", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["OpenPGP", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "HTTPFetchTests",
-            dependencies: ["HTTPFetch", "DNS"],
+            dependencies: ["HTTPFetch", "DNS", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WKDTests",
-            dependencies: ["WKD", "OpenPGP", "DNS", "HTTPFetch"],
+            dependencies: ["WKD", "OpenPGP", "DNS", "HTTPFetch", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -70,3 +70,38 @@ extension Directory {
         return .published(address: row.display, fingerprint: fingerprint, bytes: bytes)
     }
 }
+
+/// An address as administrators see it: owner, role, state, key, and whether (or why not) its key is published.
+public struct AddressStatus: Sendable, Hashable, Codable {
+    public let address: String
+    public let account: String
+    public let role: String
+    /// `active` or `removed`.
+    public let status: String
+    public let key: String?
+    public let published: Bool
+    /// Why nothing is published, when nothing is.
+    public let reason: String?
+
+    public init(_ row: AddressRecord, _ publication: Publication) {
+        address = row.display
+        account = row.accountID
+        role = row.role.rawValue
+        status = row.removedAt == nil ? "active" : "removed"
+        key = row.keyFingerprint
+        if case .unpublished(let why) = publication {
+            published = false
+            reason = why
+        } else {
+            published = true
+            reason = nil
+        }
+    }
+}
+
+extension Directory {
+    /// The stored row of an address together with the publication decision for it.
+    public func status(of address: String) async throws(DirectoryError) -> AddressStatus {
+        AddressStatus(try await self.address(address), try await publication(address: address))
+    }
+}

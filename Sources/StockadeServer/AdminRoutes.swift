@@ -60,9 +60,7 @@ struct AdminRoutes {
         }
         admin.get("/addresses/:address") { _, context in
             let address = try context.parameters.require("address")
-            let row = try await run { () async throws(DirectoryError) in try await directory.address(address) }
-            let publication = try await run { () async throws(DirectoryError) in try await directory.publication(address: address) }
-            return AddressView(row, publication)
+            return AddressView(status: try await run { () async throws(DirectoryError) in try await directory.status(of: address) })
         }
     }
 
@@ -91,28 +89,9 @@ struct AdminRoutes {
 
 /// `{"address", "account", "role", "status", "key", "published", "reason"}`.
 struct AddressView: ResponseEncodable {
-    let address: String
-    let account: String
-    let role: String
-    let status: String
-    let key: String?
-    let published: Bool
-    let reason: String?
+    let status: AddressStatus
 
-    init(_ row: AddressRecord, _ publication: Publication) {
-        address = row.display
-        account = row.accountID
-        role = row.role.rawValue
-        status = row.removedAt == nil ? "active" : "removed"
-        key = row.keyFingerprint
-        if case .unpublished(let why) = publication {
-            published = false
-            reason = why
-        } else {
-            published = true
-            reason = nil
-        }
-    }
+    func encode(to encoder: any Encoder) throws { try status.encode(to: encoder) }
 }
 
 /// An error answered as `{"error": message}` with a status.

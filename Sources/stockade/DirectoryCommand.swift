@@ -168,8 +168,7 @@ struct DirectoryCommand: AsyncParsableCommand {
             @Flag(help: "Print JSON.") var json = false
 
             func run() async throws {
-                let directory = try store.directory()
-                let report = AddressReport(try await directory.address(address), try await directory.publication(address: address))
+                let report = try await store.directory().status(of: address)
                 if json {
                     try printJSON(report)
                 } else {
@@ -177,33 +176,6 @@ struct DirectoryCommand: AsyncParsableCommand {
                     print("key: \(report.key ?? "none")\npublished: \(report.published)" + (report.reason.map { "\nreason: \($0)" } ?? ""))
                 }
             }
-        }
-    }
-}
-
-/// What `stockade directory address show` prints.
-struct AddressReport: Encodable {
-    let address: String
-    let account: String
-    let role: String
-    let status: String
-    let key: String?
-    let published: Bool
-    let reason: String?
-
-    init(_ row: AddressRecord, _ publication: Publication) {
-        address = row.display
-        account = row.accountID
-        role = row.role.rawValue
-        status = row.removedAt == nil ? "active" : "removed"
-        key = row.keyFingerprint
-        switch publication {
-        case .published:
-            published = true
-            reason = nil
-        case .unpublished(let why):
-            published = false
-            reason = why
         }
     }
 }

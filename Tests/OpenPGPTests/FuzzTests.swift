@@ -1,18 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import OpenPGP
-
-/// SplitMix64: a tiny deterministic generator, so every run tries the same inputs.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct FuzzTests {
     static let cases = 100_000
@@ -30,7 +19,7 @@ struct SplitMix64: RandomNumberGenerator {
         ].serialized
         let seeds = [v6, v4, synthetic, v6 + synthetic]
         let armoredSeed = Armor.encode(v6, kind: .publicKey, includeChecksum: true)
-        var rng = SplitMix64(state: 0x5EED_CAFE)
+        var rng = SeededGenerator(state: 0x5EED_CAFE)
         var parsed = 0, rejected = 0
         for i in 0..<Self.cases {
             var input: [UInt8]

@@ -1,91 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import OpenPGP
 
-/// A tool the interop tests need is not installed: the tests fail (never skip) with this message.
-struct ToolMissing: Error, CustomStringConvertible {
-    let tool: String
-    var description: String { "\(tool) is required by the OpenPGP interop tests but was not found in PATH (install gnupg 2.2 and sequoia sq 0.27)" }
-}
-
-struct ToolFailed: Error, CustomStringConvertible {
-    let command: String
-    let status: Int32
-    let stderr: String
-    var description: String { "\(command) exited with \(status): \(stderr)" }
-}
-
-/// Finds an executable in PATH.
-func tool(_ name: String) throws -> String {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    for dir in path.split(separator: ":") {
-        let candidate = "\(dir)/\(name)"
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
-    throw ToolMissing(tool: name)
-}
-
-/// Runs a tool with Foundation `Process`, returns its standard output; throws on a non-zero exit.
-@discardableResult
-func run(_ name: String, _ arguments: [String], environment: [String: String] = [:], allowFailure: Bool = false) throws -> Data {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try tool(name))
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: errURL) }
-    let errHandle = try FileHandle(forWritingTo: errURL)
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = errHandle
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try errHandle.close()
-    if process.terminationStatus != 0 && !allowFailure {
-        let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        throw ToolFailed(command: "\(name) \(arguments.joined(separator: " "))", status: process.terminationStatus, stderr: err)
-    }
-    return data
-}
-
-/// A temporary GnuPG home; `close()` runs `gpgconf --homedir DIR --kill all` and removes it.
-final class GnuPGHome: @unchecked Sendable {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-gpg-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-    }
-
-    /// Runs gpg in batch mode on this home, with an empty passphrase and loopback pinentry.
-    @discardableResult
-    func gpg(_ arguments: [String], fakedTime: String? = nil) throws -> Data {
-        var args = ["--homedir", path, "--batch", "--no-tty", "--pinentry-mode", "loopback", "--passphrase", ""]
-        if let fakedTime { args += ["--faked-system-time", fakedTime] }
-        return try run("gpg", args + arguments, environment: ["GNUPGHOME": path])
-    }
-
-    func write(_ bytes: [UInt8], name: String) throws -> String {
-        let file = "\(path)/\(name)"
-        try Data(bytes).write(to: URL(fileURLWithPath: file))
-        return file
-    }
-
-    func close() {
-        _ = try? run("gpgconf", ["--homedir", path, "--kill", "all"], allowFailure: true)
-        // The agent removes its sockets while it exits, which can race with the removal: retry briefly.
-        for _ in 0..<40 {
-            if (try? FileManager.default.removeItem(atPath: path)) != nil || !FileManager.default.fileExists(atPath: path) { break }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-    }
-
+extension GnuPGHome {
     /// `gpg --with-colons --show-keys` of `bytes`, in a fresh home of its own.
     static func showKeys(_ bytes: [UInt8]) throws -> [GPGListing] {
         let home = try GnuPGHome()
@@ -181,9 +99,9 @@ struct InteropFixture: Sendable {
     static func get() throws -> InteropFixture { try shared.get() }
 
     private static func make() throws -> InteropFixture {
-        _ = try tool("gpg")
-        _ = try tool("gpgconf")
-        _ = try tool("sq")
+        _ = try locateTool("gpg")
+        _ = try locateTool("gpgconf")
+        _ = try locateTool("sq")
         let home = try GnuPGHome()
         defer { home.close() }
         func fingerprint(_ query: String) throws -> String {
@@ -231,10 +149,10 @@ struct InteropFixture: Sendable {
         let grace = try export(g)
 
         let keyFile = "\(home.path)/dave.key"
-        try run("sq", ["key", "generate", "--userid", "Dave <dave@example.org>", "--userid", "dave@example.net",
+        try runTool("sq", ["key", "generate", "--userid", "Dave <dave@example.org>", "--userid", "dave@example.net",
                        "--export", keyFile])
         let daveSecret = [UInt8](try Data(contentsOf: URL(fileURLWithPath: keyFile)))
-        let dave = [UInt8](try run("sq", ["key", "extract-cert", keyFile]))
+        let dave = [UInt8](try runTool("sq", ["key", "extract-cert", keyFile]))
 
         return InteropFixture(alice: try export(a), aliceSecret: [UInt8](try home.gpg(["--export-secret-keys", a])),
                               bob: try export(b), carol: try export(c), carolEarly: carolEarly,

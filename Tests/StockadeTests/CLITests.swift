@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `stockade` executable, run as a user runs it.
@@ -33,12 +34,7 @@ enum CLI {
         return Result(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self), error: String(decoding: errData, as: UTF8.self))
     }
 
-    static func labResolver() throws -> String {
-        guard let value = ProcessInfo.processInfo.environment["STOCKADE_RESOLVER"], !value.isEmpty else {
-            throw LabNotRunning()
-        }
-        return value
-    }
+    static func labResolver() throws -> String { try labVariable("STOCKADE_RESOLVER") }
 }
 
 @Suite("stockade dns (lab)")
@@ -132,11 +128,6 @@ struct ServeCommandTests {
         #expect(result.status != 0)
         #expect(result.error.contains("unknown configuration keys: adminTokn"))
     }
-}
-
-/// The lab's variables are missing: the test fails (it never skips).
-struct LabNotRunning: Error, CustomStringConvertible {
-    var description: String { "STOCKADE_RESOLVER is not set: run `make test` (it starts the lab), or `lab/lab.sh up` and `eval \"$(lab/lab.sh env)\"`" }
 }
 
 /// The server did not accept a connection.

@@ -19,16 +19,11 @@ struct WKDEndToEndTests {
         let ca: String
 
         init() throws {
-            let environment = ProcessInfo.processInfo.environment
-            func require(_ name: String) throws -> String {
-                guard let value = environment[name], !value.isEmpty else { throw LabNotRunning() }
-                return value
-            }
-            directory = try require("STOCKADE_LAB_DIR")
-            resolver = try require("STOCKADE_RESOLVER")
-            resolvConf = try require("STOCKADE_LAB_RESOLV_CONF")
-            bundle = try require("STOCKADE_LAB_CA_BUNDLE")
-            ca = try require("STOCKADE_LAB_CA")
+            directory = try labVariable("STOCKADE_LAB_DIR")
+            resolver = try labVariable("STOCKADE_RESOLVER")
+            resolvConf = try labVariable("STOCKADE_LAB_RESOLV_CONF")
+            bundle = try labVariable("STOCKADE_LAB_CA_BUNDLE")
+            ca = try labVariable("STOCKADE_LAB_CA")
             guard getuid() == 0 else { throw NeedsRoot() }
         }
 

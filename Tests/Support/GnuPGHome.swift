@@ -56,6 +56,10 @@ package final class GnuPGHome: @unchecked Sendable {
 
     package func close() {
         _ = try? runTool("gpgconf", ["--homedir", path, "--kill", "all"])
-        try? FileManager.default.removeItem(atPath: path)
+        // The agent removes its sockets while it exits, which can race with the removal: retry briefly.
+        for _ in 0..<40 {
+            if (try? FileManager.default.removeItem(atPath: path)) != nil || !FileManager.default.fileExists(atPath: path) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
     }
 }

@@ -3,6 +3,7 @@ package import Foundation
 /// A program a test needs is missing: the test fails with this message (it never skips).
 package struct ToolMissing: Error, CustomStringConvertible {
     package let tool: String
+    package init(tool: String) { self.tool = tool }
     package var description: String { "\(tool) is required by this test but was not found; run `make test`, which installs it" }
 }
 

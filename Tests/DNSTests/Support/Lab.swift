@@ -1,18 +1,13 @@
 import DNS
 import NIOCore
 import Foundation
+import TestSupport
 import Testing
 
 /// The running lab (lab/lab.sh up), found through the variables `lab/lab.sh env` prints.
 /// A test that needs the lab fails, with the reason, when the lab is not running: it never skips.
 enum Lab {
-    static func variable(_ name: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-            Issue.record("\(name) is not set: start the lab with `lab/lab.sh up` and `eval \"$(lab/lab.sh env)\"`, or run `make test`")
-            throw LabError.notRunning(name)
-        }
-        return value
-    }
+    static func variable(_ name: String) throws -> String { try labVariable(name) }
 
     /// The validating resolver (unbound).
     static func resolverAddress() throws -> String { try variable("STOCKADE_RESOLVER") }
@@ -88,16 +83,4 @@ func bytes(hex: String) -> [UInt8] {
         index = next
     }
     return result
-}
-
-/// A small deterministic generator (SplitMix64), so random tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

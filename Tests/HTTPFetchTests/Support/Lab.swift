@@ -1,30 +1,13 @@
 import DNS
 import Foundation
 import HTTPFetch
+import TestSupport
 import Testing
 
 /// The running lab (lab/lab.sh up), found through the variables `lab/lab.sh env` prints.
 /// A test that needs the lab fails, with the reason, when the lab is not running: it never skips.
 enum Lab {
-    static func variable(_ name: String) throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if let value = environment[name], !value.isEmpty { return value }
-        // scripts/test.sh exports only some of `lab/lab.sh env`: find the ca and https values under STOCKADE_LAB_DIR
-        if let run = environment["STOCKADE_LAB_DIR"], !run.isEmpty, let value = derived(name, run: run) { return value }
-        Issue.record("\(name) is not set: start the lab with `lab/lab.sh up` and `eval \"$(lab/lab.sh env)\"`, or run `make test`")
-        throw LabError.notRunning(name)
-    }
-
-    /// The value `lab/lab.sh env` prints for `name`, read from the lab's run directory.
-    private static func derived(_ name: String, run: String) -> String? {
-        switch name {
-        case "STOCKADE_LAB_CA": return "\(run)/ca/ca.pem"
-        case "STOCKADE_LAB_HTTPS_ROOT": return "\(run)/https/www"
-        case "STOCKADE_LAB_HTTPS_PORT":
-            return (try? String(contentsOfFile: "\(run)/https/port", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-        default: return nil
-        }
-    }
+    static func variable(_ name: String) throws -> String { try labVariable(name) }
 
     /// A fresh resolver asking the lab's validating resolver.
     static func resolver() throws -> DNS.Resolver<ContinuousClock> {
@@ -36,7 +19,7 @@ enum Lab {
 
     /// The port the lab's HTTPS server listens on (443 when the lab runs as root).
     static func httpsPort() throws -> Int {
-        guard let port = Int(try variable("STOCKADE_LAB_HTTPS_PORT")) else { throw LabError.notRunning("STOCKADE_LAB_HTTPS_PORT") }
+        guard let port = Int(try variable("STOCKADE_LAB_HTTPS_PORT")) else { throw LabNotRunning(variable: "STOCKADE_LAB_HTTPS_PORT") }
         return port
     }
 
