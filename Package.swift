@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "OpenPGP", targets: ["OpenPGP"]),
         .library(name: "HTTPFetch", targets: ["HTTPFetch"]),
         .library(name: "WKD", targets: ["WKD"]),
+        .library(name: "MTASTS", targets: ["MTASTS"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Directory", targets: ["Directory"]),
         .library(name: "StockadeServer", targets: ["StockadeServer"]),
@@ -67,6 +68,13 @@ let package = Package(
                 "DNS",
                 "HTTPFetch",
                 "OpenPGP",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MTASTS",
+            dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -137,6 +145,11 @@ let package = Package(
         .testTarget(
             name: "WKDTests",
             dependencies: ["WKD", "OpenPGP", "DNS", "HTTPFetch", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MTASTSTests",
+            dependencies: ["MTASTS", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
