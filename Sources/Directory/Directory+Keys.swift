@@ -7,6 +7,7 @@ extension Directory {
     /// has it already.
     @discardableResult
     public func importKey(_ bytes: [UInt8], accountID: String) async throws(DirectoryError) -> KeyRecord {
+        defer { cache.removeAll() }  // every change invalidates cached publication decisions
         _ = try await openAccount(accountID)
         let certificate = try Self.certificate(from: bytes)
         let fingerprint = certificate.fingerprint.description
@@ -29,6 +30,7 @@ extension Directory {
     /// Associates an address of the key's account with the key. The key must carry a valid (self-signed,
     /// unrevoked, unexpired) user ID for the address, and itself be valid.
     public func associate(address text: String, fingerprint: String) async throws(DirectoryError) {
+        defer { cache.removeAll() }  // every change invalidates cached publication decisions
         var row = try await address(text)
         guard row.removedAt == nil else { throw .addressRemoved(row.display) }
         _ = try await openAccount(row.accountID)
@@ -38,7 +40,7 @@ extension Directory {
         }
         guard key.accountID == row.accountID else { throw .keyOwnedElsewhere(normalized) }
         let certificate = try Self.certificate(from: Array(key.bytes))
-        if let problem = Self.problem(certificate, address: row.display, at: now()) {
+        if let problem = Self.problem(certificate.status(at: now()), address: row.display) {
             throw .noValidUserID(row.display, normalized, problem)
         }
         row.keyFingerprint = normalized
@@ -59,9 +61,8 @@ extension Directory {
         }
     }
 
-    /// Why the certificate cannot be published for the address now, or nil when it can.
-    static func problem(_ certificate: Certificate, address: String, at time: Date) -> String? {
-        let status = certificate.status(at: time)
+    /// Why a certificate in this state cannot be published for the address, or nil when it can.
+    static func problem(_ status: CertificateStatus, address: String) -> String? {
         switch status.validity {
         case .valid: break
         case .expired(let at): return "the key expired at \(at)"

@@ -18,9 +18,14 @@ extension Directory {
         guard try await storage({ () async throws(StoreError) in try await store.domain(named: name) }) != nil else {
             return .unpublished(reason: "\(name) is not served")
         }
+        let key = PublicationCache.key(domain: name, wkdHash: wkdHash)
+        let time = now()
+        if let cached = cache.publication(for: key, at: time) { return cached }
         let rows = try await storage { () async throws(StoreError) in try await store.addresses(domain: name, wkdHash: wkdHash) }
         guard let row = rows.first else { return .unpublished(reason: "no address with this hash") }
-        return try await publication(of: row)
+        let (publication, validUntil) = try await decide(row, at: time)
+        cache.store(publication, for: key, at: time, validUntil: validUntil)
+        return publication
     }
 
     /// The publication decision for an address.
@@ -32,30 +37,30 @@ extension Directory {
         guard let row = try await storage({ () async throws(StoreError) in try await store.address(address.key) }) else {
             return .unpublished(reason: "no such address")
         }
-        return try await publication(of: row)
+        return try await decide(row, at: now()).publication
     }
 
     /// The one rule: the address is live on a served domain, its account is open, the owner associated a key with it,
-    /// and that key is valid and carries a valid user ID for it. The bytes carry only that user ID.
-    func publication(of row: AddressRecord) async throws(DirectoryError) -> Publication {
-        guard row.removedAt == nil else { return .unpublished(reason: "the address was removed") }
+    /// and that key is valid and carries a valid user ID for it. The bytes carry only that user ID. Also returns when
+    /// a published key expires, so that a cached decision never outlives it.
+    func decide(_ row: AddressRecord, at time: Date) async throws(DirectoryError) -> (publication: Publication, validUntil: Date?) {
+        func unpublished(_ reason: String) -> (Publication, Date?) { (.unpublished(reason: reason), nil) }
+        guard row.removedAt == nil else { return unpublished("the address was removed") }
         guard let account = try await storage({ () async throws(StoreError) in try await store.account(id: row.accountID) }),
               account.closedAt == nil
-        else { return .unpublished(reason: "the account is closed") }
-        guard let fingerprint = row.keyFingerprint else { return .unpublished(reason: "no key is associated with the address") }
+        else { return unpublished("the account is closed") }
+        guard let fingerprint = row.keyFingerprint else { return unpublished("no key is associated with the address") }
         guard let key = try await storage({ () async throws(StoreError) in try await store.key(fingerprint: fingerprint) }) else {
-            return .unpublished(reason: "the associated key is missing")
+            return unpublished("the associated key is missing")
         }
-        let time = now()
         let certificate = try Self.certificate(from: Array(key.bytes))
-        if let problem = Self.problem(certificate, address: row.display, at: time) {
-            return .unpublished(reason: problem)
-        }
+        let status = certificate.status(at: time)
+        if let problem = Self.problem(status, address: row.display) { return unpublished(problem) }
         var bytes: [UInt8]
         do {
             bytes = try certificate.minimized(for: row.display, at: time).serialized
         } catch {
-            return .unpublished(reason: "\(error)")
+            return unpublished("\(error)")
         }
         // Revoked predecessors: the account's other keys for this address that are revoked now (§3.1 allows
         // several keys in the response), so clients learn of the revocation.
@@ -67,7 +72,7 @@ extension Directory {
             else { continue }
             bytes += minimized.serialized
         }
-        return .published(address: row.display, fingerprint: fingerprint, bytes: bytes)
+        return (.published(address: row.display, fingerprint: fingerprint, bytes: bytes), status.expiration)
     }
 }
 

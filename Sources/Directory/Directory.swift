@@ -8,6 +8,7 @@ import OpenPGP
 public struct Directory: Sendable {
     let store: any Store
     let now: @Sendable () -> Date
+    let cache = PublicationCache()
 
     /// A directory on a store; `now` is the clock validity is judged by.
     public init(store: any Store, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -28,6 +29,7 @@ public struct Directory: Sendable {
     /// Starts serving a domain.
     @discardableResult
     public func addDomain(_ name: String, kind: DomainKind) async throws(DirectoryError) -> DomainRecord {
+        defer { cache.removeAll() }  // every change invalidates cached publication decisions
         let domain = name.trimmingCharacters().lowercased()
         guard !domain.isEmpty, !domain.contains("@"), !domain.contains(" "), !domain.hasPrefix("."), !domain.hasSuffix(".") else {
             throw .invalidAddress(name)
@@ -59,6 +61,7 @@ public struct Directory: Sendable {
     /// Creates an account with its primary address.
     @discardableResult
     public func createAccount(id: String, primaryAddress: String) async throws(DirectoryError) -> AccountRecord {
+        defer { cache.removeAll() }  // every change invalidates cached publication decisions
         let address = try NormalizedAddress(primaryAddress)
         _ = try await servedDomain(address.domain)
         if let existing = try await storage({ () async throws(StoreError) in try await store.address(address.key) }) {
@@ -91,6 +94,7 @@ public struct Directory: Sendable {
     /// ever belonged to another account is refused.
     @discardableResult
     public func addAlias(_ text: String, to accountID: String) async throws(DirectoryError) -> AddressRecord {
+        defer { cache.removeAll() }  // every change invalidates cached publication decisions
         let address = try NormalizedAddress(text)
         _ = try await servedDomain(address.domain)
         _ = try await openAccount(accountID)
@@ -116,6 +120,7 @@ public struct Directory: Sendable {
     /// Removes an alias on a hosted domain. Provider-domain aliases and primary addresses are refused.
     /// The row stays as a tombstone, so the address is never reassigned.
     public func removeAlias(_ text: String) async throws(DirectoryError) {
+        defer { cache.removeAll() }  // every change invalidates cached publication decisions
         let address = try NormalizedAddress(text)
         guard var row = try await storage({ () async throws(StoreError) in try await store.address(address.key) }) else {
             throw .addressNotFound(address.display)
@@ -131,6 +136,7 @@ public struct Directory: Sendable {
 
     /// Closes an account: its addresses stop being published and stay reserved to it forever.
     public func closeAccount(_ id: String) async throws(DirectoryError) {
+        defer { cache.removeAll() }  // every change invalidates cached publication decisions
         _ = try await openAccount(id)
         try await storage { () async throws(StoreError) in try await store.closeAccount(id: id, at: now()) }
     }

@@ -159,3 +159,42 @@ struct PublicationTests {
         await #expect(throws: DirectoryError.invalidKey("")) { try await world.directory.importKey(Array("not a key".utf8), accountID: "alice") }
     }
 }
+
+@Suite("Publication cache")
+struct PublicationCacheTests {
+    @Test func changesThroughTheDirectoryShowAtOnceAndOtherServersWithinTheLifetime() async throws {
+        let path = temporaryDatabasePath()
+        defer { removeDatabase(path) }
+        let keys = try DirectoryKeys.shared.get()
+        let clock = TestClock(Date().addingTimeInterval(60))
+        let directory = Directory(store: try SQLiteStore(path: path), now: { clock.now })
+        try await directory.addDomain("provider.test", kind: .provider)
+        try await directory.createAccount(id: "alice", primaryAddress: "alice@provider.test")
+        try await directory.importKey(keys.alice, accountID: "alice")
+        let hash = try await directory.address("alice@provider.test").wkdHash
+        #expect(try await directory.publication(domain: "provider.test", wkdHash: hash)
+            == .unpublished(reason: "no key is associated with the address"))
+        // A decision was just cached; the association must show on the next lookup all the same.
+        try await directory.associate(address: "alice@provider.test", fingerprint: keys.aliceFingerprint)
+        guard case .published(_, let fingerprint, _) = try await directory.publication(domain: "provider.test", wkdHash: hash) else {
+            Issue.record("the association did not show")
+            return
+        }
+        #expect(fingerprint == keys.aliceFingerprint)
+
+        // A second server on the same database caches the decision; a change made by the first shows there once the
+        // cache lifetime (60 s) has passed.
+        let otherClock = TestClock(clock.now)
+        let other = Directory(store: try SQLiteStore(path: path), now: { otherClock.now })
+        #expect(try await other.publication(domain: "provider.test", wkdHash: hash) != .unpublished(reason: "the account is closed"))
+        try await directory.closeAccount("alice")
+        #expect(try await directory.publication(domain: "provider.test", wkdHash: hash) == .unpublished(reason: "the address was removed"))
+        otherClock.set(clock.now.addingTimeInterval(59))
+        guard case .published = try await other.publication(domain: "provider.test", wkdHash: hash) else {
+            Issue.record("within its lifetime the other server's cached decision stands")
+            return
+        }
+        otherClock.set(clock.now.addingTimeInterval(61))
+        #expect(try await other.publication(domain: "provider.test", wkdHash: hash) == .unpublished(reason: "the address was removed"))
+    }
+}

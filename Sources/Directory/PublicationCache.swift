@@ -1,0 +1,46 @@
+import Foundation
+import Synchronization
+
+/// Publication decisions by domain and WKD hash, kept for a short time so that serving a key is a dictionary lookup
+/// instead of several queries, a parse and signature checks per request.
+///
+/// Every change made through the ``Directory`` that owns it clears it. Changes made by another server sharing the
+/// database are seen within ``lifetime``; an entry never outlives the expiration of the key it publishes.
+final class PublicationCache: Sendable {
+    /// How long a decision is reused.
+    static let lifetime: TimeInterval = 60
+    /// The most decisions kept; past it the cache starts over.
+    static let capacity = 100_000
+
+    private struct Entry {
+        let publication: Publication
+        let expires: Date
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    static func key(domain: String, wkdHash: String) -> String { domain + "/" + wkdHash }
+
+    func publication(for key: String, at time: Date) -> Publication? {
+        entries.withLock { entries in
+            guard let entry = entries[key] else { return nil }
+            guard time < entry.expires else {
+                entries[key] = nil
+                return nil
+            }
+            return entry.publication
+        }
+    }
+
+    func store(_ publication: Publication, for key: String, at time: Date, validUntil: Date?) {
+        let expires = min(time.addingTimeInterval(Self.lifetime), validUntil ?? .distantFuture)
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = Entry(publication: publication, expires: expires)
+        }
+    }
+
+    func removeAll() {
+        entries.withLock { $0.removeAll() }
+    }
+}
