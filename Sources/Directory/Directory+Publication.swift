@@ -15,17 +15,21 @@ extension Directory {
     /// The publication decision for an address given by domain and WKD hash (draft-koch-openpgp-webkey-service §3.1).
     public func publication(domain: String, wkdHash: String) async throws(DirectoryError) -> Publication {
         let name = domain.lowercased()
-        guard try await storage({ () async throws(StoreError) in try await store.domain(named: name) }) != nil else {
-            return .unpublished(reason: "\(name) is not served")
-        }
         let key = PublicationCache.key(domain: name, wkdHash: wkdHash)
         let time = now()
         if let cached = cache.publication(for: key, at: time) { return cached }
-        let rows = try await storage { () async throws(StoreError) in try await store.addresses(domain: name, wkdHash: wkdHash) }
-        guard let row = rows.first else { return .unpublished(reason: "no address with this hash") }
-        let (publication, validUntil) = try await decide(row, at: time)
+        let (publication, validUntil) = try await decide(domain: name, wkdHash: wkdHash, at: time)
         cache.store(publication, for: key, at: time, validUntil: validUntil)
         return publication
+    }
+
+    private func decide(domain name: String, wkdHash: String, at time: Date) async throws(DirectoryError) -> (publication: Publication, validUntil: Date?) {
+        guard try await storage({ () async throws(StoreError) in try await store.domain(named: name) }) != nil else {
+            return (.unpublished(reason: "\(name) is not served"), nil)
+        }
+        let rows = try await storage { () async throws(StoreError) in try await store.addresses(domain: name, wkdHash: wkdHash) }
+        guard let row = rows.first else { return (.unpublished(reason: "no address with this hash"), nil) }
+        return try await decide(row, at: time)
     }
 
     /// The publication decision for an address.
