@@ -1,0 +1,145 @@
+#!/bin/sh
+# WKD key GET over HTTP on loopback (issue 4, shared/PERFORMANCE.md): `stockade serve` against nginx serving the
+# same bytes as a static file, both loaded with wrk (apt `wrk`, 4.1.0) from the same 2 cores.
+#
+#     sh peers/wkd-load.sh [STOCKADE_BINARY]
+#
+# Environment: RUNS (3), DURATION (10s), CONNECTIONS ("64 256"), STOCKADE_PORT (18080), NGINX_PORT (18081),
+# KEEP=1 to keep the temporary folder, OUT (results folder, default Benchmarks/.build/wkd-load).
+#
+# Everything lives in a temporary folder: a GnuPG home that makes the key (rsa4096 + rsa4096 encryption subkey,
+# one user ID, about 3 KB armored), Stockade's data directory and JSON config (plain HTTP, adminToken set, provider
+# domain bench.test), an nginx config (apt `nginx-light`, 1.22.1; never the system one) with worker_processes
+# auto, access_log off, sendfile, keep-alive. Both servers serve GET /.well-known/openpgpkey/bench.test/hu/<hash>
+# (the advanced form, so requests carry `Host: openpgpkey.bench.test`); the static file is the bytes Stockade
+# serves, and the script checks with curl that both answer 200 with identical bodies. Every process started
+# here is stopped by its PID.
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+stockade=${1:-$here/../.build-release/release/stockade}
+runs=${RUNS:-3}
+duration=${DURATION:-10s}
+connections=${CONNECTIONS:-64 256}
+sport=${STOCKADE_PORT:-18080}
+nport=${NGINX_PORT:-18081}
+out=${OUT:-$here/.build/wkd-load}
+mkdir -p "$out"
+
+tmp=$(mktemp -d /tmp/wkd-load.XXXXXX)
+chmod 755 "$tmp"   # nginx workers run as nobody and read $tmp/www
+stockade_pid=
+nginx_pid=
+cleanup() {
+    [ -n "$stockade_pid" ] && kill "$stockade_pid" 2>/dev/null && wait "$stockade_pid" 2>/dev/null || true
+    [ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true
+    gpgconf --homedir "$tmp/gnupg" --kill all 2>/dev/null || true
+    if [ "${KEEP:-0}" = 1 ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT INT TERM
+
+address=alice@bench.test
+host=openpgpkey.bench.test
+
+# The key.
+mkdir -m 700 "$tmp/gnupg"
+g="gpg --homedir $tmp/gnupg --batch --quiet --passphrase= --pinentry-mode loopback"
+$g --quick-gen-key "Alice Bench <$address>" rsa4096 sign,cert never
+fpr=$(gpg --homedir "$tmp/gnupg" --batch --with-colons --list-keys "$address" | awk -F: '/^fpr/ { print $10; exit }')
+$g --quick-add-key "$fpr" rsa4096 encr never
+gpg --homedir "$tmp/gnupg" --batch --armor --export "$address" >"$tmp/alice.asc"
+gpgconf --homedir "$tmp/gnupg" --kill all
+echo "key $fpr: $(wc -c <"$tmp/alice.asc") bytes armored" >&2
+
+# The directory, through the CLI.
+db="$tmp/data/stockade.sqlite"
+mkdir -p "$tmp/data"
+"$stockade" directory domain add bench.test --kind provider --database "$db"
+"$stockade" directory account add alice --primary "$address" --database "$db"
+"$stockade" directory key import "$tmp/alice.asc" --account alice --database "$db"
+"$stockade" directory key associate "$address" "$fpr" --database "$db"
+"$stockade" directory address show "$address" --database "$db" >&2
+
+cat >"$tmp/stockade.json" <<JSON
+{
+  "listen": "127.0.0.1:$sport",
+  "dataDirectory": "$tmp/data",
+  "domains": [{"name": "bench.test", "kind": "provider"}],
+  "adminToken": "bench-admin-token-0123456789abcdef"
+}
+JSON
+"$stockade" serve --config "$tmp/stockade.json" --log-level warning >"$tmp/stockade.log" 2>&1 &
+stockade_pid=$!
+
+hash=$("$stockade" wkd hash "$address")
+path="/.well-known/openpgpkey/bench.test/hu/$hash"
+
+# Wait for Stockade, then take the bytes it serves as nginx's static file.
+i=0
+until curl -sf -o "$tmp/stockade.body" -H "Host: $host" "http://127.0.0.1:$sport$path"; do
+    i=$((i + 1)); [ "$i" -lt 100 ] || { cat "$tmp/stockade.log" >&2; exit 1; }
+    sleep 0.1
+done
+"$stockade" key minimize --address "$address" "$tmp/alice.asc" -o "$tmp/minimized.bin"
+cmp "$tmp/stockade.body" "$tmp/minimized.bin" && echo "Stockade serves the minimized key: $(wc -c <"$tmp/stockade.body") bytes" >&2
+
+mkdir -p "$tmp/www/.well-known/openpgpkey/bench.test/hu" "$tmp/nginx"
+cp "$tmp/stockade.body" "$tmp/www$path"
+chmod -R a+rX "$tmp/www"
+cat >"$tmp/nginx/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65s;
+    keepalive_requests 1000000;   # the default (1000) would make wrk reconnect; Stockade never closes first
+    default_type application/octet-stream;
+    server {
+        listen 127.0.0.1:$nport;
+        root $tmp/www;
+        location / {
+            add_header Access-Control-Allow-Origin * always;
+        }
+    }
+}
+CONF
+nginx -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" &
+nginx_pid=$!
+i=0
+until curl -sf -o "$tmp/nginx.body" -H "Host: $host" "http://127.0.0.1:$nport$path"; do
+    i=$((i + 1)); [ "$i" -lt 100 ] || { cat "$tmp/nginx/error.log" >&2; exit 1; }
+    sleep 0.1
+done
+cmp "$tmp/stockade.body" "$tmp/nginx.body"
+echo "both answer 200 with the same $(wc -c <"$tmp/nginx.body") bytes" >&2
+curl -s -D - -o /dev/null -H "Host: $host" "http://127.0.0.1:$sport$path" >"$out/stockade.headers"
+curl -s -D - -o /dev/null -H "Host: $host" "http://127.0.0.1:$nport$path" >"$out/nginx.headers"
+
+# wrk, alternating servers, RUNS times per connection count.
+summary="$out/summary.tsv"
+printf 'server\tconnections\trun\treq/s\tp50\tp99\tnon2xx\terrors\tload\n' >"$summary"
+for c in $connections; do
+    r=1
+    while [ "$r" -le "$runs" ]; do
+        for server in stockade nginx; do
+            if [ "$server" = stockade ]; then port=$sport; else port=$nport; fi
+            load=$(cut -d' ' -f1 /proc/loadavg)
+            file="$out/$server-c$c-run$r.txt"
+            wrk -t2 -c"$c" -d"$duration" --latency -H "Host: $host" "http://127.0.0.1:$port$path" >"$file"
+            rps=$(awk '/^Requests\/sec/ { print $2 }' "$file")
+            p50=$(awk '$1 == "50%" { print $2 }' "$file")
+            p99=$(awk '$1 == "99%" { print $2 }' "$file")
+            non2xx=$(awk '/Non-2xx/ { print $NF }' "$file")
+            errors=$(awk '/Socket errors/ { print $0 }' "$file")
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$c" "$r" "$rps" "$p50" "$p99" "${non2xx:-0}" "${errors:-none}" "$load" | tee -a "$summary"
+        done
+        r=$((r + 1))
+    done
+done
+echo "stockade RSS after the runs: $(awk '/VmRSS/ { print $2, $3 }' /proc/$stockade_pid/status)" >&2
+echo "results in $out" >&2
