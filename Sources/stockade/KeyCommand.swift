@@ -201,13 +201,12 @@ struct CertificateReport: Encodable {
     var subkeys: [Subkey]
 
     init(_ cert: Certificate, status: CertificateStatus) {
-        let iso = ISO8601DateFormatter()
         fingerprint = cert.fingerprint.description
         version = Int(cert.primaryKey.version)
         keyID = cert.keyID.description
         algorithm = cert.primaryKey.algorithmLabel
-        created = iso.string(from: cert.primaryKey.created)
-        expires = status.expiration.map { iso.string(from: $0) }
+        created = cert.primaryKey.created.formatted(.iso8601)
+        expires = status.expiration.map { $0.formatted(.iso8601) }
         switch status.validity {
         case .valid: validity = "valid"
         case .expired: validity = "expired"
@@ -224,8 +223,8 @@ struct CertificateReport: Encodable {
         }
         subkeys = status.subkeys.map {
             Subkey(fingerprint: $0.key.fingerprint.description, algorithm: $0.key.algorithmLabel, flags: $0.flags.description,
-                   valid: certValid && $0.validity.isValid, created: iso.string(from: $0.key.created),
-                   expires: $0.expiration.map { iso.string(from: $0) }, revoked: $0.validity.isRevoked,
+                   valid: certValid && $0.validity.isValid, created: $0.key.created.formatted(.iso8601),
+                   expires: $0.expiration.map { $0.formatted(.iso8601) }, revoked: $0.validity.isRevoked,
                    expired: $0.validity.isExpired)
         }
     }
