@@ -92,9 +92,9 @@ public enum Armor: Sendable {
     ///
     /// A missing CRC24 is accepted and a wrong one only reported in ``ArmorBlock/checksum`` (RFC 9580 §6.1).
     /// - Throws: ``OpenPGPError/invalidArmor`` for a block without end line or with bad base64,
-    ///   ``OpenPGPError/tooLarge`` for text over ``OpenPGPLimits/maxArmoredBytes``.
-    public static func decode(_ text: String) throws -> [ArmorBlock] {
-        guard text.utf8.count <= OpenPGPLimits.maxArmoredBytes else {
+    ///   ``OpenPGPError/tooLarge`` for text over `maximumBytes`.
+    public static func decode(_ text: String, maximumBytes: Int = OpenPGPLimits.maxArmoredBytes) throws -> [ArmorBlock] {
+        guard text.utf8.count <= maximumBytes else {
             throw OpenPGPError.tooLarge.with("armored input of \(text.utf8.count) bytes")
         }
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })

@@ -57,12 +57,15 @@ public struct Certificate: Hashable, Sendable {
 
     /// Reads every certificate in a keyring, binary or ASCII-armored (RFC 9580 §10.1, §6).
     ///
+    /// The keyring may hold up to ``OpenPGPLimits/maxKeyringBytes``; each certificate in it is held to
+    /// ``OpenPGPLimits/maxInputBytes`` and ``OpenPGPLimits/maxPackets``.
     /// - Throws: ``OpenPGPError/secretKeyMaterial`` for secret keys, ``OpenPGPError/notACertificate`` when the
-    ///   packets are not transferable public keys, and the limit errors of ``Packet/parseAll(_:)``.
+    ///   packets are not transferable public keys, ``OpenPGPError/tooLarge`` or ``OpenPGPError/tooManyPackets`` for a
+    ///   keyring or a certificate over its limit.
     public static func readAll(_ bytes: [UInt8]) throws -> [Certificate] {
         var binary: [[UInt8]] = []
         if Armor.isArmored(bytes) {
-            let blocks = try Armor.decode(String(decoding: bytes, as: UTF8.self))
+            let blocks = try Armor.decode(String(decoding: bytes, as: UTF8.self), maximumBytes: OpenPGPLimits.maxKeyringBytes * 3 / 2)
             for block in blocks {
                 switch block.kind {
                 case .publicKey: binary.append(block.data)
@@ -78,7 +81,18 @@ public struct Certificate: Hashable, Sendable {
         }
         var certificates: [Certificate] = []
         for data in binary {
-            certificates += try split(Packet.parseAll(data))
+            let packets = try Packet.parseAll(data, maximumBytes: OpenPGPLimits.maxKeyringBytes, maximumPackets: OpenPGPLimits.maxKeyringPackets)
+            for certificate in try split(packets) {
+                let own = certificate.packets
+                guard own.count <= OpenPGPLimits.maxPackets else {
+                    throw OpenPGPError.tooManyPackets.with("certificate \(certificate.fingerprint) has \(own.count) packets")
+                }
+                let size = own.serialized.count
+                guard size <= OpenPGPLimits.maxInputBytes else {
+                    throw OpenPGPError.tooLarge.with("certificate \(certificate.fingerprint) is \(size) bytes, over \(OpenPGPLimits.maxInputBytes)")
+                }
+                certificates.append(certificate)
+            }
         }
         return certificates
     }

@@ -1,11 +1,17 @@
 /// Resource limits the parsers enforce; every one is checked before the work it bounds.
 public enum OpenPGPLimits: Sendable {
-    /// Largest binary input (one certificate or keyring) accepted: 1 MiB, the key upload limit.
+    /// Largest certificate accepted, and the default input limit of ``Packet/parseAll(_:maximumBytes:maximumPackets:)``:
+    /// 1 MiB, the key upload limit.
     public static let maxInputBytes = 1 << 20
-    /// Largest ASCII-armored input accepted (base64 of ``maxInputBytes`` plus line breaks and headers).
+    /// Largest ASCII-armored input accepted by default (base64 of ``maxInputBytes`` plus line breaks and headers).
     public static let maxArmoredBytes = (1 << 20) * 3 / 2
-    /// Most packets accepted in one input.
+    /// Most packets accepted in one certificate, and by default in one input.
     public static let maxPackets = 10_000
+    /// Largest keyring ``Certificate/readAll(_:)`` reads (binary; armored may be half as large again). Each
+    /// certificate in it is still held to ``maxInputBytes`` and ``maxPackets``.
+    public static let maxKeyringBytes = 64 << 20
+    /// Most packets ``Certificate/readAll(_:)`` reads in one keyring.
+    public static let maxKeyringPackets = 1_000_000
     /// Deepest chain of embedded signatures (RFC 9580 §5.2.3.34) accepted; a back-signature
     /// inside a subkey binding is depth 1.
     public static let maxEmbeddedSignatureDepth = 2
@@ -78,17 +84,18 @@ public struct Packet: Hashable, Sendable {
     /// Reads a whole input as a packet list (RFC 9580 §4).
     ///
     /// - Parameter bytes: binary OpenPGP data (not armored).
-    /// - Throws: ``OpenPGPError`` when the input is larger than ``OpenPGPLimits/maxInputBytes``, holds more than
-    ///   ``OpenPGPLimits/maxPackets`` packets, is truncated, or uses a partial length where §4.2.1.4 forbids it.
-    public static func parseAll(_ bytes: [UInt8]) throws -> [Packet] {
-        guard bytes.count <= OpenPGPLimits.maxInputBytes else {
-            throw OpenPGPError.tooLarge.with("input of \(bytes.count) bytes exceeds \(OpenPGPLimits.maxInputBytes)")
+    /// - Throws: ``OpenPGPError`` when the input is larger than `maximumBytes`, holds more than `maximumPackets`
+    ///   packets, is truncated, or uses a partial length where §4.2.1.4 forbids it.
+    public static func parseAll(_ bytes: [UInt8], maximumBytes: Int = OpenPGPLimits.maxInputBytes,
+                                maximumPackets: Int = OpenPGPLimits.maxPackets) throws -> [Packet] {
+        guard bytes.count <= maximumBytes else {
+            throw OpenPGPError.tooLarge.with("input of \(bytes.count) bytes exceeds \(maximumBytes)")
         }
         var reader = ByteReader(bytes)
         var packets: [Packet] = []
         while !reader.isAtEnd {
-            guard packets.count < OpenPGPLimits.maxPackets else {
-                throw OpenPGPError.tooManyPackets.with("more than \(OpenPGPLimits.maxPackets) packets")
+            guard packets.count < maximumPackets else {
+                throw OpenPGPError.tooManyPackets.with("more than \(maximumPackets) packets")
             }
             packets.append(try Packet(parsing: &reader))
         }

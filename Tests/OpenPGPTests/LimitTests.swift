@@ -12,13 +12,29 @@ import Testing
     @Test func inputOverOneMebibyteIsRefused() throws {
         let big = Packet(tag: .userID, body: [UInt8](repeating: 0x61, count: OpenPGPLimits.maxInputBytes)).serialized
         #expect(throws: OpenPGPError.tooLarge) { try Packet.parseAll(big) }
-        #expect(throws: OpenPGPError.tooLarge) { try Certificate.readAll(big) }
         // Just under the limit parses.
         let fits = Packet(tag: .userID, body: [UInt8](repeating: 0x61, count: OpenPGPLimits.maxInputBytes - 6)).serialized
         #expect(fits.count == OpenPGPLimits.maxInputBytes)
         #expect(try Packet.parseAll(fits).count == 1)
         let armored = String(repeating: "A", count: OpenPGPLimits.maxArmoredBytes + 1)
         #expect(throws: OpenPGPError.tooLarge) { try Armor.decode(armored) }
+    }
+
+    /// Item 9 of issue 3: a *certificate* over 1 MiB is refused; a keyring of many smaller ones is read whole.
+    @Test func certificateOverOneMebibyteIsRefusedButLargerKeyringsAreRead() throws {
+        let key = Packet(tag: .publicKey, body: Build.keyV4(27, [UInt8](repeating: 3, count: 32)))
+        let huge = [key, Packet(tag: .userID, body: [UInt8](repeating: 0x61, count: OpenPGPLimits.maxInputBytes))].serialized
+        #expect(throws: OpenPGPError.tooLarge) { try Certificate.readAll(huge) }
+        // Twelve certificates of about 100 KiB: 1.2 MiB in all, each well under the limit.
+        let one = [key, Packet(tag: .userID, body: [UInt8](repeating: 0x62, count: 100 * 1024))].serialized
+        let keyring = Array([[UInt8]](repeating: one, count: 12).joined())
+        #expect(keyring.count > OpenPGPLimits.maxInputBytes)
+        #expect(try Certificate.readAll(keyring).count == 12)
+        // A certificate with more packets than the limit is refused even inside a keyring.
+        let uid = Packet(tag: .userID, body: Array("u".utf8))
+        let crowded = ([key] + [Packet](repeating: uid, count: OpenPGPLimits.maxPackets)).serialized
+        #expect(throws: OpenPGPError.tooManyPackets) { try Certificate.readAll(crowded) }
+        #expect(throws: OpenPGPError.tooLarge) { try Certificate.readAll([UInt8](repeating: 0, count: OpenPGPLimits.maxKeyringBytes + 1)) }
     }
 
     @Test func tooManyPackets() throws {
