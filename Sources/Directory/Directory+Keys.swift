@@ -69,8 +69,9 @@ extension Directory {
         case .revoked(let reason, _): return "the key is revoked" + (reason.map { " (\($0))" } ?? "")
         case .invalid(let reason): return reason
         }
-        let wanted = address.lowercased()
-        let matching = status.userIDs.filter { $0.address.map { "\($0)".lowercased() == wanted } ?? false }
+        // The WKD comparison (ASCII letters only), the same one minimization applies to pick the user ID.
+        guard let wanted = MailAddress(address)?.wkdComparable else { return "\(address) is not an address" }
+        let matching = status.userIDs.filter { $0.address?.wkdComparable == wanted }
         guard !matching.isEmpty else { return "the key has no user ID with this address" }
         guard matching.contains(where: { $0.validity.isValid }) else {
             return "the user ID for this address is " + (matching.contains { $0.validity.isRevoked } ? "revoked" : "not valid")
