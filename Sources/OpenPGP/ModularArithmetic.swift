@@ -192,3 +192,27 @@ func dsaVerify(p: [UInt8], q: [UInt8], g: [UInt8], y: [UInt8], r: [UInt8], s: [U
     let v = modP.multiplyModulo(modP.power(gL, u1), modP.power(yL, u2))
     return BigNumber.compare(BigNumber.reduce(v, modulo: qL, n: qL.count), rL) == 0
 }
+
+/// The DER `DigestInfo` prefix for SHA-224 (RFC 8017 §9.2, note 1).
+let sha224DigestInfo: [UInt8] = [
+    0x30, 0x2d, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x04, 0x05, 0x00, 0x04, 0x1c,
+]
+
+/// RSASSA-PKCS1-v1_5 verification (RFC 8017 §8.2.2) for the digests swift-crypto cannot take (SHA-224):
+/// s^e mod n must equal `00 01 FF… 00 ‖ digestInfo` exactly.
+func rsaPKCS1v15Verify(modulus: [UInt8], exponent: [UInt8], signature: [UInt8], digestInfo: [UInt8]) -> Bool {
+    let n = BigNumber.limbs(modulus), e = BigNumber.limbs(exponent), s = BigNumber.limbs(signature)
+    let k = modulus.count
+    guard BigNumber.bitLength(n) <= 16_384, BigNumber.bitLength(e) <= 64, !e.isEmpty,
+          k >= digestInfo.count + 11, BigNumber.compare(s, n) < 0, let montgomery = Montgomery(modulus: n)
+    else { return false }
+    var encoded: [UInt8] = []
+    for limb in montgomery.power(s, e).reversed() {
+        for shift in [24, 16, 8, 0] { encoded.append(UInt8(truncatingIfNeeded: limb >> UInt32(shift))) }
+    }
+    encoded = Array(encoded.drop(while: { $0 == 0 }))
+    guard encoded.count < k else { return false }
+    encoded = [UInt8](repeating: 0, count: k - encoded.count) + encoded
+    let expected = [0x00, 0x01] + [UInt8](repeating: 0xFF, count: k - 3 - digestInfo.count) + [0x00] + digestInfo
+    return encoded == expected
+}

@@ -7,7 +7,7 @@ public enum SignatureVerdict: Hashable, Sendable {
     case valid
     /// The signature is wrong, malformed, or rejected by policy (e.g. SHA-1 after the cut-off).
     case invalid(reason: String)
-    /// The algorithm, curve or hash is not implemented here (Ed448, brainpool curves, Elgamal signing, SHA-224, SHA-3, …).
+    /// The algorithm, curve or hash is not implemented here (Ed448, brainpool curves, Elgamal signing, SHA-3, ECDSA with SHA-224, …).
     case unsupported(reason: String)
 
     public var isValid: Bool { self == .valid }
@@ -53,7 +53,7 @@ extension SignaturePacket {
             return .invalid(reason: "unknown critical subpacket")
         }
         switch hashAlgorithm {
-        case .sha256, .sha384, .sha512: break
+        case .sha224, .sha256, .sha384, .sha512: break
         case .sha1:
             if version == 6 { return .invalid(reason: "SHA-1 in a v6 signature") }
             if (creationTime ?? 0) >= SignaturePolicy.sha1CutOff {
@@ -117,6 +117,7 @@ extension SignaturePacket {
             let signature = _RSA.Signing.RSASignature(rawRepresentation: [UInt8](repeating: 0, count: modulus.count - sig.count) + sig)
             let ok: Bool
             switch digest {
+            case .sha224(let d): ok = rsaPKCS1v15Verify(modulus: modulus, exponent: e, signature: sig, digestInfo: sha224DigestInfo + d)
             case .sha1(let d): ok = publicKey.isValidSignature(signature, for: d, padding: .insecurePKCS1v1_5)
             case .sha256(let d): ok = publicKey.isValidSignature(signature, for: d, padding: .insecurePKCS1v1_5)
             case .sha384(let d): ok = publicKey.isValidSignature(signature, for: d, padding: .insecurePKCS1v1_5)
@@ -138,19 +139,22 @@ extension SignaturePacket {
                       let rs = leftPad(r, 32).flatMap({ r in leftPad(s, 32).map { r + $0 } }),
                       let sig = try? P256.Signing.ECDSASignature(rawRepresentation: rs)
                 else { return .invalid(reason: "bad ECDSA key or signature") }
-                ok = digest.withDigest { k.isValidSignature(sig, for: $0) }
+                guard let verdict = digest.withDigest({ k.isValidSignature(sig, for: $0) }) else { return ecdsaSHA224 }
+                ok = verdict
             case .nistP384:
                 guard let k = try? P384.Signing.PublicKey(x963Representation: point),
                       let rs = leftPad(r, 48).flatMap({ r in leftPad(s, 48).map { r + $0 } }),
                       let sig = try? P384.Signing.ECDSASignature(rawRepresentation: rs)
                 else { return .invalid(reason: "bad ECDSA key or signature") }
-                ok = digest.withDigest { k.isValidSignature(sig, for: $0) }
+                guard let verdict = digest.withDigest({ k.isValidSignature(sig, for: $0) }) else { return ecdsaSHA224 }
+                ok = verdict
             case .nistP521:
                 guard let k = try? P521.Signing.PublicKey(x963Representation: point),
                       let rs = leftPad(r, 66).flatMap({ r in leftPad(s, 66).map { r + $0 } }),
                       let sig = try? P521.Signing.ECDSASignature(rawRepresentation: rs)
                 else { return .invalid(reason: "bad ECDSA key or signature") }
-                ok = digest.withDigest { k.isValidSignature(sig, for: $0) }
+                guard let verdict = digest.withDigest({ k.isValidSignature(sig, for: $0) }) else { return ecdsaSHA224 }
+                ok = verdict
             default:
                 return .unsupported(reason: "ECDSA curve \(curve)")
             }
@@ -164,6 +168,8 @@ extension SignaturePacket {
             return .unsupported(reason: "signature algorithm \(key.algorithm)")
         }
     }
+
+    private static let ecdsaSHA224 = SignatureVerdict.unsupported(reason: "ECDSA with SHA-224")
 
     private static func ed25519(_ key: [UInt8], _ sig: [UInt8], _ message: [UInt8]) -> SignatureVerdict {
         guard let k = try? Curve25519.Signing.PublicKey(rawRepresentation: key) else {
@@ -194,6 +200,7 @@ private func canonicalText(_ data: [UInt8]) -> [UInt8] {
 
 enum AnyDigest {
     case sha1(Insecure.SHA1Digest)
+    case sha224([UInt8])
     case sha256(SHA256Digest)
     case sha384(SHA384Digest)
     case sha512(SHA512Digest)
@@ -201,14 +208,17 @@ enum AnyDigest {
     var bytes: [UInt8] {
         switch self {
         case .sha1(let d): Array(d)
+        case .sha224(let d): d
         case .sha256(let d): Array(d)
         case .sha384(let d): Array(d)
         case .sha512(let d): Array(d)
         }
     }
 
-    func withDigest<R>(_ body: (any Digest) -> R) -> R {
+    /// nil for SHA-224, which swift-crypto's `Digest` types do not cover.
+    func withDigest<R>(_ body: (any Digest) -> R) -> R? {
         switch self {
+        case .sha224: nil
         case .sha1(let d): body(d)
         case .sha256(let d): body(d)
         case .sha384(let d): body(d)
@@ -221,6 +231,7 @@ enum AnyDigest {
 struct AnyHasher {
     private enum State {
         case sha1(Insecure.SHA1)
+        case sha224(SHA224)
         case sha256(SHA256)
         case sha384(SHA384)
         case sha512(SHA512)
@@ -231,6 +242,7 @@ struct AnyHasher {
     init(_ algorithm: HashAlgorithm) {
         switch algorithm {
         case .sha1: state = .sha1(Insecure.SHA1())
+        case .sha224: state = .sha224(SHA224())
         case .sha384: state = .sha384(SHA384())
         case .sha512: state = .sha512(SHA512())
         default: state = .sha256(SHA256())
@@ -240,6 +252,7 @@ struct AnyHasher {
     mutating func update(_ bytes: [UInt8]) {
         switch state {
         case .sha1(var h): h.update(data: bytes); state = .sha1(h)
+        case .sha224(var h): h.update(bytes); state = .sha224(h)
         case .sha256(var h): h.update(data: bytes); state = .sha256(h)
         case .sha384(var h): h.update(data: bytes); state = .sha384(h)
         case .sha512(var h): h.update(data: bytes); state = .sha512(h)
@@ -264,6 +277,7 @@ struct AnyHasher {
     func finalize() -> AnyDigest {
         switch state {
         case .sha1(let h): .sha1(h.finalize())
+        case .sha224(let h): .sha224(h.finalize())
         case .sha256(let h): .sha256(h.finalize())
         case .sha384(let h): .sha384(h.finalize())
         case .sha512(let h): .sha512(h.finalize())

@@ -90,6 +90,8 @@ struct InteropFixture: Sendable {
     var frank: [UInt8]
     /// NIST P-521 primary with a P-521 ECDH subkey.
     var grace: [UInt8]
+    /// RSA-2048 whose self-signatures use SHA-224 (`--cert-digest-algo SHA224`), plus an RSA signing subkey.
+    var heidi: [UInt8]
     /// Made by `sq key generate` with two user IDs; `daveSecret` is the key, `dave` the certificate.
     var dave: [UInt8]
     var daveSecret: [UInt8]
@@ -148,6 +150,11 @@ struct InteropFixture: Sendable {
         try home.gpg(["--quick-add-key", g, "nistp521", "encr", "0"])
         let grace = try export(g)
 
+        try home.gpg(["--cert-digest-algo", "SHA224", "--quick-gen-key", "Heidi <heidi@example.org>", "rsa2048", "default", "0"])
+        let h = try fingerprint("heidi@example.org")
+        try home.gpg(["--cert-digest-algo", "SHA224", "--quick-add-key", h, "rsa2048", "sign", "0"])
+        let heidi = try export(h)
+
         let keyFile = "\(home.path)/dave.key"
         try runTool("sq", ["key", "generate", "--userid", "Dave <dave@example.org>", "--userid", "dave@example.net",
                        "--export", keyFile])
@@ -156,6 +163,6 @@ struct InteropFixture: Sendable {
 
         return InteropFixture(alice: try export(a), aliceSecret: [UInt8](try home.gpg(["--export-secret-keys", a])),
                               bob: try export(b), carol: try export(c), carolEarly: carolEarly,
-                              erin: try export(e), frank: frank, grace: grace, dave: dave, daveSecret: daveSecret)
+                              erin: try export(e), frank: frank, grace: grace, heidi: heidi, dave: dave, daveSecret: daveSecret)
     }
 }

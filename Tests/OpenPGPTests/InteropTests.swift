@@ -135,6 +135,24 @@ import Testing
         #expect(cert.userIDs[0].signatures[0].verify(by: cert.primaryKey, over: .userID(cert.primaryKey, cert.userIDs[0].userID)) == .valid)
     }
 
+    /// RFC 9580 §5.2.3.1 lists SHA2-224 for RSA signatures; swift-crypto has no SHA-224, so the library
+    /// hashes and checks the PKCS#1 v1.5 encoding itself.
+    @Test func gnupgRSAWithSHA224SelfSignatures() throws {
+        let f = try InteropFixture.get()
+        try expectAgreement(f.heidi)
+        let cert = try Certificate(bytes: f.heidi)
+        let selfSignature = cert.userIDs[0].signatures[0]
+        #expect(selfSignature.hashAlgorithm == .sha224)
+        #expect(selfSignature.verify(by: cert.primaryKey, over: .userID(cert.primaryKey, cert.userIDs[0].userID)) == .valid)
+        #expect(selfSignature.verify(by: cert.primaryKey, over: .userID(cert.primaryKey, UserIDPacket(body: Array("Mallory <heidi@example.org>".utf8)))) != .valid)
+        let status = cert.status(at: Date())
+        #expect(status.validity == .valid)
+        #expect(status.userIDs.map(\.validity) == [.valid])
+        #expect(status.subkeys.map(\.validity) == [.valid])
+        #expect(status.subkeys.map(\.flags) == [[.sign]])
+        #expect(cert.subkeys[0].signatures.map(\.hashAlgorithm) == [.sha224])
+    }
+
     @Test func sequoiaCertificate() throws {
         let f = try InteropFixture.get()
         try expectAgreement(f.dave)
@@ -162,7 +180,7 @@ import Testing
 
     @Test func tamperedSignatureIsInvalid() throws {
         let f = try InteropFixture.get()
-        for input in [f.alice, f.carol, f.bob, f.frank, f.grace, f.dave] {
+        for input in [f.alice, f.carol, f.bob, f.frank, f.grace, f.heidi, f.dave] {
             let bytes = Armor.isArmored(input) ? try Armor.decode(String(decoding: input, as: UTF8.self))[0].data : input
             var packets = try Packet.parseAll(bytes)
             let uidIndex = try #require(packets.firstIndex { $0.tag == .userID })
