@@ -65,12 +65,9 @@ extension KeyCommand {
         }
 
         func run() async throws {
-            var reports: [CertificateReport] = []
-            for file in files {
-                for cert in try Certificate.readAll(readInput(file)) {
-                    reports.append(CertificateReport(cert, status: cert.status(at: timeOptions.time)))
-                }
-            }
+            var certificates: [Certificate] = []
+            for file in files { certificates += try Certificate.readAll(readInput(file)) }
+            let reports = CertificateReport.all(certificates, at: timeOptions.time)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -142,6 +139,31 @@ extension KeyCommand {
             try writeOutput(armor ? Array(merged.armored().utf8) : merged.serialized, to: output)
         }
     }
+}
+
+extension CertificateReport {
+    /// The reports of many certificates, in their order, checked on every core: verifying self-signatures
+    /// is nearly all of the work and each certificate is independent.
+    static func all(_ certificates: [Certificate], at time: Date) -> [CertificateReport] {
+        let results = ReportSlots(count: certificates.count)
+        DispatchQueue.concurrentPerform(iterations: certificates.count) { index in
+            let cert = certificates[index]
+            results.set(index, CertificateReport(cert, status: cert.status(at: time)))
+        }
+        return results.values
+    }
+}
+
+/// Fixed slots that `concurrentPerform` workers fill, each writing its own index once.
+private final class ReportSlots: @unchecked Sendable {
+    private var slots: [CertificateReport?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ report: CertificateReport) { lock.withLock { slots[index] = report } }
+
+    var values: [CertificateReport] { lock.withLock { slots.compactMap { $0 } } }
 }
 
 /// What `key inspect` prints for one certificate.
