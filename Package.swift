@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "WKD", targets: ["WKD"]),
         .library(name: "MTASTS", targets: ["MTASTS"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "VKS", targets: ["VKS"]),
+        .library(name: "KeyServer", targets: ["KeyServer"]),
         .library(name: "Directory", targets: ["Directory"]),
         .library(name: "StockadeServer", targets: ["StockadeServer"]),
         .executable(name: "stockade", targets: ["stockade"]),
@@ -80,6 +82,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "VKS",
+            dependencies: ["OpenPGP"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KeyServer",
+            dependencies: [
+                "OpenPGP",
+                "Store",
+                "VKS",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Store",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -97,6 +114,9 @@ let package = Package(
                 "DNS",
                 "Directory",
                 "Store",
+                "KeyServer",
+                "VKS",
+                "OpenPGP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -150,6 +170,11 @@ let package = Package(
         .testTarget(
             name: "MTASTSTests",
             dependencies: ["MTASTS", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KeyServerTests",
+            dependencies: ["KeyServer", "Store", "OpenPGP", "VKS", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

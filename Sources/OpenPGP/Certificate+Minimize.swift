@@ -13,7 +13,21 @@ extension Certificate {
     ///   - time: the instant validity is judged at.
     /// - Throws: ``OpenPGPError/noMatchingUserID`` when no user ID with that address has a valid self-signature.
     public func minimized(for address: String, at time: Date) throws -> Certificate {
-        let wanted = asciiLowercased(address.trimmingCharacters())
+        let result = minimized(forAddresses: [asciiLowercased(address.trimmingCharacters())], at: time)
+        guard !result.userIDs.isEmpty else {
+            throw OpenPGPError.noMatchingUserID.with("no user ID with a valid self-signature for \(address)")
+        }
+        return result
+    }
+
+    /// The certificate reduced as ``minimized(for:at:)`` does, keeping the user IDs of several addresses.
+    ///
+    /// A validating key server publishes this for the addresses its owner verified. The result may have no user
+    /// ID at all (a key that is only published by fingerprint).
+    /// - Parameters:
+    ///   - addresses: addresses in the WKD comparison form (``MailAddress/wkdComparable``).
+    ///   - time: the instant validity is judged at.
+    public func minimized(forAddresses addresses: Set<String>, at time: Date) -> Certificate {
         let verified = verifiedSignatures()
         let status = status(at: time, verified: verified)
 
@@ -22,16 +36,13 @@ extension Certificate {
         if let d = status.directKeySignature { result.primarySignatures.append(d) }
 
         for (i, u) in userIDs.enumerated() {
-            guard let a = status.userIDs[i].address, a.wkdComparable == wanted else { continue }
+            guard let a = status.userIDs[i].address, addresses.contains(a.wkdComparable) else { continue }
             let sigs = verified.userIDs[i]
             let selfSig = status.userIDs[i].selfSignature
                 ?? sigs.filter { $0.type.isCertification }.max(by: signatureOrder)
             guard let selfSig else { continue }
             let revocations = sigs.filter { $0.type == .certificationRevocation }.sorted(by: signatureOrder)
             result.userIDs.append(UserIDComponent(userID: u.userID, signatures: [selfSig] + revocations))
-        }
-        guard !result.userIDs.isEmpty else {
-            throw OpenPGPError.noMatchingUserID.with("no user ID with a valid self-signature for \(address)")
         }
 
         for (i, sub) in subkeys.enumerated() {

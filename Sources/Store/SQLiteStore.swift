@@ -54,10 +54,11 @@ public final class SQLiteStore: Store {
             try db.create(index: "address_by_account", on: "address", columns: ["accountID"])
             try db.create(index: "key_by_account", on: "key", columns: ["accountID"])
         }
+        migrator.registerMigration("v2-keyserver", migrate: createKeyServerTables)
         return migrator
     }
 
-    private func read<T: Sendable>(_ body: @Sendable @escaping (GRDB.Database) throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(_ body: @Sendable @escaping (GRDB.Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await pool.read(body)
         } catch {
@@ -65,7 +66,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private func write<T: Sendable>(_ what: String, _ body: @Sendable @escaping (GRDB.Database) throws -> T) async throws(StoreError) -> T {
+    func write<T: Sendable>(_ what: String, _ body: @Sendable @escaping (GRDB.Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await pool.write(body)
         } catch let error as StoreError {

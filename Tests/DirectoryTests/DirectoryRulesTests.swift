@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 @Suite("Directory rules (persisted in SQLite)")

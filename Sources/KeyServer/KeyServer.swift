@@ -1,0 +1,79 @@
+import Crypto
+public import Foundation
+import OpenPGP
+public import Store
+import VKS
+
+/// A validating key server (the keys.openpgp.org model): a key is published at once by fingerprint and key ID
+/// without identities; each address in it is published only after its owner confirms a mailed link, and is
+/// removed (its user ID deleted, not hidden) on the owner's request.
+///
+/// Every action reads, computes the new published keys, and commits one ``KeyServerChange``; a concurrent change
+/// to the same key makes the commit fail and the action re-runs on fresh data.
+public struct KeyServer: Sendable {
+    let store: any KeyServerStore & Store
+    let secret: [UInt8]
+    public let configuration: KeyServerConfiguration
+    let now: @Sendable () -> Date
+
+    /// - Parameters:
+    ///   - store: the key-server tables and the directory (addresses the directory associates with a key are
+    ///     published without a mail round trip).
+    ///   - secret: 32 octets that seal upload tokens; the same on every server sharing the store.
+    ///   - now: the clock.
+    public init(store: any KeyServerStore & Store, secret: [UInt8], configuration: KeyServerConfiguration,
+                now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.secret = secret
+        self.configuration = configuration
+        self.now = now
+    }
+
+    var sealingKey: SymmetricKey { SymmetricKey(data: secret) }
+
+    /// Runs `body` again (up to 5 times) when its commit lost a race with another change.
+    func retryingConflicts<T>(_ body: () async throws -> T) async throws(KeyServerError) -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await body()
+            } catch let error as KeyServerError {
+                throw error
+            } catch let error as StoreError where error == .conflict("") && attempt < 4 {
+                attempt += 1
+            } catch let error as StoreError where error == .notFound("") {
+                throw .linkInvalid
+            } catch {
+                throw KeyServerError(.unavailable, "storage failed: \(error)")
+            }
+        }
+    }
+
+    /// The published record to write for `certificate`, given the record read before (nil: new key).
+    func publishedRecord(_ certificate: Certificate, previous: PublishedKeyRecord?) -> PublishedKeyRecord {
+        var ids = [certificate.fingerprint.description, certificate.keyID.description]
+        for s in certificate.subkeys { ids += [s.key.fingerprint.description, s.key.keyID.description] }
+        return PublishedKeyRecord(fingerprint: certificate.fingerprint.description, bytes: certificate.serialized,
+                                  lookupIDs: ids, version: previous?.version ?? 0, updatedAt: now())
+    }
+
+    /// The certificate stored for a published record.
+    func certificate(_ record: PublishedKeyRecord) throws(KeyServerError) -> Certificate {
+        do {
+            return try Certificate(bytes: record.bytes)
+        } catch {
+            throw KeyServerError(.unavailable, "stored key \(record.fingerprint) does not parse: \(error)")
+        }
+    }
+
+    /// What is published of `certificate` when `addresses` are verified: nothing of a revoked key but its keys and
+    /// revocations; otherwise the user IDs of verified addresses that are valid at this time.
+    func publication(of certificate: Certificate, verified addresses: Set<String>) -> (Certificate, Set<String>) {
+        let time = now()
+        let status = certificate.status(at: time)
+        guard !status.validity.isRevoked else { return (certificate.minimized(forAddresses: [], at: time), []) }
+        let usable = Set(status.userIDs.filter { $0.validity.isValid }.compactMap { $0.address?.wkdComparable })
+        let kept = addresses.intersection(usable)
+        return (certificate.minimized(forAddresses: kept, at: time), kept)
+    }
+}

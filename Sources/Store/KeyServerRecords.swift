@@ -1,0 +1,125 @@
+public import Foundation
+
+/// A key as the validating key server publishes it: only verified, unrevoked user IDs are in `bytes`.
+public struct PublishedKeyRecord: Sendable, Hashable {
+    /// The primary key's fingerprint, upper-case hex.
+    public var fingerprint: String
+    /// The binary certificate served by fingerprint, key ID and (for its bound addresses) email.
+    public var bytes: [UInt8]
+    /// Upper-case hex key IDs and fingerprints of the primary key and every subkey, for lookups.
+    public var lookupIDs: [String]
+    /// Incremented by every change; a change names the version it read (optimistic concurrency).
+    public var version: Int
+    public var updatedAt: Date
+
+    public init(fingerprint: String, bytes: [UInt8], lookupIDs: [String], version: Int, updatedAt: Date) {
+        self.fingerprint = fingerprint
+        self.bytes = bytes
+        self.lookupIDs = lookupIDs
+        self.version = version
+        self.updatedAt = updatedAt
+    }
+}
+
+/// An address whose owner confirmed it for one key. An address is bound to at most one key.
+public struct PublishedAddressRecord: Sendable, Hashable {
+    /// The address in the WKD comparison form (ASCII letters lower-cased).
+    public var address: String
+    public var fingerprint: String
+    public var publishedAt: Date
+
+    public init(address: String, fingerprint: String, publishedAt: Date) {
+        self.address = address
+        self.fingerprint = fingerprint
+        self.publishedAt = publishedAt
+    }
+}
+
+/// The full certificate of an upload, kept only until its upload token expires so that addresses can be chosen
+/// for verification; purged after that.
+public struct StagedUploadRecord: Sendable, Hashable {
+    public var fingerprint: String
+    public var bytes: [UInt8]
+    public var expiresAt: Date
+
+    public init(fingerprint: String, bytes: [UInt8], expiresAt: Date) {
+        self.fingerprint = fingerprint
+        self.bytes = bytes
+        self.expiresAt = expiresAt
+    }
+}
+
+/// What a mailed link lets its holder do.
+public enum KeyServerTokenPurpose: String, Sendable, Hashable {
+    /// Publish one address of one key (single use).
+    case verify
+    /// Unpublish addresses of one key.
+    case manage
+}
+
+/// A mailed token, stored only as the SHA-256 of its value.
+public struct KeyServerTokenRecord: Sendable, Hashable {
+    /// Lower-case hex SHA-256 of the token.
+    public var hash: String
+    public var purpose: KeyServerTokenPurpose
+    public var fingerprint: String
+    /// The address the mail went to (WKD comparison form).
+    public var address: String
+    /// For `verify`: the certificate minimized to `address`, merged into the published key on confirmation.
+    public var bytes: [UInt8]
+    public var createdAt: Date
+    public var expiresAt: Date
+
+    public init(hash: String, purpose: KeyServerTokenPurpose, fingerprint: String, address: String, bytes: [UInt8],
+                createdAt: Date, expiresAt: Date) {
+        self.hash = hash
+        self.purpose = purpose
+        self.fingerprint = fingerprint
+        self.address = address
+        self.bytes = bytes
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// A message waiting in the outbox; removed only once the relay accepted it.
+public struct OutgoingMailRecord: Sendable, Hashable {
+    /// Assigned by the store.
+    public var id: Int64?
+    public var recipient: String
+    public var subject: String
+    public var body: String
+    public var createdAt: Date
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var lastError: String?
+
+    public init(id: Int64? = nil, recipient: String, subject: String, body: String, createdAt: Date, attempts: Int = 0,
+                nextAttemptAt: Date, lastError: String? = nil) {
+        self.id = id
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+        self.createdAt = createdAt
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+    }
+}
+
+/// Everything one key-server action changes, applied in one transaction.
+public struct KeyServerChange: Sendable {
+    /// Keys to write, each with the version it was read at (nil: it must not exist yet).
+    public var keys: [(record: PublishedKeyRecord, readVersion: Int?)] = []
+    public var bindAddresses: [PublishedAddressRecord] = []
+    public var unbindAddresses: [String] = []
+    public var stagedUploads: [StagedUploadRecord] = []
+    /// Fingerprints whose staged upload is deleted (an owner removed an address: no copy of it may stay).
+    public var dropStagedUploads: [String] = []
+    public var insertTokens: [KeyServerTokenRecord] = []
+    /// Token hashes to delete; the change fails with ``StoreError/notFound(_:)`` if one is already gone (single use).
+    public var consumeTokens: [String] = []
+    public var mail: [OutgoingMailRecord] = []
+
+    public init() {}
+}
