@@ -3,7 +3,7 @@
 # runs only when a command is missing.
 #
 #   scripts/install-deps.sh run    the server: a Swift toolchain (checked, not installed) and SQLite's headers
-#   scripts/install-deps.sh test   the above, the lab (nsd, unbound, ldns, dig) and the interop peers (gpg, sq)
+#   scripts/install-deps.sh test   the above, the lab (nsd, unbound, ldns, dig, aiosmtpd) and the interop peers (gpg, sq)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -31,5 +31,16 @@ fi
 
 if [[ $mode == test ]]; then
     scripts/install-lab-deps.sh >/dev/null
+    # the lab SMTP sink (lab/smtp/sink.py) runs on aiosmtpd, from PyPI, for the python3 on PATH
+    if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+        echo "install-deps: installing aiosmtpd for $(command -v python3)"
+        python3 -m pip --version >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip; }
+        pip_args=(--quiet --disable-pip-version-check)
+        # Debian's own python3 refuses pip (PEP 668) unless told; pip then installs under /usr/local, apart from apt's files
+        if python3 -c 'import os, sysconfig; raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
+            pip_args+=(--break-system-packages)
+        fi
+        python3 -m pip install "${pip_args[@]}" aiosmtpd
+    fi
 fi
 echo "install-deps: everything for '$mode' is installed"
