@@ -159,6 +159,7 @@ let package = Package(
             name: "SMTPTests",
             dependencies: [
                 "SMTP",
+                "DNS",
                 "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

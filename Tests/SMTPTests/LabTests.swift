@@ -1,3 +1,4 @@
+import DNS
 import Foundation
 import NIOCore
 import NIOSSL
@@ -165,6 +166,17 @@ import Testing
                                                                  server: lab.startTLS)
         }
         #expect(error?.isTransient == true && error?.isPermanent == false && error?.reply?.code == 451)
+    }
+
+    @Test func resolvesThroughTheLabResolverAndTriesEachAddress() async throws {
+        let lab = try Lab()
+        let resolver = Resolver(configuration: try ResolverConfiguration(servers: [try labVariable("STOCKADE_RESOLVER")]))
+        let port = lab.startTLS.port!
+        let report = try await client(.required(try lab.pkix())).probe(host: "smtp-dual.web.test", port: port, resolver: resolver)
+        #expect(report.tls?.peerCertificates == [try lab.leafCertificate()])
+        await #expect(throws: SMTPError.resolution("", "")) {
+            _ = try await client(.never).probe(host: "nothing.web.test", port: port, resolver: resolver)
+        }
     }
 
     @Test func connectionRefused() async throws {

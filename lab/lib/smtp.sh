@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The smtp component of the lab: an aiosmtpd sink (lab/smtp/sink.py) on 127.0.6.25, port 2525 in plaintext (with
-# PIPELINING) and port 2526 with STARTTLS (certificate smtp.lab.test from lab/lib/ca.sh). AUTH PLAIN accepts the
+# PIPELINING) and port 2526 with STARTTLS (certificate smtp.web.test from lab/lib/ca.sh). AUTH PLAIN accepts the
 # lab user; RCPT to @reject.test gets 550, to @tempfail.test 451. Every accepted message is written to
 # lab/run/smtp/maildir/ as NAME.eml (the data) and NAME.json (the envelope). Sourced by lab/lab.sh; runs after ca.
 #
@@ -11,7 +11,7 @@ SMTP_SRC=$LAB_DIR/smtp
 SMTP_ADDR=127.0.6.25
 SMTP_PORT=2525
 SMTP_TLS_PORT=2526
-SMTP_HOST=smtp.lab.test
+SMTP_HOST=smtp.web.test
 SMTP_USER=lab-user
 SMTP_PASSWORD=lab-password
 

@@ -111,11 +111,11 @@ async def main(config_path):
     check = authenticator(user, password)
 
     def plain():
-        return SMTP(Sink(maildir, "plain"), hostname="smtp.lab.test", authenticator=check,
+        return SMTP(Sink(maildir, "plain"), hostname="smtp.web.test", authenticator=check,
                     auth_require_tls=False, enable_SMTPUTF8=True)
 
     def starttls():
-        return SMTP(Sink(maildir, "starttls"), hostname="smtp.lab.test", authenticator=check,
+        return SMTP(Sink(maildir, "starttls"), hostname="smtp.web.test", authenticator=check,
                     tls_context=context, auth_require_tls=True, enable_SMTPUTF8=True)
 
     servers = [await loop.create_server(plain, addr, int(port)),
