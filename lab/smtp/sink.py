@@ -81,6 +81,7 @@ class Sink:
             "eml": eml,
         }
         self.write(os.path.join(self.maildir, name + ".json"), json.dumps(meta).encode())
+        print(f"sink: {self.listener} {session.peer} {envelope.mail_from} -> {envelope.rcpt_tos}: {name}", flush=True)
         return f"250 2.0.0 OK: queued as {name}"
 
     def write(self, path, data):
