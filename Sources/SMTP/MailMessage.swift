@@ -78,14 +78,3 @@ public struct MailMessage: Sendable, Hashable {
             + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) +0000"
     }
 }
-
-/// One extra header field of a ``MailMessage`` (RFC 5322 §2.2).
-public struct MailHeader: Sendable, Hashable {
-    public var name: String
-    public var value: String
-
-    public init(name: String, value: String) {
-        self.name = name
-        self.value = value
-    }
-}

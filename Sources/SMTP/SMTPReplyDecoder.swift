@@ -85,9 +85,3 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
         String(line.prefix(64).map { (0x20..<0x7F).contains($0) ? Character(UnicodeScalar($0)) : "?" })
     }
 }
-
-/// Shared by the connection handler and its reply decoder: closed between the `220` answer to STARTTLS and the end
-/// of the TLS handshake, when no plaintext byte may be taken as part of the conversation (RFC 3207 §6).
-final class PlaintextBoundary {
-    var isClosed = false
-}

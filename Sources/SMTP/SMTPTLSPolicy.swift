@@ -1,5 +1,3 @@
-public import NIOSSL
-
 /// Whether and how a session uses STARTTLS (RFC 3207).
 public struct SMTPTLSPolicy: Sendable {
     /// What happens when the server does not offer STARTTLS or refuses it.
@@ -43,23 +41,4 @@ public struct SMTPTLSPolicy: Sendable {
         if case .pkix(_, let name) = verification { return name }
         return serverName
     }
-}
-
-/// How the server's certificate is checked after STARTTLS.
-public enum SMTPCertificateVerification: Sendable {
-    /// RFC 5280 path validation against `trustRoots` and the certificate's name against `serverName` (RFC 6125), by
-    /// NIOSSL/BoringSSL. The session reports only the leaf certificate: NIOSSL exposes no other part of a chain it
-    /// validated itself.
-    case pkix(trustRoots: NIOSSLTrustRoots, serverName: String)
-    /// No check: encryption without authentication (RFC 7435 opportunistic security, RFC 7672 §1.3).
-    case none
-    /// The closure decides from the chain the server sent (DER, leaf first), e.g. against DANE TLSA records
-    /// (RFC 7672 §3). It runs on the connection's event loop and must not block.
-    case custom(@Sendable (_ chain: [[UInt8]]) -> SMTPCertificateVerdict)
-}
-
-/// The answer of a ``SMTPCertificateVerification/custom(_:)`` check.
-public enum SMTPCertificateVerdict: Sendable, Hashable {
-    case accept
-    case reject(reason: String)
 }
