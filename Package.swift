@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "DNS", targets: ["DNS"]),
         .library(name: "OpenPGP", targets: ["OpenPGP"]),
         .library(name: "HTTPFetch", targets: ["HTTPFetch"]),
+        .library(name: "SMTP", targets: ["SMTP"]),
         .library(name: "WKD", targets: ["WKD"]),
         .library(name: "MTASTS", targets: ["MTASTS"]),
         .library(name: "Store", targets: ["Store"]),
@@ -59,6 +60,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SMTP",
+            dependencies: [
+                "DNS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -160,6 +173,20 @@ let package = Package(
         .testTarget(
             name: "HTTPFetchTests",
             dependencies: ["HTTPFetch", "DNS", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SMTPTests",
+            dependencies: [
+                "SMTP",
+                "DNS",
+                "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -31,7 +31,7 @@ LAB_HTTPS_HOSTS=(
     "provider.web.test leaf"
     "hosted.web.test leaf"
     # the STARTTLS certificate of the lab SMTP sink (lab/lib/smtp.sh); https.sh serves it too, harmlessly
-    "smtp.lab.test leaf"
+    "smtp.web.test leaf"
 )
 
 # ca_openssl_conf FILE: a minimal config for `openssl req` and `openssl ca` (nothing from the system's).

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The smtp component of the lab: an aiosmtpd sink (lab/smtp/sink.py) on 127.0.6.25, port 2525 in plaintext (with
-# PIPELINING) and port 2526 with STARTTLS (certificate smtp.lab.test from lab/lib/ca.sh). AUTH PLAIN accepts the
+# PIPELINING) and port 2526 with STARTTLS (certificate smtp.web.test from lab/lib/ca.sh). AUTH PLAIN accepts the
 # lab user; RCPT to @reject.test gets 550, to @tempfail.test 451. Every accepted message is written to
 # lab/run/smtp/maildir/ as NAME.eml (the data) and NAME.json (the envelope). Sourced by lab/lab.sh; runs after ca.
 #
@@ -11,7 +11,7 @@ SMTP_SRC=$LAB_DIR/smtp
 SMTP_ADDR=127.0.6.25
 SMTP_PORT=2525
 SMTP_TLS_PORT=2526
-SMTP_HOST=smtp.lab.test
+SMTP_HOST=smtp.web.test
 SMTP_USER=lab-user
 SMTP_PASSWORD=lab-password
 
@@ -46,17 +46,19 @@ smtp_verify() {
     local py out rc=0
     py=$(smtp_python) || return 1
     out=$("$py" - "$SMTP_ADDR" "$SMTP_PORT" "$SMTP_DIR/maildir" 2>&1 <<'PY'
-import os, smtplib, sys
+import os, smtplib, sys, uuid
 addr, port, maildir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-with smtplib.SMTP(addr, port, timeout=5) as s:
-    s.ehlo("verify.lab.test")
+token = uuid.uuid4().hex
+with smtplib.SMTP(addr, port, timeout=10) as s:
+    s.ehlo("verify.web.test")
     assert s.has_extn("pipelining"), "no PIPELINING on the plain port"
-    s.sendmail("verify@lab.test", ["verify@lab.test"], b"Subject: lab verify\r\n\r\n.dot\r\n")
-files = [f for f in os.listdir(maildir) if f.endswith(".eml")]
-assert len(files) == 1, files
-assert open(os.path.join(maildir, files[0]), "rb").read().endswith(b"\r\n.dot\r\n"), "message not stored as sent"
-for f in os.listdir(maildir):
-    os.remove(os.path.join(maildir, f))
+    s.sendmail("verify@web.test", ["verify@web.test"], f"Subject: lab verify {token}\r\n\r\n.dot\r\n".encode())
+found = [f for f in os.listdir(maildir) if f.endswith(".eml") and token.encode() in open(os.path.join(maildir, f), "rb").read()]
+assert len(found) == 1, f"{len(found)} stored copies of the verification message"
+data = open(os.path.join(maildir, found[0]), "rb").read()
+assert data.endswith(b"\r\n.dot\r\n"), "message not stored as sent"
+for suffix in (".eml", ".json"):
+    os.remove(os.path.join(maildir, found[0][:-4] + suffix))
 print("ok")
 PY
     ) || { log "check failed: SMTP delivery on $SMTP_ADDR:$SMTP_PORT"; printf '%s\n' "$out" >&2; rc=1; }

@@ -81,6 +81,7 @@ class Sink:
             "eml": eml,
         }
         self.write(os.path.join(self.maildir, name + ".json"), json.dumps(meta).encode())
+        print(f"sink: {self.listener} {session.peer} {envelope.mail_from} -> {envelope.rcpt_tos}: {name}", flush=True)
         return f"250 2.0.0 OK: queued as {name}"
 
     def write(self, path, data):
@@ -93,7 +94,7 @@ class Sink:
 def authenticator(user, password):
     def check(server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and auth_data.login == user.encode() and auth_data.password == password.encode()
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data)
     return check
 
 
@@ -111,11 +112,11 @@ async def main(config_path):
     check = authenticator(user, password)
 
     def plain():
-        return SMTP(Sink(maildir, "plain"), hostname="smtp.lab.test", authenticator=check,
+        return SMTP(Sink(maildir, "plain"), hostname="smtp.web.test", authenticator=check,
                     auth_require_tls=False, enable_SMTPUTF8=True)
 
     def starttls():
-        return SMTP(Sink(maildir, "starttls"), hostname="smtp.lab.test", authenticator=check,
+        return SMTP(Sink(maildir, "starttls"), hostname="smtp.web.test", authenticator=check,
                     tls_context=context, auth_require_tls=True, enable_SMTPUTF8=True)
 
     servers = [await loop.create_server(plain, addr, int(port)),

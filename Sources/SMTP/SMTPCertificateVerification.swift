@@ -1,0 +1,14 @@
+public import NIOSSL
+
+/// How the server's certificate is checked after STARTTLS.
+public enum SMTPCertificateVerification: Sendable {
+    /// RFC 5280 path validation against `trustRoots` and the certificate's name against `serverName` (RFC 6125), by
+    /// NIOSSL/BoringSSL. The session reports only the leaf certificate: NIOSSL exposes no other part of a chain it
+    /// validated itself.
+    case pkix(trustRoots: NIOSSLTrustRoots, serverName: String)
+    /// No check: encryption without authentication (RFC 7435 opportunistic security, RFC 7672 §1.3).
+    case none
+    /// The closure decides from the chain the server sent (DER, leaf first), e.g. against DANE TLSA records
+    /// (RFC 7672 §3). It runs on the connection's event loop and must not block.
+    case custom(@Sendable (_ chain: [[UInt8]]) -> SMTPCertificateVerdict)
+}
