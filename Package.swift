@@ -130,6 +130,9 @@ let package = Package(
                 "KeyServer",
                 "VKS",
                 "OpenPGP",
+                "SMTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -211,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StockadeTests",
-            dependencies: ["stockade", "StockadeServer", "DNS", "TestSupport"],
+            dependencies: ["stockade", "StockadeServer", "DNS", "OpenPGP", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -17,7 +17,7 @@ struct AdminRoutes {
     struct AssociateBody: Decodable { let fingerprint: String }
     struct Done: ResponseEncodable { let result: String }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<StockadeRequestContext>) {
         let admin = router.group("/admin/v1").add(middleware: BearerTokenMiddleware(token: token))
         admin.post("/domains") { request, context in
             let body = try await request.decode(as: DomainBody.self, context: context)

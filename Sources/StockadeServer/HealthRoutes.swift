@@ -10,7 +10,7 @@ struct HealthRoutes {
         let domains: [String]
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<StockadeRequestContext>) {
         let domains = configuration.domains.map(\.name)
         router.get("/health") { _, _ in
             Status(status: "ok", version: StockadeApplication.version, domains: domains)

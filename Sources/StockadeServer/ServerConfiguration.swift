@@ -55,18 +55,26 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         }
     }
 
+    /// The validating key server (VKS API, HKP, pages); off when absent.
+    public var keyServer: KeyServerSettings?
+    /// The relay that mails leave through (verification and manage links).
+    public var mail: MailSettings?
+
     public init(listen: String = "127.0.0.1:8080", dataDirectory: String = "var", resolver: String? = nil,
-                domains: [DomainSetting] = [], tls: TLSSettings? = nil, adminToken: String? = nil) {
+                domains: [DomainSetting] = [], tls: TLSSettings? = nil, adminToken: String? = nil,
+                keyServer: KeyServerSettings? = nil, mail: MailSettings? = nil) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.resolver = resolver
         self.domains = domains
         self.tls = tls
         self.adminToken = adminToken
+        self.keyServer = keyServer
+        self.mail = mail
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, dataDirectory, resolver, domains, tls, adminToken
+        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail
     }
 
     private struct AnyKey: CodingKey {
@@ -90,7 +98,9 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             resolver: try container.decodeIfPresent(String.self, forKey: .resolver),
             domains: try container.decodeIfPresent([DomainSetting].self, forKey: .domains) ?? [],
             tls: try container.decodeIfPresent(TLSSettings.self, forKey: .tls),
-            adminToken: try container.decodeIfPresent(String.self, forKey: .adminToken))
+            adminToken: try container.decodeIfPresent(String.self, forKey: .adminToken),
+            keyServer: try container.decodeIfPresent(KeyServerSettings.self, forKey: .keyServer),
+            mail: try container.decodeIfPresent(MailSettings.self, forKey: .mail))
     }
 
     /// Reads a configuration file.

@@ -3,6 +3,8 @@ import Foundation
 public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import KeyServer
+import ServiceLifecycle
 public import Logging
 import Store
 
@@ -15,7 +17,8 @@ public enum StockadeApplication {
     /// Creates the data directory and database when missing and adds the configured domains to the directory.
     public static func build(configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let directory = Directory(store: try SQLiteStore(path: configuration.databasePath))
+        let store = try SQLiteStore(path: configuration.databasePath)
+        let directory = Directory(store: store)
         let served = Set(try await directory.domains().map(\.name))
         for domain in configuration.domains where !served.contains(domain.name.lowercased()) {
             guard let kind = DomainKind(rawValue: domain.kind) else {
@@ -24,7 +27,24 @@ public enum StockadeApplication {
             try await directory.addDomain(domain.name, kind: kind)
         }
         let (host, port) = try configuration.listenAddress()
-        let router = Router()
+        let router = Router(context: StockadeRequestContext.self)
+        var services: [any Service] = []
+        if let settings = configuration.keyServer {
+            let keyServer = KeyServer(store: store, secret: try KeyServerSecret.load(settings, dataDirectory: configuration.dataDirectory),
+                                      configuration: KeyServerConfiguration(baseURL: settings.baseURL, mailFrom: settings.mailFrom))
+            let limits = KeyServerLimits(
+                perClient: RateLimiter(limit: settings.requestsPerMinutePerClient ?? 120, window: 60),
+                perEmail: RateLimiter(limit: settings.requestsPerHourPerEmail ?? 60, window: 3600))
+            VKSRoutes(keyServer: keyServer, limits: limits).add(to: router)
+            HKPRoutes(keyServer: keyServer, limits: limits).add(to: router)
+            KeyServerPages(keyServer: keyServer, limits: limits).add(to: router)
+            guard let mail = configuration.mail else {
+                throw ConfigurationError(reason: "keyServer needs a mail relay: add \"mail\": {\"relay\": \"host:port\"}")
+            }
+            services.append(MailOutbox(store: store, transport: try SMTPRelay(settings: mail, from: settings.mailFrom,
+                                                                                     resolver: configuration.resolver, logger: logger),
+                                       logger: logger))
+        }
         HealthRoutes(configuration: configuration).add(to: router)
         WKDRoutes(directory: directory, logger: logger).add(to: router)
         if let token = configuration.adminToken {
@@ -32,14 +52,15 @@ public enum StockadeApplication {
             AdminRoutes(directory: directory, token: token).add(to: router)
         }
         let server: HTTPServerBuilder = if let tls = configuration.tls {
-            try .tls(.http1(), tlsConfiguration: TLSSetup.configuration(tls))
+            try .tls(.http1(configuration: .init(additionalChannelHandlers: [HTTP10ConnectionClose.Installer()])), tlsConfiguration: TLSSetup.configuration(tls))
         } else {
-            .http1()
+            .http1(configuration: .init(additionalChannelHandlers: [HTTP10ConnectionClose.Installer()]))
         }
         return Application(
             router: router,
             server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "Stockade"),
+            services: services,
             logger: logger)
     }
 }

@@ -11,7 +11,7 @@ struct WKDRoutes {
     let directory: Directory
     let logger: Logger
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<StockadeRequestContext>) {
         for method in [HTTPRequest.Method.get, .head] {
             router.on("/.well-known/openpgpkey/:domain/hu/:hash", method: method) { request, context in
                 let domain = try context.parameters.require("domain").lowercased()

@@ -1,0 +1,49 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KeyServer
+import OpenPGP
+import VKS
+
+/// HKP (draft-shaw-openpgp-hkp-00) for `gpg --keyserver hkp://…`: `/pks/lookup` with `op=get` or `op=index`
+/// (machine-readable, §5.2) by fingerprint, long key ID or exact address, and `/pks/add` (§4) — which, like the
+/// VKS upload, publishes no identity until its owner verifies it.
+struct HKPRoutes {
+    let keyServer: KeyServer
+    let limits: KeyServerLimits
+
+    func add(to router: Router<StockadeRequestContext>) {
+        let pks = router.group("/pks").add(middleware: ClientRateLimitMiddleware(limiter: limits.perClient))
+        pks.get("/lookup") { request, _ in
+            let op = request.uri.queryParameters["op"].map(String.init) ?? "get"
+            let raw = request.uri.queryParameters["search"].map(String.init) ?? ""
+            guard let search = HKPSearch(raw) else {
+                throw VKSError(status: .badRequest, message: "search by fingerprint, 16-digit key ID or exact email address")
+            }
+            if case .email(let address) = search { try limits.admitEmail(address) }
+            let keys = try await vksCall { () async throws(KeyServerError) in try await keyServer.search(search) }
+            guard !keys.isEmpty else { throw VKSError(status: .notFound, message: "no key found") }
+            switch op {
+            case "get":
+                return try keyResponse(keys.flatMap(\.serialized), what: raw)
+            case "index", "vindex":
+                let index = HKPIndex.render(keys.map { HKPIndexEntry(certificate: $0, at: Date()) })
+                return Response(status: .ok, headers: [.contentType: "text/plain", .accessControlAllowOrigin: "*"],
+                                body: .init(byteBuffer: ByteBuffer(string: index)))
+            default:
+                throw VKSError(status: .notImplemented, message: "op=\(op) is not supported")
+            }
+        }
+        pks.post("/add") { request, context in
+            let limit = keyServer.configuration.maxUploadBytes * 3
+            guard let buffer = try? await request.body.collect(upTo: limit) else {
+                throw VKSError(status: .contentTooLarge, message: "the request body exceeds \(limit) bytes")
+            }
+            let form = try URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: buffer))
+            guard let keytext = form["keytext"] else { throw VKSError(status: .badRequest, message: "no keytext field") }
+            let response = try await vksCall { () async throws(KeyServerError) in try await keyServer.upload(Array(keytext.utf8)) }
+            return Response(status: .ok, headers: [.contentType: "text/plain", .accessControlAllowOrigin: "*"],
+                            body: .init(byteBuffer: ByteBuffer(string: "key \(response.keyFingerprint) stored; addresses are published once verified\n")))
+        }
+    }
+}

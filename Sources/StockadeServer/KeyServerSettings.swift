@@ -1,0 +1,51 @@
+/// `"keyServer"` in the configuration.
+public struct KeyServerSettings: Codable, Sendable, Equatable {
+    /// Where mailed links point, e.g. `https://keys.example.org`.
+    public var baseURL: String
+    /// The From address of verification and manage mails.
+    public var mailFrom: String
+    /// A file holding the 32-octet secret that seals upload tokens; default `<dataDirectory>/keyserver.secret`,
+    /// created on first start. Servers sharing one database must share this file.
+    public var secretFile: String?
+    /// Requests per minute from one client address (VKS, HKP and pages). Default 120.
+    public var requestsPerMinutePerClient: Int?
+    /// Lookups and verification requests per hour for one email address. Default 60.
+    public var requestsPerHourPerEmail: Int?
+
+    public init(baseURL: String, mailFrom: String, secretFile: String? = nil, requestsPerMinutePerClient: Int? = nil,
+                requestsPerHourPerEmail: Int? = nil) {
+        self.baseURL = baseURL
+        self.mailFrom = mailFrom
+        self.secretFile = secretFile
+        self.requestsPerMinutePerClient = requestsPerMinutePerClient
+        self.requestsPerHourPerEmail = requestsPerHourPerEmail
+    }
+}
+
+/// `"mail"` in the configuration: the SMTP relay.
+public struct MailSettings: Codable, Sendable, Equatable {
+    /// `host:port` of the relay; a host name is resolved through Stockade's resolver.
+    public var relay: String
+    /// `required` (default: STARTTLS with a verified certificate), `opportunistic`, or `none`.
+    public var tls: String?
+    /// The name the relay's certificate must carry; default the relay's host.
+    public var serverName: String?
+    /// Extra PEM CA certificates to trust for the relay, besides the system's.
+    public var caFile: String?
+    /// AUTH PLAIN credentials, sent only over TLS.
+    public var username: String?
+    public var password: String?
+    /// The EHLO name; default `localhost`.
+    public var helo: String?
+
+    public init(relay: String, tls: String? = nil, serverName: String? = nil, caFile: String? = nil, username: String? = nil,
+                password: String? = nil, helo: String? = nil) {
+        self.relay = relay
+        self.tls = tls
+        self.serverName = serverName
+        self.caFile = caFile
+        self.username = username
+        self.password = password
+        self.helo = helo
+    }
+}

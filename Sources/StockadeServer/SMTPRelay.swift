@@ -1,0 +1,60 @@
+import DNS
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import SMTP
+import Store
+
+/// Sends the outbox through the configured relay with the `SMTP` client: STARTTLS verified against the system roots
+/// (or `caFile`) unless `tls` says otherwise, AUTH PLAIN when credentials are set; the relay's host name is resolved
+/// through Stockade's resolver.
+struct SMTPRelay: MailTransport {
+    let client: SMTPClient
+    let host: String
+    let port: Int
+    let from: String
+    let resolver: DNS.Resolver<ContinuousClock>
+
+    init(settings: MailSettings, from: String, resolver: String?, logger: Logger) throws {
+        guard let colon = settings.relay.lastIndex(of: ":"), let port = Int(settings.relay[settings.relay.index(after: colon)...]),
+              (1...65_535).contains(port)
+        else { throw ConfigurationError(reason: "mail.relay must be host:port, got \(settings.relay)") }
+        host = String(settings.relay[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        self.port = port
+        self.from = from
+        let trustRoots: NIOSSLTrustRoots = settings.caFile.map { .file($0) } ?? .default
+        let verification = SMTPCertificateVerification.pkix(trustRoots: trustRoots, serverName: settings.serverName ?? host)
+        let tls: SMTPTLSPolicy
+        switch settings.tls ?? "required" {
+        case "required": tls = .required(verification)
+        case "opportunistic": tls = .opportunistic(verification)
+        case "none": tls = .never
+        case let other: throw ConfigurationError(reason: "mail.tls must be required, opportunistic or none, got \(other)")
+        }
+        let credentials = settings.username.map { SMTPCredentials(username: $0, password: settings.password ?? "") }
+        do {
+            client = try SMTPClient(configuration: SMTPConfiguration(clientName: settings.helo ?? "localhost", tls: tls,
+                                                                     credentials: credentials),
+                                    logger: logger)
+        } catch {
+            throw ConfigurationError(reason: "mail: \(error.reason)")
+        }
+        let servers = try resolver.map { try ResolverConfiguration(servers: [$0]) } ?? ResolverConfiguration.fromResolvConf()
+        self.resolver = DNS.Resolver(configuration: servers)
+    }
+
+    func send(_ mail: OutgoingMailRecord) async throws(MailTransportFailure) {
+        let message = MailMessage(from: from, to: [mail.recipient], subject: mail.subject, body: mail.body, date: mail.createdAt,
+                                  extraHeaders: [MailHeader(name: "Auto-Submitted", value: "auto-generated")])
+        do {
+            if let address = try? SocketAddress(ipAddress: host, port: port) {
+                _ = try await client.send(message, server: address)
+            } else {
+                _ = try await client.send(message.bytes(), from: from, to: [mail.recipient], host: host, port: port, resolver: resolver)
+            }
+        } catch {
+            throw MailTransportFailure(transient: !error.isPermanent, reason: error.reason)
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KeyServer
+import OpenPGP
+import VKS
+
+/// The keys.openpgp.org VKS API v1 (https://keys.openpgp.org/about/api): lookups return armored
+/// `application/pgp-keys`, uploads and verification requests JSON; errors are `{"error": "..."}`; every response
+/// carries `Access-Control-Allow-Origin: *`.
+struct VKSRoutes {
+    let keyServer: KeyServer
+    let limits: KeyServerLimits
+
+    func add(to router: Router<StockadeRequestContext>) {
+        let vks = router.group("/vks/v1").add(middleware: ClientRateLimitMiddleware(limiter: limits.perClient))
+        vks.get("/by-fingerprint/:fingerprint") { _, context in
+            let value = try context.parameters.require("fingerprint").uppercased()
+            guard [40, 64].contains(value.count), value.utf8.allSatisfy(\.isHexDigit) else {
+                throw VKSError(status: .badRequest, message: "a fingerprint is 40 or 64 hex digits, without 0x")
+            }
+            return try keyResponse(try await keyServer.key(fingerprint: value), what: "fingerprint \(value)")
+        }
+        vks.get("/by-keyid/:keyid") { _, context in
+            let value = try context.parameters.require("keyid").uppercased()
+            guard value.count == 16, value.utf8.allSatisfy(\.isHexDigit) else {
+                throw VKSError(status: .badRequest, message: "a key ID is 16 hex digits, without 0x")
+            }
+            return try keyResponse(try await keyServer.keys(keyID: value), what: "key ID \(value)")
+        }
+        vks.get("/by-email/:email") { _, context in
+            let raw = try context.parameters.require("email")
+            let email = raw.removingPercentEncoding ?? raw
+            guard let key = HKPSearch.emailKey(email) else { throw VKSError(status: .badRequest, message: "not an email address: \(email)") }
+            try limits.admitEmail(key)
+            return try keyResponse(try await keyServer.key(email: key), what: "address \(email)")
+        }
+        vks.post("/upload") { request, context in
+            let body = try await decode(VKSUploadRequest.self, request, context)
+            return try json(try await vksCall { () async throws(KeyServerError) in try await keyServer.upload(Array(body.keytext.utf8)) })
+        }
+        vks.post("/request-verify") { request, context in
+            let body = try await decode(VKSVerifyRequest.self, request, context)
+            for address in body.addresses { try HKPSearch.emailKey(address).map(limits.admitEmail) }
+            return try json(try await vksCall { () async throws(KeyServerError) in
+                try await keyServer.requestVerify(token: body.token, addresses: body.addresses)
+            })
+        }
+        for path in ["/upload", "/request-verify"] {
+            vks.on(RouterPath(path), method: .options) { _, _ in
+                Response(status: .noContent, headers: [.accessControlAllowOrigin: "*", .accessControlAllowMethods: "POST, OPTIONS",
+                                                       .accessControlAllowHeaders: "Content-Type"])
+            }
+        }
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: StockadeRequestContext) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: keyServer.configuration.maxUploadBytes * 2)
+        } catch {
+            throw VKSError(status: .contentTooLarge, message: "the request body exceeds \(keyServer.configuration.maxUploadBytes * 2) bytes")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw VKSError(status: .badRequest, message: "the body is not the expected JSON: \(error)")
+        }
+    }
+}
+
+/// An armored key response, or a 404 naming what was not found.
+func keyResponse(_ bytes: [UInt8]?, what: String) throws -> Response {
+    guard let bytes else { throw VKSError(status: .notFound, message: "no key found for \(what)") }
+    return Response(status: .ok, headers: [.contentType: "application/pgp-keys", .accessControlAllowOrigin: "*"],
+                    body: .init(byteBuffer: ByteBuffer(string: armoredKeys(bytes))))
+}
+
+/// ASCII armor for one or more published certificates (a CRC24 line unless a key is v6, RFC 9580 §6.1).
+func armoredKeys(_ bytes: [UInt8]) -> String {
+    let versions = (try? Certificate.readAll(bytes))?.map(\.primaryKey.version) ?? []
+    return Armor.encode(bytes, kind: .publicKey, includeChecksum: !versions.contains(6))
+}
+
+func json(_ value: some Encodable) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return Response(status: .ok, headers: [.contentType: "application/json", .accessControlAllowOrigin: "*"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+}
+
+/// Runs a key-server action, answering its refusal as a VKS error.
+func vksCall<T>(_ body: () async throws(KeyServerError) -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        throw VKSError(status: error.httpStatus, message: error.reason)
+    }
+}
+
+extension KeyServerError {
+    var httpStatus: HTTPResponse.Status {
+        switch kind {
+        case .badRequest: .badRequest
+        case .notFound: .notFound
+        case .tooLarge: .contentTooLarge
+        case .unavailable: .serviceUnavailable
+        }
+    }
+}
+
+/// A VKS error: `{"error": message}` with CORS, and `Retry-After` for 429.
+struct VKSError: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let message: String
+    var retryAfter: Int?
+
+    init(status: HTTPResponse.Status, message: String, retryAfter: Int? = nil) {
+        self.status = status
+        self.message = message
+        self.retryAfter = retryAfter
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [.contentType: "application/json", .accessControlAllowOrigin: "*"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(VKSErrorResponse(error: message)))))
+    }
+}
+
+extension UInt8 {
+    var isHexDigit: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import OpenPGP
+import TestSupport
+import Testing
+
+/// The validating key server of a real `stockade serve`, mail delivered to the lab's SMTP sink, driven over HTTP the
+/// way keys.openpgp.org clients drive it, and by real GnuPG over HKP.
+@Suite("Key server end to end", .serialized)
+struct KeyServerEndToEndTests {
+    @Test func uploadVerifyPublishManageUnpublish() async throws {
+        let world = try await KeyServerWorld.start()
+        defer { world.close() }
+        let started = Date()
+        let requested = try world.uploadAndRequest("alice@example.org")
+        #expect(requested["key_fpr"] as? String == world.fingerprint)
+        #expect(requested["status"] as? [String: String] == ["alice@example.org": "pending", "alice@work.example": "unpublished"])
+
+        // The key is published by fingerprint at once, without identities; nothing by email yet.
+        let byFingerprint = try world.server.request("GET", "/vks/v1/by-fingerprint/\(world.fingerprint)")
+        #expect(byFingerprint.status == 200)
+        #expect(byFingerprint.headers["content-type"] == "application/pgp-keys")
+        #expect(byFingerprint.headers["access-control-allow-origin"] == "*")
+        #expect(try userIDs(byFingerprint.body) == [])
+        #expect(try world.server.request("GET", "/vks/v1/by-email/alice%40example.org").status == 404)
+
+        // The mail arrives through the relay; GET shows the confirmation and publishes nothing.
+        let link = try await world.mailedLink("verify", to: "alice@example.org", after: started)
+        let page = try world.server.request("GET", link)
+        #expect(page.status == 200)
+        #expect(page.text.contains("<b id=\"address\">alice@example.org</b>"))
+        #expect(try world.server.request("GET", "/vks/v1/by-email/alice%40example.org").status == 404)
+
+        // POST publishes: by-email serves the key with only that user ID.
+        let confirm = try world.server.request("POST", link)
+        #expect(confirm.status == 200)
+        let byEmail = try world.server.request("GET", "/vks/v1/by-email/alice%40example.org")
+        #expect(byEmail.status == 200)
+        #expect(try world.home.shownUserIDs(of: byEmail.body) == ["Alice <alice@example.org>"])
+        #expect(try world.server.request("POST", link).status == 404)  // single use
+
+        // Manage: a link by mail, then unpublish; the address is gone.
+        let manageStarted = Date()
+        #expect(try world.form("/manage", [("email", "alice@example.org")]).status == 200)
+        let manage = try await world.mailedLink("manage", to: "alice@example.org", after: manageStarted)
+        let managePage = try world.server.request("GET", manage)
+        #expect(managePage.text.contains("<span class=\"address\">alice@example.org</span>"))
+        let removed = try world.form(manage, [("address", "alice@example.org")])
+        #expect(removed.status == 200)
+        #expect(try world.server.request("GET", "/vks/v1/by-email/alice%40example.org").status == 404)
+        let after = try world.server.request("GET", "/vks/v1/by-fingerprint/\(world.fingerprint)")
+        #expect(try userIDs(after.body) == [])
+        #expect(!after.body.contains(Array("alice@example.org".utf8)))
+    }
+
+    @Test func errorsAreJSONWithTheRightStatus() async throws {
+        let world = try await KeyServerWorld.start()
+        defer { world.close() }
+        let cases: [(HTTPExchange, Int)] = [
+            (try world.server.request("GET", "/vks/v1/by-fingerprint/XYZ"), 400),
+            (try world.server.request("GET", "/vks/v1/by-fingerprint/\(String(repeating: "A", count: 40))"), 404),
+            (try world.server.request("GET", "/vks/v1/by-keyid/0123456789ABCDEF"), 404),
+            (try world.server.request("GET", "/vks/v1/by-email/not-an-address"), 400),
+            (try world.json("POST", "/vks/v1/upload", ["keytext": "garbage"]), 400),
+            (try world.json("POST", "/vks/v1/upload", ["keytext": String(repeating: "A", count: (1 << 20) + 10)]), 413),
+            (try world.json("POST", "/vks/v1/request-verify", ["token": "forged", "addresses": ["alice@example.org"]]), 400),
+            (try world.server.request("POST", "/vks/v1/upload", headers: ["Content-Type": "application/json"], body: Array("{".utf8)), 400),
+        ]
+        for (response, status) in cases {
+            #expect(response.status == status, "\(response.text)")
+            #expect(response.headers["content-type"] == "application/json")
+            #expect(response.headers["access-control-allow-origin"] == "*")
+            let body = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: String]
+            #expect(body?["error"]?.isEmpty == false)
+        }
+    }
+
+    @Test func rateLimitsAnswer429WithRetryAfter() async throws {
+        let world = try await KeyServerWorld.start(limits: ["requestsPerHourPerEmail": 3, "requestsPerMinutePerClient": 1000])
+        defer { world.close() }
+        let statuses = try (0..<4).map { _ in try world.server.request("GET", "/vks/v1/by-email/bob%40example.org") }
+        #expect(statuses.map(\.status) == [404, 404, 404, 429])
+        #expect(Int(statuses[3].headers["retry-after"] ?? "") ?? 0 > 3500)
+        // Another address is not limited by Bob's.
+        #expect(try world.server.request("GET", "/vks/v1/by-email/carol%40example.org").status == 404)
+    }
+
+    @Test func gnupgSendsReceivesAndSearchesOverHKP() async throws {
+        let world = try await KeyServerWorld.start()
+        defer { world.close() }
+        let keyserver = "hkp://127.0.0.1:\(world.server.port)"
+        try world.home.gpg(["--keyserver", keyserver, "--send-keys", world.fingerprint])
+        // Sent but unverified: the HKP index and get know no identity.
+        let index = try world.server.request("GET", "/pks/lookup?op=index&options=mr&search=0x\(world.fingerprint)")
+        #expect(index.status == 200)
+        #expect(index.text.hasPrefix("info:1:1\npub:\(world.fingerprint):22::"))  // EdDSA: no key length
+        #expect(!index.text.contains("uid:"))
+        #expect(try world.server.request("GET", "/pks/lookup?op=index&options=mr&search=alice%40example.org").status == 404)
+
+        // Verify one address through the API, then GnuPG finds and imports exactly it.
+        let started = Date()
+        _ = try world.uploadAndRequest("alice@example.org")
+        let link = try await world.mailedLink("verify", to: "alice@example.org", after: started)
+        #expect(try world.server.request("POST", link).status == 200)
+
+        let other = try GnuPGHome()
+        defer { other.close() }
+        try other.gpg(["--keyserver", keyserver, "--recv-keys", world.fingerprint])
+        #expect(try other.shownUserIDs(of: try other.export(world.fingerprint)) == ["Alice <alice@example.org>"])
+        // With --with-colons GnuPG prints the index it received and asks nothing.
+        let search = String(decoding: try other.gpg(["--with-colons", "--keyserver", keyserver, "--search-keys", "alice@example.org"]),
+                            as: UTF8.self)
+        #expect(search.hasPrefix("info:1:1\npub:\(world.fingerprint):22::"))
+        #expect(search.contains("\nuid:Alice <alice@example.org>:"))
+        #expect(!search.contains("alice@work.example"))
+        #expect(throws: ToolFailed.self) {
+            try other.gpg(["--with-colons", "--keyserver", keyserver, "--search-keys", "alice@work.example"])
+        }
+    }
+}
+
+/// The user IDs of the one certificate in an armored or binary response.
+func userIDs(_ body: [UInt8]) throws -> [String] {
+    try Certificate.readAll(body).flatMap { $0.userIDs.map(\.userID.value) }
+}
