@@ -3,7 +3,8 @@
 # runs only when a command is missing.
 #
 #   scripts/install-deps.sh run    the server: a Swift toolchain (checked, not installed) and SQLite's headers
-#   scripts/install-deps.sh test   the above, the lab (nsd, unbound, ldns, dig, aiosmtpd) and the interop peers (gpg, sq)
+#   scripts/install-deps.sh test   the above, the lab (nsd, unbound, ldns, dig, aiosmtpd), the interop peers (gpg, sq),
+#                                  and headless Chromium (chromium, chromium-driver, Selenium) for the page tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -14,7 +15,8 @@ command -v swift >/dev/null 2>&1 || { echo "install-deps: no swift toolchain on 
 # command or file -> Debian package
 declare -A wanted=([/usr/include/sqlite3.h]=libsqlite3-dev)
 if [[ $mode == test ]]; then
-    wanted+=([gpg]=gnupg [gpgconf]=gnupg [/usr/lib/gnupg/gpg-wks-client]=gpg-wks-client [sq]=sq [openssl]=openssl [python3]=python3 [curl]=curl)
+    wanted+=([gpg]=gnupg [gpgconf]=gnupg [/usr/lib/gnupg/gpg-wks-client]=gpg-wks-client [sq]=sq [openssl]=openssl [python3]=python3 [curl]=curl
+             [chromium]=chromium [chromedriver]=chromium-driver)
 fi
 
 missing=()
@@ -31,16 +33,18 @@ fi
 
 if [[ $mode == test ]]; then
     scripts/install-lab-deps.sh >/dev/null
-    # the lab SMTP sink (lab/smtp/sink.py) runs on aiosmtpd, from PyPI, for the python3 on PATH
-    if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
-        echo "install-deps: installing aiosmtpd for $(command -v python3)"
+    # Python modules from PyPI: the lab SMTP sink and the browser driver of the page tests
+    modules=()
+    for module in aiosmtpd selenium; do python3 -c "import $module" 2>/dev/null || modules+=("$module"); done
+    if ((${#modules[@]} > 0)); then
+        echo "install-deps: installing ${modules[*]} for $(command -v python3)"
         python3 -m pip --version >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip; }
         pip_args=(--quiet --disable-pip-version-check)
         # Debian's own python3 refuses pip (PEP 668) unless told; pip then installs under /usr/local, apart from apt's files
         if python3 -c 'import os, sysconfig; raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
             pip_args+=(--break-system-packages)
         fi
-        python3 -m pip install "${pip_args[@]}" aiosmtpd
+        python3 -m pip install "${pip_args[@]}" "${modules[@]}"
     fi
 fi
 echo "install-deps: everything for '$mode' is installed"
