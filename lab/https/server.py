@@ -9,7 +9,8 @@ clients) and `/big-unannounced` (no length, ends at close). TLS connections end 
 
 Files: the first of ROOT/<host>/<path> over the configured roots (lab/run/https/www, filled by tests,
 then the committed lab/https/www). The query string is ignored for files (WKD's `?l=`). Where
-<path> is missing but <path>.redirect exists, its content "CODE LOCATION" is answered as a redirect.
+<path> is missing but <path>.redirect exists, its content "CODE LOCATION" is answered as a redirect; where
+<path>.slow exists, its content is served as <path> after SLOW_SECONDS.
 Content-Type by extension (.txt text/plain, .html text/html, .json application/json, .asc
 application/pgp-keys, anything else application/octet-stream).
 
@@ -189,6 +190,10 @@ class Handler(BaseHTTPRequestHandler):
                 ext = os.path.splitext(full)[1].lower()
                 ctype = TYPES.get(ext) or mimetypes.types_map.get(ext) or "application/octet-stream"
                 return self.send(200, body, ctype)
+            if os.path.isfile(full + ".slow"):  # served like the file itself, but after SLOW_SECONDS
+                time.sleep(SLOW_SECONDS)
+                with open(full + ".slow", "rb") as f:
+                    return self.send(200, f.read(), TYPES.get(os.path.splitext(full)[1].lower(), "application/octet-stream"))
             if os.path.isfile(full + ".redirect"):  # "CODE LOCATION": a redirect placed by a test
                 with open(full + ".redirect") as f:
                     code, location = f.read().split(None, 1)

@@ -32,6 +32,21 @@ LAB_HTTPS_HOSTS=(
     "hosted.web.test leaf"
     # the STARTTLS certificate of the lab SMTP sink (lab/lib/smtp.sh); https.sh serves it too, harmlessly
     "smtp.web.test leaf"
+    # MTA-STS policy hosts (RFC 8461 §3.3), one domain per case; policies under lab/https/www/mta-sts.*/
+    "mta-sts.enforce.web.test leaf"
+    "mta-sts.testing.web.test leaf"
+    "mta-sts.none.web.test leaf"
+    "mta-sts.notxt.web.test leaf"
+    "mta-sts.twotxt.web.test leaf"
+    "mta-sts.badid.web.test leaf"
+    "mta-sts.redirect.web.test leaf"
+    "mta-sts.missing.web.test leaf"
+    "mta-sts.oversized.web.test leaf"
+    "mta-sts.slow.web.test leaf"
+    "mta-sts.changed.web.test leaf"
+    "mta-sts.danests.web.test leaf"
+    "mta-sts.wrongcert.web.test wrong:other.web.test"
+    "mta-sts.selfsignedsts.web.test selfsigned"
 )
 
 # ca_openssl_conf FILE: a minimal config for `openssl req` and `openssl ca` (nothing from the system's).
