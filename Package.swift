@@ -90,6 +90,8 @@ let package = Package(
         .target(
             name: "MTASTS",
             dependencies: [
+                "DNS",
+                "HTTPFetch",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -152,6 +154,7 @@ let package = Package(
                 "Directory",
                 "WKD",
                 "HTTPFetch",
+                "MTASTS",
                 "StockadeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -199,7 +202,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MTASTSTests",
-            dependencies: ["MTASTS", "TestSupport"],
+            dependencies: ["MTASTS", "DNS", "HTTPFetch", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

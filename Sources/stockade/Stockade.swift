@@ -12,6 +12,7 @@ struct Stockade: AsyncParsableCommand {
             ServeCommand.self,
             WKDCommand.self,
             KeyCommand.self,
+            MTASTSCommand.self,
         ]
     )
 }

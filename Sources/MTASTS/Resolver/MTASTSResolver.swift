@@ -1,0 +1,162 @@
+public import DNS
+public import Foundation
+public import HTTPFetch
+import Synchronization
+
+/// A sender's MTA-STS policy discovery (RFC 8461 §3 and §5.1) with a cache that outlives failures.
+///
+/// - The `_mta-sts` TXT record is looked up through Stockade's resolver. Its id unchanged from the cached policy's:
+///   the cached policy is renewed for another max_age without a fetch. A new id: the policy is fetched.
+/// - The policy is fetched from `https://mta-sts.<domain>/.well-known/mta-sts.txt` (§3.3): certificate valid for
+///   exactly that host, TLS 1.2 or newer, status 200, no redirects, `text/plain`, at most 64 KiB, within a timeout.
+/// - A failed fetch, a missing or invalid TXT record, or a DNS failure never evicts an unexpired cached policy;
+///   only max_age does. Failed fetches of one id back off (doubling from ``Configuration/initialBackoff``).
+public final class MTASTSResolver: Sendable {
+    /// Timeouts and backoff.
+    public struct Configuration: Sendable, Hashable {
+        /// The whole fetch, connection to last byte: 10 s by default.
+        public var fetchTimeout: Duration = .seconds(10)
+        /// The policy host's port: 443 (tests use another).
+        public var port = 443
+        /// The first pause after a failed fetch of an id; doubled per failure up to ``maximumBackoff``.
+        public var initialBackoff: TimeInterval = 60
+        public var maximumBackoff: TimeInterval = 3600
+
+        public init() {}
+    }
+
+    private let resolver: DNS.Resolver<ContinuousClock>
+    private let fetcher: HTTPFetcher
+    private let storage: any PolicyCacheStorage
+    private let configuration: Configuration
+    private let now: @Sendable () -> Date
+    private let backoff = Mutex<[String: (id: String, until: Date, failures: Int)]>([:])
+
+    public init(resolver: DNS.Resolver<ContinuousClock>, fetcher: HTTPFetcher, storage: any PolicyCacheStorage,
+                configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Date = Date.init) {
+        self.resolver = resolver
+        self.fetcher = fetcher
+        self.storage = storage
+        self.configuration = configuration
+        self.now = now
+    }
+
+    /// The policy that applies to mail for `domain` now.
+    public func resolve(_ domain: String) async -> PolicyResolution {
+        await resolve(domain, forceFetch: false)
+    }
+
+    /// Fetches the policy again even when the TXT id is unchanged (the proactive refresher), keeping the cached one
+    /// if that fails.
+    public func refresh(_ domain: String) async -> PolicyResolution {
+        await resolve(domain, forceFetch: true)
+    }
+
+    /// Cached policies that expire before `horizon`, for the refresher.
+    public func expiring(before horizon: Date) async -> [CachedPolicy] {
+        ((try? await storage.all()) ?? []).filter { $0.expiresAt < horizon }
+    }
+
+    private func resolve(_ rawDomain: String, forceFetch: Bool) async -> PolicyResolution {
+        var domain = rawDomain.lowercased()
+        if domain.hasSuffix(".") { domain.removeLast() }
+        let time = now()
+        var cached = try? await storage.load(domain)
+        if let c = cached, c.expiresAt <= time {
+            try? await storage.remove(domain)  // max_age is the only thing that evicts (RFC 8461 §5.1)
+            cached = nil
+        }
+        let cachedPolicy = cached.flatMap { c in (try? MTASTSPolicy(parsing: Array(c.text.utf8))).map { (c, $0) } }
+
+        func fromCache(_ reason: String) -> PolicyResolution {
+            guard let (c, policy) = cachedPolicy else { return .none(domain, reason) }
+            return PolicyResolution(domain: domain, policy: policy, id: c.id, source: .cache, expiresAt: c.expiresAt, reason: reason)
+        }
+
+        let record: MTASTSRecord
+        switch await lookupRecord(domain) {
+        case .success(let r): record = r
+        case .failure(let problem): return fromCache(problem.reason)
+        }
+        if let (c, policy) = cachedPolicy, c.id == record.id, !forceFetch {
+            var renewed = c
+            renewed.expiresAt = time.addingTimeInterval(TimeInterval(policy.maxAge))
+            try? await storage.save(renewed)
+            return PolicyResolution(domain: domain, policy: policy, id: c.id, source: .cache, expiresAt: renewed.expiresAt,
+                                    reason: "TXT id \(c.id) unchanged: renewed without a fetch")
+        }
+        if let until = backedOff(domain, id: record.id, at: time) {
+            return fromCache("fetching id \(record.id) failed recently; next attempt after \(until.formatted(.iso8601))")
+        }
+        switch await fetchPolicy(domain) {
+        case .success(let (policy, text)):
+            backoff.withLock { _ = $0.removeValue(forKey: domain) }
+            let entry = CachedPolicy(domain: domain, id: record.id, text: text, fetchedAt: time,
+                                     expiresAt: time.addingTimeInterval(TimeInterval(policy.maxAge)))
+            try? await storage.save(entry)
+            return PolicyResolution(domain: domain, policy: policy, id: record.id, source: .fetched, expiresAt: entry.expiresAt,
+                                    reason: nil)
+        case .failure(let problem):
+            noteFailure(domain, id: record.id, at: time)
+            return fromCache(problem.reason)
+        }
+    }
+
+    /// The one valid `v=STSv1` TXT record of `_mta-sts.<domain>` (RFC 8461 §3.1), or why there is none.
+    func lookupRecord(_ domain: String) async -> Result<MTASTSRecord, Problem> {
+        let answer: Answer
+        do {
+            answer = try await resolver.resolve("_mta-sts.\(domain)", .txt)
+        } catch {
+            return .failure(Problem("DNS lookup of _mta-sts.\(domain) failed: \(error.reason)"))
+        }
+        guard answer.responseCode == .noError || answer.responseCode == .nameError else {
+            return .failure(Problem("DNS lookup of _mta-sts.\(domain) failed: \(answer.responseCode) (\(answer.dnssec))"))
+        }
+        let texts: [[String]] = answer.rrset.compactMap {
+            if case .txt(let strings) = $0.data { strings.map { String(decoding: $0, as: UTF8.self) } } else { nil }
+        }
+        do {
+            return .success(try MTASTSRecord(parsing: texts))
+        } catch {
+            return .failure(Problem("_mta-sts.\(domain): \(error.reason)"))
+        }
+    }
+
+    /// The policy file, parsed, and its text (RFC 8461 §3.3, §3.2).
+    func fetchPolicy(_ domain: String) async -> Result<(MTASTSPolicy, String), Problem> {
+        let url = "https://mta-sts.\(domain)/.well-known/mta-sts.txt"
+        let policy = FetchPolicy(maximumBodySize: MTASTSPolicy.maximumSize, timeout: configuration.fetchTimeout, redirects: .none,
+                                 requiredContentType: "text/plain", port: configuration.port)
+        do {
+            let response = try await fetcher.get(url, policy: policy)
+            let parsed = try MTASTSPolicy(parsing: response.body)
+            return .success((parsed, parsed.originalText))
+        } catch let error as HTTPFetchError {
+            return .failure(Problem("fetching \(url): \(error.reason)"))
+        } catch {
+            return .failure(Problem("the policy at \(url) is invalid: \(error)"))
+        }
+    }
+
+    private func backedOff(_ domain: String, id: String, at time: Date) -> Date? {
+        backoff.withLock { state in
+            guard let entry = state[domain], entry.id == id, entry.until > time else { return nil }
+            return entry.until
+        }
+    }
+
+    private func noteFailure(_ domain: String, id: String, at time: Date) {
+        backoff.withLock { state in
+            let failures = (state[domain]?.id == id ? state[domain]?.failures ?? 0 : 0) + 1
+            let pause = min(configuration.initialBackoff * pow(2, Double(failures - 1)), configuration.maximumBackoff)
+            state[domain] = (id, time.addingTimeInterval(pause), failures)
+        }
+    }
+
+    /// Why no fresh policy could be had.
+    struct Problem: Error {
+        let reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+}

@@ -1,0 +1,143 @@
+import DNS
+import Foundation
+import HTTPFetch
+import MTASTS
+import TestSupport
+import Testing
+
+/// A sender's policy discovery against the lab: signed web.test zone, policy hosts with lab-CA certificates
+/// (lab/https/www/mta-sts.*), one domain per case.
+@Suite("MTA-STS resolver against the lab")
+struct ResolverLabTests {
+    struct Lab {
+        let resolver: MTASTSResolver
+        let storage: MemoryPolicyStorage
+        let clock: TestClock
+
+        init(seed: [CachedPolicy] = [], clock: TestClock = TestClock(Date())) throws {
+            let dns = DNS.Resolver<ContinuousClock>(configuration: try ResolverConfiguration(servers: [try labVariable("STOCKADE_RESOLVER")]))
+            let fetcher = try HTTPFetcher(resolver: dns, trustRoots: .only(pemFiles: [try labVariable("STOCKADE_LAB_CA")]))
+            var configuration = MTASTSResolver.Configuration()
+            configuration.port = Int(try labVariable("STOCKADE_LAB_HTTPS_PORT")) ?? 443
+            configuration.fetchTimeout = .seconds(2)
+            storage = MemoryPolicyStorage(seed)
+            self.clock = clock
+            resolver = MTASTSResolver(resolver: dns, fetcher: fetcher, storage: storage, configuration: configuration,
+                                      now: { clock.now })
+        }
+    }
+
+    static func cached(_ domain: String, id: String, mx: String, expiresIn: TimeInterval = 3600, at time: Date) -> CachedPolicy {
+        CachedPolicy(domain: domain, id: id, text: "version: STSv1\nmode: enforce\nmx: \(mx)\nmax_age: 86400\n",
+                     fetchedAt: time.addingTimeInterval(-60), expiresAt: time.addingTimeInterval(expiresIn))
+    }
+
+    @Test func enforcePolicyIsFetchedAndCached() async throws {
+        let lab = try Lab()
+        let r = await lab.resolver.resolve("Enforce.Web.Test.")
+        #expect(r.source == .fetched)
+        #expect(r.domain == "enforce.web.test")
+        #expect(r.id == "enforce1")
+        #expect(r.policy?.mode == .enforce)
+        #expect(r.policy?.mx.map(\.text) == ["mx1.enforce.web.test", "*.backup.enforce.web.test"])
+        #expect(r.policy?.maxAge == 86_400)
+        #expect(r.expiresAt == lab.clock.now.addingTimeInterval(86_400))
+        #expect(r.reason == nil)
+        #expect(try await lab.storage.load("enforce.web.test")?.id == "enforce1")
+        #expect(r.policy?.matches(mxHost: "mx2.backup.enforce.web.test") == true)
+        #expect(r.policy?.matches(mxHost: "a.b.backup.enforce.web.test") == false)  // §4.1: one label only
+    }
+
+    @Test func testingAndNoneModes() async throws {
+        let lab = try Lab()
+        #expect(await lab.resolver.resolve("testing.web.test").policy?.mode == .testing)
+        let none = await lab.resolver.resolve("none.web.test")
+        #expect(none.policy?.mode == MTASTSPolicy.Mode.none)
+        #expect(none.policy?.mx == [])
+    }
+
+    /// Each case leaves no policy, with a reason naming the problem (RFC 8461 §3.1, §3.3).
+    @Test(arguments: [
+        ("notxt.web.test", "no TXT record begins with \"v=STSv1\""),
+        ("twotxt.web.test", "2"),
+        ("badid.web.test", "bad_id!"),
+        ("redirect.web.test", "redirect refused"),
+        ("wrongcert.web.test", "TLS with mta-sts.wrongcert.web.test failed"),
+        ("selfsignedsts.web.test", "TLS with mta-sts.selfsignedsts.web.test failed"),
+        ("missing.web.test", "HTTP status 404"),
+        ("slow.web.test", "timed out"),
+        ("nosuchdomain.web.test", "no TXT record"),
+    ])
+    func noPolicyApplies(domain: String, reason: String) async throws {
+        let lab = try Lab()
+        let r = await lab.resolver.resolve(domain)
+        #expect(r.source == .none)
+        #expect(r.policy == nil)
+        #expect(r.reason?.contains(reason) == true, "\(r.reason ?? "nil")")
+    }
+
+    @Test func oversizedPolicyIsRefused() async throws {
+        let root = try labVariable("STOCKADE_LAB_HTTPS_ROOT")
+        let directory = "\(root)/mta-sts.oversized.web.test/.well-known"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let body = "version: STSv1\nmode: enforce\nmx: mx.oversized.web.test\nmax_age: 86400\n" + String(repeating: "x: y\n", count: 14_000)
+        try Data(body.utf8).write(to: URL(fileURLWithPath: "\(directory)/mta-sts.txt"))
+        let r = await (try Lab()).resolver.resolve("oversized.web.test")
+        #expect(r.source == .none)
+        #expect(r.reason?.contains("larger than 65536") == true, "\(r.reason ?? "nil")")
+    }
+
+    @Test func unchangedIDRenewsTheCachedPolicyWithoutAFetch() async throws {
+        let clock = TestClock(Date())
+        // The cache says mx other.enforce.web.test under the id the TXT record still shows: no fetch happens.
+        let lab = try Lab(seed: [Self.cached("enforce.web.test", id: "enforce1", mx: "other.enforce.web.test", at: clock.now)], clock: clock)
+        let r = await lab.resolver.resolve("enforce.web.test")
+        #expect(r.source == .cache)
+        #expect(r.policy?.mx.map(\.text) == ["other.enforce.web.test"])
+        #expect(r.expiresAt == clock.now.addingTimeInterval(86_400))
+        #expect(r.reason?.contains("unchanged") == true)
+        // The refresher fetches anyway.
+        let refreshed = await lab.resolver.refresh("enforce.web.test")
+        #expect(refreshed.source == .fetched)
+        #expect(refreshed.policy?.mx.map(\.text) == ["mx1.enforce.web.test", "*.backup.enforce.web.test"])
+    }
+
+    @Test func changedIDFetches() async throws {
+        let clock = TestClock(Date())
+        let lab = try Lab(seed: [Self.cached("changed.web.test", id: "changed1", mx: "old.changed.web.test", at: clock.now)], clock: clock)
+        let r = await lab.resolver.resolve("changed.web.test")
+        #expect(r.source == .fetched)
+        #expect(r.id == "changed2")
+        #expect(r.policy?.mx.map(\.text) == ["mx.changed.web.test", "mx2.changed.web.test"])
+    }
+
+    @Test func failuresNeverEvictAnUnexpiredPolicy() async throws {
+        let clock = TestClock(Date())
+        let lab = try Lab(seed: [
+            Self.cached("down.web.test", id: "down0", mx: "mx.down.web.test", at: clock.now),       // host down
+            Self.cached("notxt.web.test", id: "gone1", mx: "mx.notxt.web.test", at: clock.now),     // TXT removed
+            Self.cached("missing.web.test", id: "old1", mx: "mx.missing.web.test", at: clock.now),  // 404
+        ], clock: clock)
+        let down = await lab.resolver.resolve("down.web.test")
+        #expect(down.source == .cache)
+        #expect(down.policy?.mx.map(\.text) == ["mx.down.web.test"])
+        #expect(down.reason?.contains("cannot connect to mta-sts.down.web.test") == true, "\(down.reason ?? "nil")")
+        // The failed id backs off: the next lookup does not fetch again.
+        let again = await lab.resolver.resolve("down.web.test")
+        #expect(again.source == .cache)
+        #expect(again.reason?.contains("failed recently") == true, "\(again.reason ?? "nil")")
+        #expect(await lab.resolver.resolve("notxt.web.test").source == .cache)
+        #expect(await lab.resolver.resolve("missing.web.test").source == .cache)
+    }
+
+    @Test func maxAgeExpiryEvicts() async throws {
+        let clock = TestClock(Date())
+        let lab = try Lab(seed: [Self.cached("notxt.web.test", id: "gone1", mx: "mx.notxt.web.test", expiresIn: 10, at: clock.now)],
+                          clock: clock)
+        #expect(await lab.resolver.resolve("notxt.web.test").source == .cache)
+        clock.advance(11)
+        let r = await lab.resolver.resolve("notxt.web.test")
+        #expect(r.source == .none)
+        #expect(try await lab.storage.load("notxt.web.test") == nil)
+    }
+}
