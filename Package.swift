@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "WKD", targets: ["WKD"]),
         .library(name: "MTASTS", targets: ["MTASTS"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "PostfixPolicy", targets: ["PostfixPolicy"]),
         .library(name: "VKS", targets: ["VKS"]),
         .library(name: "KeyServer", targets: ["KeyServer"]),
         .library(name: "Directory", targets: ["Directory"]),
@@ -112,6 +113,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PostfixPolicy",
+            dependencies: [
+                "DNS",
+                "MTASTS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Store",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -155,8 +168,13 @@ let package = Package(
                 "WKD",
                 "HTTPFetch",
                 "MTASTS",
+                "PostfixPolicy",
                 "StockadeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -203,6 +221,16 @@ let package = Package(
         .testTarget(
             name: "MTASTSTests",
             dependencies: ["MTASTS", "DNS", "HTTPFetch", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostfixPolicyTests",
+            dependencies: [
+                "PostfixPolicy", "MTASTS", "DNS", "HTTPFetch", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

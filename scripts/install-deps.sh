@@ -4,7 +4,8 @@
 #
 #   scripts/install-deps.sh run    the server: a Swift toolchain (checked, not installed) and SQLite's headers
 #   scripts/install-deps.sh test   the above, the lab (nsd, unbound, ldns, dig, aiosmtpd), the interop peers (gpg, sq),
-#                                  and headless Chromium (chromium, chromium-driver, Selenium) for the page tests
+#                                  headless Chromium (chromium, chromium-driver, Selenium) for the page tests, and
+#                                  Postfix's postmap for the socketmap tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -16,7 +17,7 @@ command -v swift >/dev/null 2>&1 || { echo "install-deps: no swift toolchain on 
 declare -A wanted=([/usr/include/sqlite3.h]=libsqlite3-dev)
 if [[ $mode == test ]]; then
     wanted+=([gpg]=gnupg [gpgconf]=gnupg [/usr/lib/gnupg/gpg-wks-client]=gpg-wks-client [sq]=sq [openssl]=openssl [python3]=python3 [curl]=curl
-             [chromium]=chromium [chromedriver]=chromium-driver)
+             [chromium]=chromium [chromedriver]=chromium-driver [/usr/sbin/postmap]=postfix)
 fi
 
 missing=()
@@ -27,6 +28,8 @@ done
 if ((${#missing[@]} > 0)); then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
     echo "install-deps: installing ${missing[*]}"
+    # Postfix's tools only (postmap for the policy-service tests): no mail system is configured or started
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

@@ -13,6 +13,7 @@ struct Stockade: AsyncParsableCommand {
             WKDCommand.self,
             KeyCommand.self,
             MTASTSCommand.self,
+            SocketmapCommand.self,
         ]
     )
 }

@@ -1,0 +1,62 @@
+public import Logging
+public import NIOCore
+import NIOPosix
+public import ServiceLifecycle
+
+/// Postfix's socketmap protocol over TCP (socketmap_table(5)) for `smtp_tls_policy_maps =
+/// socketmap:inet:HOST:PORT:NAME`: netstring requests, several per connection, answered in order; a malformed
+/// request gets `PERM` and the connection is closed. Each connection is a child task of a discarding task group.
+public struct SocketmapServer: Service {
+    let responder: PolicyResponder
+    let host: String
+    let port: Int
+    let logger: Logger
+    let onBound: @Sendable (SocketAddress) -> Void
+
+    /// - Parameter onBound: called with the bound address once listening (port 0 picks a free port).
+    public init(responder: PolicyResponder, host: String, port: Int, logger: Logger,
+                onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }) {
+        self.responder = responder
+        self.host = host
+        self.port = port
+        self.logger = logger
+        self.onBound = onBound
+    }
+
+    public func run() async throws {
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NetstringDecoder()))
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        if let address = server.channel.localAddress { onBound(address) }
+        logger.info("socketmap listening", metadata: ["address": "\(server.channel.localAddress.map { "\($0)" } ?? "?")"])
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await serve(connection) }
+                    }
+                }
+            }
+        }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        try? await connection.executeThenClose { requests, replies in
+            do {
+                for try await request in requests {
+                    let reply = await responder.reply(to: String(buffer: request))
+                    try await replies.write(Netstring.encode(reply.description))
+                }
+            } catch let error as NetstringError {
+                logger.warning("malformed socketmap request", metadata: ["reason": "\(error.reason)"])
+                try await replies.write(Netstring.encode(PolicyReply.permanent("malformed request: \(error.reason)").description))
+            }
+        }
+    }
+}
