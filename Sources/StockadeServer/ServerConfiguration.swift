@@ -59,10 +59,12 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
     public var keyServer: KeyServerSettings?
     /// The relay that mails leave through (verification and manage links).
     public var mail: MailSettings?
+    /// The Postfix MTA-STS policy service; off when absent.
+    public var socketmap: SocketmapSettings?
 
     public init(listen: String = "127.0.0.1:8080", dataDirectory: String = "var", resolver: String? = nil,
                 domains: [DomainSetting] = [], tls: TLSSettings? = nil, adminToken: String? = nil,
-                keyServer: KeyServerSettings? = nil, mail: MailSettings? = nil) {
+                keyServer: KeyServerSettings? = nil, mail: MailSettings? = nil, socketmap: SocketmapSettings? = nil) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.resolver = resolver
@@ -71,10 +73,11 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         self.adminToken = adminToken
         self.keyServer = keyServer
         self.mail = mail
+        self.socketmap = socketmap
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail
+        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap
     }
 
     private struct AnyKey: CodingKey {
@@ -100,7 +103,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             tls: try container.decodeIfPresent(TLSSettings.self, forKey: .tls),
             adminToken: try container.decodeIfPresent(String.self, forKey: .adminToken),
             keyServer: try container.decodeIfPresent(KeyServerSettings.self, forKey: .keyServer),
-            mail: try container.decodeIfPresent(MailSettings.self, forKey: .mail))
+            mail: try container.decodeIfPresent(MailSettings.self, forKey: .mail),
+            socketmap: try container.decodeIfPresent(SocketmapSettings.self, forKey: .socketmap))
     }
 
     /// Reads a configuration file.

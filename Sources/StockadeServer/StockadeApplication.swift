@@ -45,6 +45,9 @@ public enum StockadeApplication {
                                                                                      resolver: configuration.resolver, logger: logger),
                                        logger: logger))
         }
+        if let settings = configuration.socketmap {
+            services += try PolicyServiceSetup.services(settings, store: store, resolver: configuration.resolver, logger: logger)
+        }
         HealthRoutes(configuration: configuration).add(to: router)
         WKDRoutes(directory: directory, logger: logger).add(to: router)
         if let token = configuration.adminToken {

@@ -55,6 +55,7 @@ public final class SQLiteStore: Store {
             try db.create(index: "key_by_account", on: "key", columns: ["accountID"])
         }
         migrator.registerMigration("v2-keyserver", migrate: createKeyServerTables)
+        migrator.registerMigration("v3-mtasts-cache", migrate: createPolicyCacheTable)
         return migrator
     }
 

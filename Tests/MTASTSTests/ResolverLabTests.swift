@@ -96,7 +96,9 @@ struct ResolverLabTests {
         #expect(r.policy?.mx.map(\.text) == ["other.enforce.web.test"])
         #expect(r.expiresAt == clock.now.addingTimeInterval(86_400))
         #expect(r.reason?.contains("unchanged") == true)
-        // The refresher fetches anyway.
+        // Due for the refresher only in the last quarter of its max_age; then it fetches even with the id unchanged.
+        #expect(await lab.resolver.dueForRefresh(at: clock.now).isEmpty)
+        #expect(await lab.resolver.dueForRefresh(at: clock.now.addingTimeInterval(86_400 * 3 / 4 + 1)).map(\.domain) == ["enforce.web.test"])
         let refreshed = await lab.resolver.refresh("enforce.web.test")
         #expect(refreshed.source == .fetched)
         #expect(refreshed.policy?.mx.map(\.text) == ["mx1.enforce.web.test", "*.backup.enforce.web.test"])

@@ -52,9 +52,12 @@ public final class MTASTSResolver: Sendable {
         await resolve(domain, forceFetch: true)
     }
 
-    /// Cached policies that expire before `horizon`, for the refresher.
-    public func expiring(before horizon: Date) async -> [CachedPolicy] {
-        ((try? await storage.all()) ?? []).filter { $0.expiresAt < horizon }
+    /// Cached policies with less than a quarter of their max_age left at `time`, for the refresher.
+    public func dueForRefresh(at time: Date) async -> [CachedPolicy] {
+        ((try? await storage.all()) ?? []).filter { cached in
+            guard let policy = try? MTASTSPolicy(parsing: Array(cached.text.utf8)) else { return true }
+            return cached.expiresAt.timeIntervalSince(time) < TimeInterval(policy.maxAge) / 4
+        }
     }
 
     private func resolve(_ rawDomain: String, forceFetch: Bool) async -> PolicyResolution {
