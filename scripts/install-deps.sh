@@ -36,9 +36,9 @@ fi
 
 if [[ $mode == test ]]; then
     scripts/install-lab-deps.sh >/dev/null
-    # Python modules from PyPI: the lab SMTP sink and the browser driver of the page tests
+    # Python modules from PyPI: the lab SMTP sink, the browser driver of the page tests, and the socketmap peer
     modules=()
-    for module in aiosmtpd selenium; do python3 -c "import $module" 2>/dev/null || modules+=("$module"); done
+    for module in aiosmtpd selenium postfix_mta_sts_resolver; do python3 -c "import $module" 2>/dev/null || modules+=("$module"); done
     if ((${#modules[@]} > 0)); then
         echo "install-deps: installing ${modules[*]} for $(command -v python3)"
         python3 -m pip --version >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip; }
@@ -47,7 +47,7 @@ if [[ $mode == test ]]; then
         if python3 -c 'import os, sysconfig; raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
             pip_args+=(--break-system-packages)
         fi
-        python3 -m pip install "${pip_args[@]}" "${modules[@]}"
+        python3 -m pip install "${pip_args[@]}" "${modules[@]/postfix_mta_sts_resolver/postfix-mta-sts-resolver==1.5.1}"
     fi
 fi
 echo "install-deps: everything for '$mode' is installed"
