@@ -20,6 +20,7 @@ struct ResolverLabTests {
             var configuration = MTASTSResolver.Configuration()
             configuration.port = Int(try labVariable("STOCKADE_LAB_HTTPS_PORT")) ?? 443
             configuration.fetchTimeout = .seconds(2)
+            configuration.initialBackoff = 300
             storage = MemoryPolicyStorage(seed)
             self.clock = clock
             resolver = MTASTSResolver(resolver: dns, fetcher: fetcher, storage: storage, configuration: configuration,
@@ -124,7 +125,10 @@ struct ResolverLabTests {
         #expect(down.source == .cache)
         #expect(down.policy?.mx.map(\.text) == ["mx.down.web.test"])
         #expect(down.reason?.contains("cannot connect to mta-sts.down.web.test") == true, "\(down.reason ?? "nil")")
-        // The failed id backs off: the next lookup does not fetch again.
+        // Within the 60 s grace the same answer comes from memory, without any lookup.
+        #expect(await lab.resolver.resolve("down.web.test") == down)
+        // After it, the failed id backs off: the next lookup does not fetch again.
+        clock.advance(61)
         let again = await lab.resolver.resolve("down.web.test")
         #expect(again.source == .cache)
         #expect(again.reason?.contains("failed recently") == true, "\(again.reason ?? "nil")")

@@ -21,6 +21,9 @@ public final class MTASTSResolver: Sendable {
         /// The first pause after a failed fetch of an id; doubled per failure up to ``maximumBackoff``.
         public var initialBackoff: TimeInterval = 60
         public var maximumBackoff: TimeInterval = 3600
+        /// A policy checked (TXT record looked up) this recently is answered from memory without any lookup, as
+        /// postfix-mta-sts-resolver's `cache_grace` does: 60 s.
+        public var grace: TimeInterval = 60
 
         public init() {}
     }
@@ -31,6 +34,8 @@ public final class MTASTSResolver: Sendable {
     private let configuration: Configuration
     private let now: @Sendable () -> Date
     private let backoff = Mutex<[String: (id: String, until: Date, failures: Int)]>([:])
+    /// Parsed policies by domain, with when their TXT record was last checked.
+    private let recent = Mutex<[String: (resolution: PolicyResolution, checkedAt: Date)]>([:])
 
     public init(resolver: DNS.Resolver<ContinuousClock>, fetcher: HTTPFetcher, storage: any PolicyCacheStorage,
                 configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Date = Date.init) {
@@ -64,6 +69,18 @@ public final class MTASTSResolver: Sendable {
         var domain = rawDomain.lowercased()
         if domain.hasSuffix(".") { domain.removeLast() }
         let time = now()
+        if !forceFetch, let hit = recent.withLock({ $0[domain] }), time.timeIntervalSince(hit.checkedAt) < configuration.grace,
+           let expiry = hit.resolution.expiresAt, expiry > time {
+            return hit.resolution
+        }
+        let resolution = await lookUp(domain, at: time, forceFetch: forceFetch)
+        recent.withLock { state in
+            if resolution.policy != nil { state[domain] = (resolution, time) } else { state.removeValue(forKey: domain) }
+        }
+        return resolution
+    }
+
+    private func lookUp(_ domain: String, at time: Date, forceFetch: Bool) async -> PolicyResolution {
         var cached = try? await storage.load(domain)
         if let c = cached, c.expiresAt <= time {
             try? await storage.remove(domain)  // max_age is the only thing that evicts (RFC 8461 §5.1)
@@ -84,7 +101,11 @@ public final class MTASTSResolver: Sendable {
         if let (c, policy) = cachedPolicy, c.id == record.id, !forceFetch {
             var renewed = c
             renewed.expiresAt = time.addingTimeInterval(TimeInterval(policy.maxAge))
-            try? await storage.save(renewed)
+            if renewed.expiresAt.timeIntervalSince(c.expiresAt) >= configuration.grace {  // no write per lookup
+                try? await storage.save(renewed)
+            } else {
+                renewed = c
+            }
             return PolicyResolution(domain: domain, policy: policy, id: c.id, source: .cache, expiresAt: renewed.expiresAt,
                                     reason: "TXT id \(c.id) unchanged: renewed without a fetch")
         }

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Cached socketmap lookups (issue 6, shared/PERFORMANCE.md): `stockade socketmap` next to postfix-mta-sts-resolver
+# 1.5.1 (PyPI, with uvloop when installed, cache_grace 3600), both with a warm cache for enforce.web.test from the
+# lab, driven by the same closed-loop generator (peers/socketmap-load.c) at 1, 16 and 64 connections.
+# Run from Benchmarks/ with the lab up and the release binary built:
+#   (cd .. && swift build -c release --scratch-path .build-release --product stockade)
+#   sh peers/socketmap-bench.sh [SECONDS]
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:-10}
+eval "$(bash "$here/../lab/lab.sh" env)"
+cc -O2 -o "$here/.build/socketmap-load" "$here/peers/socketmap-load.c"
+load="$here/.build/socketmap-load"
+python=$(python3 -c 'import sys; print(sys.executable)')
+config=$(mktemp)
+cat >"$config" <<YML
+host: 127.0.0.1
+port: 18462
+shutdown_timeout: 1
+cache: {type: internal, options: {cache_size: 10000}}
+default_zone: {strict_testing: false, timeout: 4, require_sni: true}
+cache_grace: 3600
+YML
+"$here/../.build-release/release/stockade" socketmap --listen 127.0.0.1:18461 --resolver "$STOCKADE_RESOLVER" \
+    --ca-file "$STOCKADE_LAB_CA" --port "$STOCKADE_LAB_HTTPS_PORT" 2>/dev/null &
+ours=$!
+unshare -m sh -c "mount --bind $STOCKADE_LAB_RESOLV_CONF /etc/resolv.conf && SSL_CERT_FILE=$STOCKADE_LAB_CA_BUNDLE exec $python \
+    -c 'from postfix_mta_sts_resolver.daemon import main; main()' -c $config -v error" &
+theirs=$!
+trap 'kill $ours $theirs 2>/dev/null; rm -f "$config"' EXIT INT TERM
+sleep 3
+for port in 18461 18462; do "$load" 127.0.0.1 $port 1 1 "postfix enforce.web.test" "OK secure" >/dev/null; done  # warm
+for connections in 1 16 64; do
+    echo "stockade   $("$load" 127.0.0.1 18461 $connections "$seconds" "postfix enforce.web.test" "OK secure")"
+    echo "mta-sts    $("$load" 127.0.0.1 18462 $connections "$seconds" "postfix enforce.web.test" "OK secure")"
+done
