@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "MTASTS", targets: ["MTASTS"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "VKS", targets: ["VKS"]),
+        .library(name: "KeyLookup", targets: ["KeyLookup"]),
         .library(name: "KeyServer", targets: ["KeyServer"]),
         .library(name: "Directory", targets: ["Directory"]),
         .library(name: "StockadeServer", targets: ["StockadeServer"]),
@@ -96,7 +97,12 @@ let package = Package(
         ),
         .target(
             name: "VKS",
-            dependencies: ["OpenPGP"],
+            dependencies: ["OpenPGP", "HTTPFetch"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KeyLookup",
+            dependencies: ["WKD", "VKS", "OpenPGP"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -152,6 +158,8 @@ let package = Package(
                 "Directory",
                 "WKD",
                 "HTTPFetch",
+                "VKS",
+                "KeyLookup",
                 "StockadeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -214,7 +222,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StockadeTests",
-            dependencies: ["stockade", "StockadeServer", "DNS", "OpenPGP", "TestSupport"],
+            dependencies: ["stockade", "StockadeServer", "DNS", "OpenPGP", "HTTPFetch", "VKS", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]
