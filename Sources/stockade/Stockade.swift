@@ -12,6 +12,9 @@ struct Stockade: AsyncParsableCommand {
             ServeCommand.self,
             WKDCommand.self,
             KeyCommand.self,
+            VKSCommand.self,
+            LookupCommand.self,
+            VerifyCommand.self,
         ]
     )
 }
