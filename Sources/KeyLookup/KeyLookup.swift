@@ -1,5 +1,5 @@
 public import struct Foundation.Date
-public import OpenPGP
+import OpenPGP
 public import VKS
 public import WKD
 

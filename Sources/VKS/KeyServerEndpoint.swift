@@ -32,10 +32,10 @@ struct KeyServerEndpoint: Sendable {
     }
 
     /// GET `path`; nil on 404.
-    func get(_ path: String, accept: String? = nil) async throws(VKSClientError) -> FetchResponse? {
+    func get(_ path: String) async throws(VKSClientError) -> FetchResponse? {
         let url = baseURL + path
         do {
-            return try await fetcher.get(url, policy: policy(accept: accept))
+            return try await fetcher.get(url, policy: policy(accept: nil))
         } catch {
             if error.statusCode == 404 { return nil }
             throw Self.mapped(error, url: url)

@@ -16,9 +16,6 @@ public struct VKSClient: Sendable {
         endpoint = try KeyServerEndpoint(baseURL: baseURL, fetcher: fetcher)
     }
 
-    /// The base URL without a trailing slash.
-    public var baseURL: String { endpoint.baseURL }
-
     /// `GET /vks/v1/by-fingerprint/<FPR>`: the certificate with this fingerprint (40 or 64 hex digits, `0x` allowed).
     public func certificates(fingerprint: String) async throws(VKSClientError) -> [Certificate] {
         guard case .fingerprint(let hex)? = HKPSearch(fingerprint) else { throw .invalidQuery(fingerprint) }

@@ -63,7 +63,8 @@ struct VKSCommand: AsyncParsableCommand {
             commandName: "request-verify",
             abstract: "Ask the key server to mail a verification link to each address of an uploaded key.",
             discussion: "Example: stockade vks request-verify --token TOKEN alice@example.org")
-        @Option(help: "The token from `vks upload`.") var token: String
+        @Option(parsing: .unconditional, help: "The token from `vks upload` (taken as is, even when it starts with a dash).")
+        var token: String
         @Argument(help: "Addresses of the uploaded key.") var addresses: [String]
         @OptionGroup var keyServer: KeyServerOptions
         @Flag(help: "Print JSON (the server's answer) instead of text.") var json = false
