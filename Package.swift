@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "PostfixPolicy", targets: ["PostfixPolicy"]),
         .library(name: "VKS", targets: ["VKS"]),
+        .library(name: "KeyLookup", targets: ["KeyLookup"]),
         .library(name: "KeyServer", targets: ["KeyServer"]),
         .library(name: "Directory", targets: ["Directory"]),
         .library(name: "StockadeServer", targets: ["StockadeServer"]),
@@ -99,7 +100,12 @@ let package = Package(
         ),
         .target(
             name: "VKS",
-            dependencies: ["OpenPGP"],
+            dependencies: ["OpenPGP", "HTTPFetch"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KeyLookup",
+            dependencies: ["WKD", "VKS", "OpenPGP"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -172,6 +178,8 @@ let package = Package(
                 "HTTPFetch",
                 "MTASTS",
                 "PostfixPolicy",
+                "VKS",
+                "KeyLookup",
                 "StockadeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -248,7 +256,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StockadeTests",
-            dependencies: ["stockade", "StockadeServer", "DNS", "OpenPGP", "TestSupport"],
+            dependencies: ["stockade", "StockadeServer", "DNS", "OpenPGP", "HTTPFetch", "VKS", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,7 +1,7 @@
 import NIOCore
 import NIOHTTP1
 
-/// Sends one GET and feeds the response into a ``ResponseStateMachine``; completes `promise` exactly once and then
+/// Sends one request (a head and an optional body) and feeds the response into a ``ResponseStateMachine``; completes `promise` exactly once and then
 /// closes the channel. Fails at `deadline` whatever stage the connection is in (TCP, TLS, response).
 final class FetchHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
@@ -9,12 +9,14 @@ final class FetchHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private var machine: ResponseStateMachine
     private let request: HTTPRequestHead
+    private let body: [UInt8]
     private let promise: EventLoopPromise<RawResponse>
     private let deadline: NIODeadline
     private var timer: Scheduled<Void>?
 
-    init(request: HTTPRequestHead, machine: ResponseStateMachine, deadline: NIODeadline, promise: EventLoopPromise<RawResponse>) {
+    init(request: HTTPRequestHead, body: [UInt8], machine: ResponseStateMachine, deadline: NIODeadline, promise: EventLoopPromise<RawResponse>) {
         self.request = request
+        self.body = body
         self.machine = machine
         self.deadline = deadline
         self.promise = promise
@@ -45,6 +47,9 @@ final class FetchHandler: ChannelInboundHandler, RemovableChannelHandler {
         sent = true
         // NIOSSLClientHandler holds these until the handshake is done.
         context.write(wrapOutboundOut(.head(request)), promise: nil)
+        if !body.isEmpty {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 

@@ -13,7 +13,7 @@ public struct FetchHeader: Sendable, Hashable {
 
 /// A successful (200 OK) response to ``HTTPFetcher/get(_:policy:)``.
 public struct FetchResponse: Sendable, Hashable {
-    /// Always 200: any other final status is an ``HTTPFetchError/status(_:_:)``.
+    /// Always 200: any other final status is an ``HTTPFetchError/status(_:_:body:)``.
     public var status: Int
     /// Header fields in the order received.
     public var headers: [FetchHeader]

@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// The head and (for 200) the body of one HTTP/1.1 response, before the policy's checks.
+/// The head and (except for redirects) the body of one HTTP/1.1 response, before the policy's checks.
 struct RawResponse: Sendable, Hashable {
     var status: Int
     var headers: [FetchHeader]
@@ -12,8 +12,10 @@ struct RawResponse: Sendable, Hashable {
 /// One response on one connection, as a value: events in, actions out (no I/O, tested on its own).
 ///
 /// A 200 response is read to its end with the body cap enforced on the announced `Content-Length` and on every
-/// chunk (RFC 9112 §6); any other final status is complete at its head, since only the status and `Location`
-/// matter. Informational (1xx) heads are skipped (RFC 9110 §15.2). Everything after the first result is ignored.
+/// chunk (RFC 9112 §6). A redirect (301, 302, 303, 307, 308) is complete at its head, since only the status and
+/// `Location` matter. Any other final status is read to its end too, keeping at most ``maximumErrorBodySize``
+/// bytes of the body (APIs explain refusals there, e.g. VKS's `{"error": …}`) and dropping the rest.
+/// Informational (1xx) heads are skipped (RFC 9110 §15.2). Everything after the first result is ignored.
 struct ResponseStateMachine {
     enum Action: Equatable {
         /// Nothing to do yet.
@@ -30,6 +32,11 @@ struct ResponseStateMachine {
         case receivingBody(status: Int, headers: [FetchHeader], body: [UInt8])
         case finished
     }
+
+    /// The most bytes kept of the body of a response that is neither 200 nor a redirect.
+    static let maximumErrorBodySize = 4096
+    /// The statuses answered by following `Location` (RFC 9110 §15.4).
+    static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
 
     private var state = State.awaitingHead
     let maximumBodySize: Int
@@ -53,9 +60,13 @@ struct ResponseStateMachine {
                 state = .informational
                 return .none
             }
-            guard status == 200 else {
+            if Self.redirectStatuses.contains(status) {
                 state = .finished
                 return .succeed(RawResponse(status: status, headers: headers, body: []))
+            }
+            guard status == 200 else {
+                state = .receivingBody(status: status, headers: headers, body: [])
+                return .none
             }
             let lengths = head.headers["Content-Length"]
             if let announced = lengths.first.flatMap({ Int($0.trimmingCharacters()) }), announced > maximumBodySize {
@@ -74,6 +85,11 @@ struct ResponseStateMachine {
 
     mutating func receivedBody(_ buffer: ByteBuffer) -> Action {
         switch state {
+        case .receivingBody(let status, let headers, var body) where status != 200:
+            state = .finished
+            body.append(contentsOf: buffer.readableBytesView.prefix(max(0, Self.maximumErrorBodySize - body.count)))
+            state = .receivingBody(status: status, headers: headers, body: body)
+            return .none
         case .receivingBody(let status, let headers, var body):
             guard body.count + buffer.readableBytes <= maximumBodySize else {
                 state = .finished

@@ -18,6 +18,7 @@ public struct OpenPGPError: Error, Hashable, Sendable, CustomStringConvertible {
         case notACertificate
         case certificateMismatch
         case noMatchingUserID
+        case notASignature
     }
 
     private let code: Code
@@ -58,6 +59,8 @@ public struct OpenPGPError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let certificateMismatch = OpenPGPError(.certificateMismatch, "certificates have different primary keys")
     /// No valid user ID carries the requested address.
     public static let noMatchingUserID = OpenPGPError(.noMatchingUserID, "no valid user ID with this address")
+    /// Input that should be a detached signature holds other packets, or none.
+    public static let notASignature = OpenPGPError(.notASignature, "not a detached OpenPGP signature")
 
     /// The same error with a more specific reason.
     func with(_ reason: String) -> OpenPGPError { OpenPGPError(code, reason) }

@@ -14,6 +14,9 @@ struct Stockade: AsyncParsableCommand {
             KeyCommand.self,
             MTASTSCommand.self,
             SocketmapCommand.self,
+            VKSCommand.self,
+            LookupCommand.self,
+            VerifyCommand.self,
         ]
     )
 }

@@ -103,6 +103,20 @@ struct HTTPFetcherTests {
         }
     }
 
+    @Test func postSendsTheMethodAndKeepsTheRefusalsBody() async throws {
+        // The lab server answers only GET and HEAD: Python's http.server refuses a POST with 501 and an explanation.
+        let fetcher = try Lab.fetcher()
+        let policy = try Lab.policy()
+        do {
+            _ = try await fetcher.post("https://good.web.test/hello.txt", body: Array("{}".utf8), contentType: "application/json",
+                                       policy: policy)
+            Issue.record("the POST was accepted")
+        } catch {
+            #expect(error.statusCode == 501)
+            #expect(String(decoding: error.responseBody, as: UTF8.self).contains("Unsupported method ('POST')"))
+        }
+    }
+
     @Test func missingFileIs404() async throws {
         let fetcher = try Lab.fetcher()
         let policy = try Lab.policy()
@@ -211,6 +225,21 @@ struct HTTPFetcherInputTests {
     func invalidURLIsRefused(url: String) async throws {
         await #expect(throws: HTTPFetchError.invalidURL("")) {
             try await Self.fetcher().get(url, policy: FetchPolicy(maximumBodySize: 1, timeout: .seconds(1)))
+        }
+    }
+
+    @Test(arguments: ["json", "application/json\r\nX-Injected: 1", "application/", "/json", "text/plain; charset=\u{7F}", "a b/c"])
+    func malformedContentTypeIsRefused(contentType: String) async throws {
+        await #expect(throws: HTTPFetchError.invalidRequest("")) {
+            try await Self.fetcher().post("https://good.web.test/", body: [], contentType: contentType,
+                                          policy: FetchPolicy(maximumBodySize: 1, timeout: .seconds(1)))
+        }
+    }
+
+    @Test func oversizedRequestBodyIsRefused() async throws {
+        await #expect(throws: HTTPFetchError.invalidRequest("")) {
+            try await Self.fetcher().post("https://good.web.test/", body: [UInt8](repeating: 0, count: HTTPFetcher.maximumRequestBodySize + 1),
+                                          contentType: "application/octet-stream", policy: FetchPolicy(maximumBodySize: 1, timeout: .seconds(1)))
         }
     }
 

@@ -27,12 +27,30 @@ struct ResponseStateMachineTests {
         #expect(m.deadlineReached() == .none)
     }
 
-    @Test func otherStatusCompletesAtTheHead() {
+    @Test func redirectCompletesAtTheHead() {
         var m = Self.machine()
         #expect(m.receivedHead(Self.head(302, [("Location", "/x")])) == .succeed(
             RawResponse(status: 302, headers: [FetchHeader(name: "Location", value: "/x")], body: [])))
         #expect(m.receivedBody(ByteBuffer(string: "ignored")) == .none)
         #expect(m.receivedEnd() == .none)
+    }
+
+    @Test func refusalIsReadToItsEndKeepingTheStartOfItsBody() {
+        var m = Self.machine(cap: 4)
+        #expect(m.receivedHead(Self.head(404, [("Content-Length", "5000")])) == .none, "the cap is for 200 bodies only")
+        #expect(m.receivedBody(ByteBuffer(string: "{\"error\": ")) == .none)
+        #expect(m.receivedBody(ByteBuffer(bytes: [UInt8](repeating: 0x61, count: 5000))) == .none)
+        guard case .succeed(let response) = m.receivedEnd() else { Issue.record("no result"); return }
+        #expect(response.status == 404)
+        #expect(response.body.count == ResponseStateMachine.maximumErrorBodySize)
+        #expect(response.body.starts(with: Array("{\"error\": ".utf8)))
+    }
+
+    @Test func postIsRepeatedOnlyFor307And308() {
+        let post = FetchRequest(method: .POST, body: [1], contentType: "application/json")
+        #expect(post.redirected(by: 307) == post)
+        #expect(post.redirected(by: 308) == post)
+        for status in [301, 302, 303] { #expect(post.redirected(by: status) == .get) }
     }
 
     @Test func announcedLengthOverTheCapFailsAtTheHead() {

@@ -3,14 +3,39 @@ import TestSupport
 import Testing
 
 /// A `stockade serve` with the key server on, mailing through the lab's SMTP sink over STARTTLS with AUTH PLAIN,
-/// and a GnuPG home with Alice's key (`alice@example.org`, `alice@work.example`).
+/// and a GnuPG home with Alice's key (by default `alice@example.org`, `alice@work.example`).
 struct KeyServerWorld {
     let server: ServerProcess
     let home: GnuPGHome
     let fingerprint: String
     let maildir: String
+    /// `https://provider.web.test:PORT` when the server listens with TLS on 127.0.9.1 (see ``startTLS(limits:userIDs:directory:)``).
+    var baseURL: String?
 
     static func start(limits: [String: Any] = [:]) async throws -> KeyServerWorld {
+        try await start(limits: limits, userIDs: ["Alice <alice@example.org>", "Alice Work <alice@work.example>"])
+    }
+
+    /// The world over HTTPS on 127.0.9.1 at a random port, with lab-CA certificates for `provider.web.test` (the key
+    /// server's name) and `openpgpkey.provider.web.test` (its WKD host). Before the server starts, `directory` gives
+    /// `stockade directory …` commands (without `--database`) to run on its database, from the key's fingerprint and the
+    /// path of its binary export.
+    static func startTLS(limits: [String: Any] = [:], userIDs: [String],
+                         directory: (_ fingerprint: String, _ keyFile: String) -> [[String]] = { _, _ in [] }) async throws -> KeyServerWorld {
+        let lab = try labVariable("STOCKADE_LAB_DIR")
+        let port = Int.random(in: 40_000..<60_000)
+        let certificates = ["provider.web.test", "openpgpkey.provider.web.test"].map { host in
+            ["hosts": [host], "certificate": "\(lab)/ca/\(host).pem", "key": "\(lab)/ca/\(host).key"]
+        }
+        var world = try await start(limits: limits, userIDs: userIDs, directory: directory,
+                                    extra: ["listen": "127.0.9.1:\(port)", "tls": ["certificates": certificates]])
+        world.baseURL = "https://provider.web.test:\(port)"
+        return world
+    }
+
+    private static func start(limits: [String: Any], userIDs: [String],
+                              directory: (String, String) -> [[String]] = { _, _ in [] },
+                              extra: [String: Any] = [:]) async throws -> KeyServerWorld {
         let maildir = try labVariable("STOCKADE_LAB_SMTP_MAILDIR")
         let mail: [String: Any] = [
             "relay": "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_TLS_PORT"))",
@@ -21,11 +46,19 @@ struct KeyServerWorld {
             "password": try labVariable("STOCKADE_LAB_SMTP_PASSWORD"),
         ]
         let home = try GnuPGHome()
-        let fingerprint = try home.generateKey("Alice <alice@example.org>")
-        try home.gpg(["--quick-add-uid", fingerprint, "Alice Work <alice@work.example>"])
+        let fingerprint = try home.generateKey(userIDs[0])
+        for userID in userIDs.dropFirst() { try home.gpg(["--quick-add-uid", fingerprint, userID]) }
         var keyServer: [String: Any] = ["baseURL": "http://keys.example.test", "mailFrom": "keys@example.test"]
         keyServer.merge(limits) { $1 }
-        let server = try await ServerProcess(extra: ["keyServer": keyServer, "mail": mail, "resolver": try labVariable("STOCKADE_RESOLVER")])
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-data-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let keyFile = try home.write(home.export(fingerprint), name: "key.pgp")
+        for command in directory(fingerprint, keyFile) {
+            let result = try CLI.run(command + ["--database", data.appendingPathComponent("stockade.sqlite").path])
+            try #require(result.status == 0, "stockade \(command.joined(separator: " ")): \(result.error)")
+        }
+        let configuration: [String: Any] = ["keyServer": keyServer, "mail": mail, "resolver": try labVariable("STOCKADE_RESOLVER")]
+        let server = try await ServerProcess(extra: configuration.merging(extra) { $1 }, dataDirectory: data)
         return KeyServerWorld(server: server, home: home, fingerprint: fingerprint, maildir: maildir)
     }
 
