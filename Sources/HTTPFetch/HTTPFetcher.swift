@@ -230,13 +230,7 @@ public struct HTTPFetcher: Sendable {
                 }
                 var used = false
                 for record in answer.rrset {
-                    let bytes: [UInt8]
-                    switch record.data {
-                    case .a(let address): bytes = address.bytes
-                    case .aaaa(let address): bytes = address.bytes
-                    default: continue
-                    }
-                    if let address = try? SocketAddress(packedIPAddress: ByteBuffer(bytes: bytes), port: port) {
+                    if let address = record.socketAddress(port: port) {
                         addresses.append(address)
                         used = true
                     }

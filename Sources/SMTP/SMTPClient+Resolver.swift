@@ -33,15 +33,7 @@ extension SMTPClient {
                 problems.append("\(type) \(answer.responseCode) (\(answer.dnssec))")
                 continue
             }
-            for record in answer.rrset {
-                let bytes: [UInt8]
-                switch record.data {
-                case .a(let address): bytes = address.bytes
-                case .aaaa(let address): bytes = address.bytes
-                default: continue
-                }
-                if let address = try? SocketAddress(packedIPAddress: ByteBuffer(bytes: bytes), port: port) { addresses.append(address) }
-            }
+            addresses += answer.rrset.compactMap { $0.socketAddress(port: port) }
         }
         guard !addresses.isEmpty else {
             throw .resolution(host, problems.isEmpty ? "no A or AAAA records" : problems.joined(separator: "; "))

@@ -35,24 +35,11 @@ struct PeerComparisonTests {
                 -c 'from postfix_mta_sts_resolver.daemon import main; main()' -c '\(config.path)' -v error
                 """]
             try process.run()
-            for _ in 0..<100 where !Self.canConnect(port) { try await Task.sleep(for: .milliseconds(100)) }
-            guard Self.canConnect(port) else {
+            for _ in 0..<100 where !canConnect(host: "127.0.0.1", port: port) { try await Task.sleep(for: .milliseconds(100)) }
+            guard canConnect(host: "127.0.0.1", port: port) else {
                 stop()
                 throw LabNotRunning(variable: "postfix-mta-sts-resolver on 127.0.0.1:\(port)")
             }
-        }
-
-        /// Whether 127.0.0.1:port accepts a TCP connection.
-        static func canConnect(_ port: Int) -> Bool {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(descriptor) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(port).bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            } == 0
         }
 
         func stop() {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A `stockade serve` process on a loopback port with its own data directory; stopped (SIGTERM) by `stop()`.
@@ -77,19 +78,6 @@ struct HTTPExchange {
     }
 
     struct MalformedResponse: Error {}
-}
-
-/// Whether a TCP connection to host:port succeeds.
-func canConnect(host: String, port: Int) -> Bool {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = UInt16(port).bigEndian
-    address.sin_addr.s_addr = inet_addr(host)
-    return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    } == 0
 }
 
 /// Sends bytes to 127.0.0.1:port and reads until the server closes.
