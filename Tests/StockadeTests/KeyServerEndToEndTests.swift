@@ -84,7 +84,7 @@ struct KeyServerEndToEndTests {
         #expect(try world.server.request("GET", "/vks/v1/by-email/carol%40example.org").status == 404)
     }
 
-    @Test func gnupgSendsReceivesAndSearchesOverHKP() async throws {
+    @Test func gnupgAndSequoiaOverHKP() async throws {
         let world = try await KeyServerWorld.start()
         defer { world.close() }
         let keyserver = "hkp://127.0.0.1:\(world.server.port)"
@@ -115,6 +115,11 @@ struct KeyServerEndToEndTests {
         #expect(throws: ToolFailed.self) {
             try other.gpg(["--with-colons", "--keyserver", keyserver, "--search-keys", "alice@work.example"])
         }
+
+        // Sequoia too (`insecure`: the lab key server speaks plain HTTP on loopback).
+        let viaSequoia = try runTool("sq", ["keyserver", "--policy", "insecure", "--server", keyserver, "get", world.fingerprint])
+        #expect(try userIDs(Array(viaSequoia)) == ["Alice <alice@example.org>"])
+        #expect(try Certificate.readAll(Array(viaSequoia)).map(\.fingerprint.description) == [world.fingerprint])
     }
 }
 
