@@ -1,9 +1,14 @@
 #!/bin/sh
-# WKD key GET over HTTP on loopback (issue 4, shared/PERFORMANCE.md): `stockade serve` against nginx serving the
-# same bytes as a static file, both loaded with wrk (apt `wrk`, 4.1.0) from the same 2 cores.
+# WKD / VKS key GET over HTTP on loopback (issues 4 and 5, shared/PERFORMANCE.md): `stockade serve` against nginx
+# serving the same bytes as a static file, both loaded with wrk (apt `wrk`, 4.1.0) from the same 2 cores.
 #
 #     sh peers/wkd-load.sh [STOCKADE_BINARY]
+#     TARGET=vks-email sh peers/wkd-load.sh         # GET /vks/v1/by-email/alice%40bench.test
+#     TARGET=vks-fingerprint sh peers/wkd-load.sh   # GET /vks/v1/by-fingerprint/<FPR>
 #
+# For the VKS targets the key server is on (rate limits raised out of the way, mail to a closed port: the address
+# is published without mail because the directory associates it with the key) and the key is uploaded with
+# POST /vks/v1/upload before the load.
 # Environment: RUNS (3), DURATION (10s), CONNECTIONS ("64 256"), STOCKADE_PORT (18080), NGINX_PORT (18081),
 # KEEP=1 to keep the temporary folder, OUT (results folder, default Benchmarks/.build/wkd-load).
 #
@@ -23,7 +28,9 @@ duration=${DURATION:-10s}
 connections=${CONNECTIONS:-64 256}
 sport=${STOCKADE_PORT:-18080}
 nport=${NGINX_PORT:-18081}
-out=${OUT:-$here/.build/wkd-load}
+target=${TARGET:-wkd}
+case $target in wkd|vks-email|vks-fingerprint) ;; *) echo "TARGET must be wkd, vks-email or vks-fingerprint" >&2; exit 2 ;; esac
+out=${OUT:-$here/.build/$target-load}
 mkdir -p "$out"
 
 tmp=$(mktemp -d /tmp/wkd-load.XXXXXX)
@@ -65,14 +72,31 @@ cat >"$tmp/stockade.json" <<JSON
   "listen": "127.0.0.1:$sport",
   "dataDirectory": "$tmp/data",
   "domains": [{"name": "bench.test", "kind": "provider"}],
-  "adminToken": "bench-admin-token-0123456789abcdef"
+  "adminToken": "bench-admin-token-0123456789abcdef",
+  "keyServer": {"baseURL": "http://127.0.0.1:$sport", "mailFrom": "keys@bench.test",
+                "requestsPerMinutePerClient": 1000000000, "requestsPerHourPerEmail": 1000000000},
+  "mail": {"relay": "127.0.0.1:9", "tls": "none"}
 }
 JSON
 "$stockade" serve --config "$tmp/stockade.json" --log-level warning >"$tmp/stockade.log" 2>&1 &
 stockade_pid=$!
 
 hash=$("$stockade" wkd hash "$address")
-path="/.well-known/openpgpkey/bench.test/hu/$hash"
+case $target in
+    wkd) path="/.well-known/openpgpkey/bench.test/hu/$hash" ;;
+    vks-email) path="/vks/v1/by-email/alice%40bench.test" ;;
+    vks-fingerprint) path="/vks/v1/by-fingerprint/$fpr" ;;
+esac
+if [ "$target" != wkd ]; then
+    i=0
+    until curl -sf -o "$tmp/upload.json" -H 'Content-Type: application/json' \
+        --data "$(python3 -c 'import json, sys; print(json.dumps({"keytext": open(sys.argv[1]).read()}))' "$tmp/alice.asc")" \
+        "http://127.0.0.1:$sport/vks/v1/upload"; do
+        i=$((i + 1)); [ "$i" -lt 100 ] || { cat "$tmp/stockade.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "uploaded: $(cat "$tmp/upload.json")" >&2
+fi
 
 # Wait for Stockade, then take the bytes it serves as nginx's static file.
 i=0
@@ -80,11 +104,14 @@ until curl -sf -o "$tmp/stockade.body" -H "Host: $host" "http://127.0.0.1:$sport
     i=$((i + 1)); [ "$i" -lt 100 ] || { cat "$tmp/stockade.log" >&2; exit 1; }
     sleep 0.1
 done
-"$stockade" key minimize --address "$address" "$tmp/alice.asc" -o "$tmp/minimized.bin"
-cmp "$tmp/stockade.body" "$tmp/minimized.bin" && echo "Stockade serves the minimized key: $(wc -c <"$tmp/stockade.body") bytes" >&2
+if [ "$target" = wkd ]; then
+    "$stockade" key minimize --address "$address" "$tmp/alice.asc" -o "$tmp/minimized.bin"
+    cmp "$tmp/stockade.body" "$tmp/minimized.bin" && echo "Stockade serves the minimized key: $(wc -c <"$tmp/stockade.body") bytes" >&2
+fi
 
-mkdir -p "$tmp/www/.well-known/openpgpkey/bench.test/hu" "$tmp/nginx"
-cp "$tmp/stockade.body" "$tmp/www$path"
+file_path=$(printf '%s' "$path" | sed 's/%40/@/')   # nginx looks up the decoded path
+mkdir -p "$tmp/www$(dirname "$file_path")" "$tmp/nginx"
+cp "$tmp/stockade.body" "$tmp/www$file_path"
 chmod -R a+rX "$tmp/www"
 cat >"$tmp/nginx/nginx.conf" <<CONF
 worker_processes auto;
