@@ -61,10 +61,13 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
     public var mail: MailSettings?
     /// The Postfix MTA-STS policy service; off when absent.
     public var socketmap: SocketmapSettings?
+    /// MTA-STS policies this server publishes as the policy host of their domains.
+    public var mtaSTS: [PublishedPolicySetting]
 
     public init(listen: String = "127.0.0.1:8080", dataDirectory: String = "var", resolver: String? = nil,
                 domains: [DomainSetting] = [], tls: TLSSettings? = nil, adminToken: String? = nil,
-                keyServer: KeyServerSettings? = nil, mail: MailSettings? = nil, socketmap: SocketmapSettings? = nil) {
+                keyServer: KeyServerSettings? = nil, mail: MailSettings? = nil, socketmap: SocketmapSettings? = nil,
+                mtaSTS: [PublishedPolicySetting] = []) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.resolver = resolver
@@ -74,10 +77,11 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         self.keyServer = keyServer
         self.mail = mail
         self.socketmap = socketmap
+        self.mtaSTS = mtaSTS
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap
+        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS
     }
 
     private struct AnyKey: CodingKey {
@@ -104,7 +108,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             adminToken: try container.decodeIfPresent(String.self, forKey: .adminToken),
             keyServer: try container.decodeIfPresent(KeyServerSettings.self, forKey: .keyServer),
             mail: try container.decodeIfPresent(MailSettings.self, forKey: .mail),
-            socketmap: try container.decodeIfPresent(SocketmapSettings.self, forKey: .socketmap))
+            socketmap: try container.decodeIfPresent(SocketmapSettings.self, forKey: .socketmap),
+            mtaSTS: try container.decodeIfPresent([PublishedPolicySetting].self, forKey: .mtaSTS) ?? [])
     }
 
     /// Reads a configuration file.

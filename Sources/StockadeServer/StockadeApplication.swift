@@ -48,6 +48,7 @@ public enum StockadeApplication {
         if let settings = configuration.socketmap {
             services += try PolicyServiceSetup.services(settings, store: store, resolver: configuration.resolver, logger: logger)
         }
+        if !configuration.mtaSTS.isEmpty { try MTASTSRoutes(configuration.mtaSTS).add(to: router) }
         HealthRoutes(configuration: configuration).add(to: router)
         WKDRoutes(directory: directory, logger: logger).add(to: router)
         if let token = configuration.adminToken {

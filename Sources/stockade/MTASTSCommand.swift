@@ -9,7 +9,7 @@ struct MTASTSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mta-sts",
         abstract: "Resolve a domain's MTA-STS policy (RFC 8461) and check MX hosts against it.",
-        subcommands: [Resolve.self, CheckMX.self])
+        subcommands: [Resolve.self, CheckMX.self, Record.self])
 
     /// What a resolution needs: the resolver, extra trust anchors, the policy host's port.
     struct FetchOptions: ParsableArguments {
