@@ -112,7 +112,7 @@ struct InteropFixture: Sendable {
         }
         func export(_ fpr: String) throws -> [UInt8] { [UInt8](try home.gpg(["--export", fpr])) }
 
-        let past = "20200101T000000"
+        let past = "20200101T000000!"  // frozen: each gpg process starts at the same instant, so no "time conflict"
         try home.gpg(["--quick-gen-key", "Alice <alice@example.org>", "ed25519", "cert", "0"], fakedTime: past)
         let a = try fingerprint("alice@example.org")
         try home.gpg(["--quick-add-key", a, "cv25519", "encr", "1y"], fakedTime: past)
@@ -139,7 +139,7 @@ struct InteropFixture: Sendable {
         try home.gpg(["-u", a, "--quick-sign-key", c])
 
         try home.gpg(["--quick-gen-key", "Erin <erin@example.org>", "rsa2048", "default", "2021-06-01"],
-                     fakedTime: "20210101T000000")
+                     fakedTime: "20210101T000000!")
         let e = try fingerprint("erin@example.org")
 
         try home.gpg(["--quick-gen-key", "Frank <frank@example.org>", "dsa2048", "default", "0"])
