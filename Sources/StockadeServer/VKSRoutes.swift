@@ -128,9 +128,3 @@ struct VKSError: HTTPResponseError {
                         body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(VKSErrorResponse(error: message)))))
     }
 }
-
-extension UInt8 {
-    var isHexDigit: Bool {
-        (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self)
-    }
-}

@@ -33,7 +33,8 @@ public enum HKPSearch: Sendable, Hashable {
 }
 
 extension UInt8 {
-    var isHexDigit: Bool {
+    /// `0-9`, `A-F` or `a-f`: shared with the server's VKS routes.
+    package var isHexDigit: Bool {
         (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self)
     }
 }
