@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "OpenPGP", targets: ["OpenPGP"]),
         .library(name: "HTTPFetch", targets: ["HTTPFetch"]),
         .library(name: "SMTP", targets: ["SMTP"]),
+        .library(name: "DANE", targets: ["DANE"]),
+        .library(name: "TransportSecurity", targets: ["TransportSecurity"]),
         .library(name: "WKD", targets: ["WKD"]),
         .library(name: "MTASTS", targets: ["MTASTS"]),
         .library(name: "Store", targets: ["Store"]),
@@ -36,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         .target(
@@ -76,6 +80,26 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DANE",
+            dependencies: [
+                "DNS",
+                "SMTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TransportSecurity",
+            dependencies: [
+                "DNS", "DANE", "MTASTS", "SMTP", "HTTPFetch",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -180,6 +204,9 @@ let package = Package(
                 "PostfixPolicy",
                 "VKS",
                 "KeyLookup",
+                "SMTP",
+                "DANE",
+                "TransportSecurity",
                 "StockadeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -222,6 +249,21 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DANETests",
+            dependencies: [
+                "DANE", "DNS", "SMTP", "TestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TransportSecurityTests",
+            dependencies: ["TransportSecurity", "DANE", "MTASTS", "DNS", "HTTPFetch", "SMTP", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

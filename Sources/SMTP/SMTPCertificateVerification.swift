@@ -9,6 +9,6 @@ public enum SMTPCertificateVerification: Sendable {
     /// No check: encryption without authentication (RFC 7435 opportunistic security, RFC 7672 §1.3).
     case none
     /// The closure decides from the chain the server sent (DER, leaf first), e.g. against DANE TLSA records
-    /// (RFC 7672 §3). It runs on the connection's event loop and must not block.
-    case custom(@Sendable (_ chain: [[UInt8]]) -> SMTPCertificateVerdict)
+    /// (RFC 7672 §3). The handshake waits for its answer; it runs in a task, off the connection's event loop.
+    case custom(@Sendable (_ chain: [[UInt8]]) async -> SMTPCertificateVerdict)
 }

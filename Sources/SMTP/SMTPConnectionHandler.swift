@@ -97,7 +97,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
                 guard let tls else { throw SMTPError.invalidConfiguration("no TLS context") }
                 boundary.isClosed = true
                 let operations = context.pipeline.syncOperations
-                try operations.addHandler(tls.makeHandler(for: self), position: .first)
+                try operations.addHandler(tls.makeHandler(for: self, on: context.eventLoop), position: .first)
                 try operations.addHandler(ServerHelloObserver(result: cipherSuite), position: .first)
             } catch {
                 perform(machine.errorCaught(classify(error)), context: context)

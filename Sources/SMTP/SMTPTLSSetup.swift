@@ -29,8 +29,8 @@ struct SMTPTLSSetup: Sendable {
     }
 
     /// A client handler for one connection; certificate callbacks report to `owner`.
-    func makeHandler(for owner: SMTPConnectionHandler) throws -> NIOSSLClientHandler {
-        let check: @Sendable ([[UInt8]]) -> SMTPCertificateVerdict
+    func makeHandler(for owner: SMTPConnectionHandler, on eventLoop: any EventLoop) throws -> NIOSSLClientHandler {
+        let check: @Sendable ([[UInt8]]) async -> SMTPCertificateVerdict
         switch verification {
         case .pkix:
             return try NIOSSLClientHandler(context: context, serverHostname: serverName)
@@ -39,17 +39,33 @@ struct SMTPTLSSetup: Sendable {
         case .custom(let closure):
             check = closure
         }
-        return try NIOSSLClientHandler(context: context, serverHostname: serverName) { [weak owner] certificates, promise in
+        let boundOwner = NIOLoopBound(WeakOwner(owner), eventLoop: eventLoop)
+        return try NIOSSLClientHandler(context: context, serverHostname: serverName) { certificates, promise in
             let chain = certificates.compactMap { try? $0.toDERBytes() }
-            let verdict: SMTPCertificateVerdict = chain.count == certificates.count ? check(chain) : .reject(reason: "unreadable certificate")
-            switch verdict {
-            case .accept:
-                owner?.certificateChecked(chain, rejection: nil)
-                promise.succeed(.certificateVerified)
-            case .reject(let reason):
-                owner?.certificateChecked(chain, rejection: reason)
+            guard chain.count == certificates.count else {
+                boundOwner.value.handler?.certificateChecked(chain, rejection: "unreadable certificate")
                 promise.succeed(.failed)
+                return
+            }
+            Task {
+                let verdict = await check(chain)
+                eventLoop.execute {
+                    switch verdict {
+                    case .accept:
+                        boundOwner.value.handler?.certificateChecked(chain, rejection: nil)
+                        promise.succeed(.certificateVerified)
+                    case .reject(let reason):
+                        boundOwner.value.handler?.certificateChecked(chain, rejection: reason)
+                        promise.succeed(.failed)
+                    }
+                }
             }
         }
     }
+}
+
+/// The connection handler, not kept alive by its own TLS handler's callback.
+private final class WeakOwner {
+    weak var handler: SMTPConnectionHandler?
+    init(_ handler: SMTPConnectionHandler) { self.handler = handler }
 }

@@ -13,6 +13,8 @@ struct Stockade: AsyncParsableCommand {
             WKDCommand.self,
             KeyCommand.self,
             MTASTSCommand.self,
+            SMTPCommand.self,
+            TLSACommand.self,
             SocketmapCommand.self,
             VKSCommand.self,
             LookupCommand.self,

@@ -1,0 +1,77 @@
+public import DNS
+
+/// Finds the TLSA records that govern an SMTP server, following RFC 7672 §2.2 through Stockade's resolver.
+public struct DANELookup: Sendable {
+    private let resolver: DNS.Resolver<ContinuousClock>
+
+    public init(resolver: DNS.Resolver<ContinuousClock>) {
+        self.resolver = resolver
+    }
+
+    /// The DANE policy of `host` on `port`.
+    ///
+    /// - The host's address records must be DNSSEC-secure, else DANE does not apply (RFC 7672 §2.2.2).
+    /// - The TLSA base domain is the CNAME-expanded host name when the expansion is secure and has TLSA records,
+    ///   else the original name (§2.2.3).
+    /// - An insecure MX RRset does not stop DANE when the host's TLSA records are secure: that is Postfix's
+    ///   `smtp_tls_dane_insecure_mx_policy = dane`; the caller decides what a bogus MX RRset means.
+    /// - Any bogus answer on the way is ``DANEPolicy/bogus(_:)``.
+    /// - Throws: ``DNSError`` when the resolver could not answer at all (the check could not run).
+    public func policy(host: String, port: Int = 25) async throws(DNSError) -> DANEPolicy {
+        let address = try await addressAnswer(host)
+        switch address.dnssec {
+        case .bogus(let reason):
+            return .bogus("address records of \(host): \(reason.isEmpty ? "DNSSEC validation failed" : reason)")
+        case .insecure, .indeterminate:
+            return .notApplicable("the address records of \(host) are not DNSSEC-secure (\(address.dnssec))")
+        case .secure:
+            break
+        }
+        guard address.responseCode == .noError, !address.rrset.isEmpty else {
+            return .notApplicable("\(host) has no address records (\(address.responseCode))")
+        }
+        let original = Self.normalized(host)
+        let expanded = Self.normalized(address.canonicalName.description)
+        var candidates = [expanded]
+        if expanded != original { candidates.append(original) }
+        for base in candidates {
+            let answer = try await resolver.resolve("_\(port)._tcp.\(base)", .tlsa)
+            switch answer.dnssec {
+            case .bogus(let reason):
+                return .bogus("TLSA _\(port)._tcp.\(base): \(reason.isEmpty ? "DNSSEC validation failed" : reason)")
+            case .insecure, .indeterminate:
+                return .notApplicable("the TLSA records of _\(port)._tcp.\(base) are not DNSSEC-secure (\(answer.dnssec))")
+            case .secure:
+                break
+            }
+            guard answer.responseCode == .noError || answer.responseCode == .nameError else {
+                return .bogus("TLSA _\(port)._tcp.\(base): \(answer.responseCode)")
+            }
+            let records = answer.rrset.compactMap { record -> TLSA? in
+                if case .tlsa(let tlsa) = record.data { return tlsa }
+                return nil
+            }
+            if !records.isEmpty {
+                return .applies(DANERecords(hostName: original, baseDomain: base, port: port, records: records))
+            }
+        }
+        return .notApplicable("no TLSA records for \(original) (DNSSEC-secure denial)")
+    }
+
+    /// The A answer, or the AAAA answer when there are no A records: its DNSSEC status and CNAME expansion decide.
+    private func addressAnswer(_ host: String) async throws(DNSError) -> Answer {
+        let a = try await resolver.resolve(host, .a)
+        if a.responseCode == .noError, a.rrset.isEmpty, a.dnssec == .secure {
+            let aaaa = try await resolver.resolve(host, .aaaa)
+            if !aaaa.rrset.isEmpty { return aaaa }
+        }
+        return a
+    }
+
+    /// Lower case, without the final dot.
+    static func normalized(_ name: String) -> String {
+        var name = name.lowercased()
+        if name.hasSuffix(".") { name.removeLast() }
+        return name
+    }
+}
