@@ -98,6 +98,7 @@ let package = Package(
             name: "TransportSecurity",
             dependencies: [
                 "DNS", "DANE", "MTASTS", "SMTP", "HTTPFetch",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -263,7 +264,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TransportSecurityTests",
-            dependencies: ["TransportSecurity", "DANE", "MTASTS", "DNS", "HTTPFetch", "SMTP", "TestSupport"],
+            dependencies: [
+                "TransportSecurity", "DANE", "MTASTS", "DNS", "HTTPFetch", "SMTP", "TestSupport",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
