@@ -4,8 +4,9 @@
 #   scripts/install-lab-deps.sh          install what is missing (needs root and a reachable apt mirror)
 #   scripts/install-lab-deps.sh --check  only report; exit 1 if something is missing
 #
-# The lab starts its own nsd and unbound on other ports with configs under lab/run/; the system
-# services from the packages are never used. This script stops apt from starting them at install time
+# The lab starts its own nsd and unbound on other ports with configs under lab/run/, and its own Postfix
+# instance (postfix -c lab/run/mta/config); the system services from the packages are never used, and
+# Postfix is installed with debconf's "No configuration" (no /etc/postfix/main.cf, nothing listens). This script stops apt from starting them at install time
 # (policy-rc.d), and reports any system nsd/unbound that is running afterwards (it leaves them alone:
 # the lab uses 127.0.0.1:53530/53531 and 127.0.5.53:53, which a default system unbound on
 # 127.0.0.1:53 does not conflict with).
@@ -21,10 +22,13 @@ declare -A PKG_OF=(
     [ldns-signzone]=ldnsutils
     [ldns-verify-zone]=ldnsutils
     [dig]=bind9-dnsutils
+    [postfix]=postfix
+    [postconf]=postfix
+    [posttls-finger]=postfix
 )
-ORDER=(nsd nsd-checkconf unbound unbound-checkconf ldns-keygen ldns-signzone ldns-verify-zone dig)
+ORDER=(nsd nsd-checkconf unbound unbound-checkconf ldns-keygen ldns-signzone ldns-verify-zone dig postfix postconf posttls-finger)
 
-# nsd/unbound live in /usr/sbin, which may not be on a non-root PATH
+# nsd/unbound/postfix live in /usr/sbin, which may not be on a non-root PATH
 export PATH="$PATH:/usr/sbin:/sbin"
 
 check_only=
@@ -68,6 +72,10 @@ cleanup() { [[ -n $created_policy ]] && rm -f "$policy"; return 0; }
 trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive
+if [[ " ${missing_pkgs[*]} " == *" postfix "* ]]; then
+    # no system mail configuration at all: the lab's instance has its own main.cf/master.cf under lab/run/mta/
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+fi
 echo "installing: ${missing_pkgs[*]}"
 apt-get update
 apt-get install -y --no-install-recommends "${missing_pkgs[@]}"

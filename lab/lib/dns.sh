@@ -28,7 +28,19 @@ DNS_ZONES=(
     "nsec3.test nsec3"
     "expired.test expired"
     "web.test nsec"
+    "dane.test nsec"
 )
+
+# RRsets changed in the signed file after signing (so their RRSIG no longer matches: unbound SERVFAIL, EDE 6), as
+# "OWNER TYPE": an MX's preference gets +10, a TLSA's data its last hex digit flipped (xor 1). Each must change
+# exactly one line of its zone's signed file. (www.bogus.test A is the older, separate `bogus` mode above.)
+DNS_TAMPER=(
+    "_25._tcp.mx.bogus.dane.test. TLSA"     # case 8: bogus TLSA, the MX and A of mx.bogus.dane.test still validate
+    "bogusmx.dane.test. MX"                 # case 9: bogus MX (signed as 10 mx.ee.dane.test., served as 20)
+)
+
+# Generated records appended to the copy of a zone before signing: $CA_TLSA_DIR/<zone>.zone (TLSA records computed
+# by lab/lib/ca.sh from this run's certificates, if that file exists).
 
 # Delegated children that nobody serves. Their glue says 127.0.0.1 port 53, where nothing listens, so
 # unbound would retry for over a minute per query; a stub to nsd (which only holds the referral) makes
@@ -93,7 +105,30 @@ dns_sign_zone() {   # dns_sign_zone ZONE MODE -> writes zones/ZONE.signed, keys/
         grep -Eq '^www\.bogus\.test\.[[:space:]].*[[:space:]]A[[:space:]]+127\.0\.2\.99$' "$DNS_DIR/zones/$zone.signed" \
             || { log "could not tamper with www.bogus.test A in the signed zone"; return 1; }
     fi
+    dns_tamper "$zone" || return 1
     echo "$ksk"
+}
+
+# dns_tamper ZONE: apply the DNS_TAMPER entries whose owner is in ZONE to zones/ZONE.signed
+dns_tamper() {
+    local zone=$1 entry owner type file=$DNS_DIR/zones/$1.signed n
+    for entry in "${DNS_TAMPER[@]}"; do
+        read -r owner type <<<"$entry"
+        [[ $owner == *".$zone." ]] || continue
+        n=$(awk -v o="$owner" -v t="$type" -v out="$file.tmp" '
+            BEGIN { n = 0; hex = "0123456789abcdef" }
+            $1 == o && $3 == "IN" && $4 == t {
+                if (t == "MX") { sub(/IN[ \t]+MX[ \t]+[0-9]+/, "IN\tMX\t" ($5 + 10)) }
+                else if (t == "TLSA") { d = tolower($NF); c = substr(d, length(d), 1); i = index(hex, c) - 1
+                    x = (i % 2 == 0) ? i + 1 : i - 1; sub(/.$/, substr(hex, x + 1, 1)) }
+                else next
+                n++
+            }
+            { print > out }
+            END { print n }' "$file") || return 1
+        [[ $n == 1 ]] || { log "tampering with $owner $type in $zone changed $n records (must be 1)"; return 1; }
+        mv "$file.tmp" "$file"
+    done
 }
 
 dns_build() {
@@ -105,6 +140,9 @@ dns_build() {
     for entry in "${DNS_ZONES[@]}"; do
         read -r zone mode <<<"$entry"
         cp "$DNS_ZONE_SRC/$zone.zone" "$DNS_DIR/zones/$zone.zone"
+        if [[ -n ${CA_TLSA_DIR:-} && -s $CA_TLSA_DIR/$zone.zone ]]; then
+            cat "$CA_TLSA_DIR/$zone.zone" >>"$DNS_DIR/zones/$zone.zone" || return 1
+        fi
         if [[ $mode == unsigned ]]; then
             zonefile=$zone.zone
         else
