@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         // Already a dependency of Stockade (OpenPGP verifies with it): the OpenPGP benchmarks measure it alone.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // Already a dependency of Stockade (the SMTP client's SocketAddress).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .executableTarget(
@@ -27,6 +29,18 @@ let package = Package(
                 .product(name: "DNS", package: "Stockade"),
             ],
             path: "Benchmarks/DNSBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "DANEBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "DANE", package: "Stockade"),
+                .product(name: "SMTP", package: "Stockade"),
+                .product(name: "DNS", package: "Stockade"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/DANEBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
