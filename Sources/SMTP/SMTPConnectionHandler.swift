@@ -99,6 +99,7 @@ final class SMTPConnectionHandler: ChannelInboundHandler {
                 let operations = context.pipeline.syncOperations
                 try operations.addHandler(tls.makeHandler(for: self, on: context.eventLoop), position: .first)
                 try operations.addHandler(ServerHelloObserver(result: cipherSuite), position: .first)
+                try operations.addHandler(QuickAcknowledgement(), position: .first)
             } catch {
                 perform(machine.errorCaught(classify(error)), context: context)
             }
