@@ -1,4 +1,4 @@
-import DANE
+public import DANE
 public import DNS
 public import Foundation
 public import MTASTS
@@ -144,7 +144,7 @@ public struct TransportProbe: Sendable {
     }
 
     /// DANE first (RFC 8461 §2), then MTA-STS, then opportunistic TLS (RFC 7435).
-    static func decide(dane: DANEVerdict, danePolicy: DANEPolicy, mtaSTS: MTASTSVerdict, session: SMTPSessionReport?,
+    public static func decide(dane: DANEVerdict, danePolicy: DANEPolicy, mtaSTS: MTASTSVerdict, session: SMTPSessionReport?,
                        connectionError: String?) -> (SenderDecision, String) {
         let encrypted = session?.tls != nil
         switch dane {
