@@ -9,6 +9,9 @@ public struct UnusableTLSA: Sendable, Hashable {
         self.record = record
         self.reason = reason
     }
+
+    /// The record as text, `1 1 1 <hex>`.
+    public var recordText: String { RecordDataText.tlsa(record) }
 }
 
 /// The DNSSEC-secure TLSA RRset of one SMTP server (RFC 7672 §2.2): where it was found and which records count.

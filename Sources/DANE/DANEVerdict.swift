@@ -68,7 +68,7 @@ public enum DANEVerdict: Sendable, Hashable, CustomStringConvertible {
         case .failed(let failure): "failed: \(failure)"
         case .noTLSA(let reason): "no DANE: \(reason)"
         case .unusable(let records):
-            "unusable: \(records.map { "\(RecordDataText.tlsa($0.record)) (\($0.reason))" }.joined(separator: "; "))"
+            "unusable: \(records.map { "\($0.recordText) (\($0.reason))" }.joined(separator: "; "))"
         case .bogus(let reason): "bogus: \(reason)"
         }
     }

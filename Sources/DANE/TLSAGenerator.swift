@@ -11,19 +11,13 @@ extension ServerCertificate {
 }
 
 extension TLSA {
-    /// The zone-file line for this record at `_<port>._tcp.<host>.` (RFC 6698 §2.2, §3), the data in one run of
-    /// lower-case hex as ldns-dane and OpenSSL print it.
+    /// The zone-file line for this record at `_<port>._tcp.<host>.` (RFC 6698 §2.2, §3).
     public func zoneLine(host: String, port: Int = 25) -> String {
         zoneLine(ownerName: "_\(port)._tcp.\(DANELookup.normalized(host))")
     }
 
     /// The zone-file line for this record at `ownerName`.
     public func zoneLine(ownerName: String) -> String {
-        let hex = data.map { byte in String(HexDigits.digits[Int(byte >> 4)]) + String(HexDigits.digits[Int(byte & 0x0F)]) }
-        return "\(ownerName). IN TLSA \(usage) \(selector) \(matchingType) \(hex.joined())"
+        "\(ownerName). IN TLSA \(RecordDataText.tlsa(self))"
     }
-}
-
-private enum HexDigits {
-    static let digits = Array("0123456789abcdef")
 }

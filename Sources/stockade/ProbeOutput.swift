@@ -58,7 +58,7 @@ struct ProbeOutput: Encodable {
             if case .applies(let dane) = host.danePolicy {
                 base = dane.baseDomain
                 records = dane.usable.map { TLSARecordOutput(record: $0.description, usable: true, reason: nil) }
-                    + dane.unusable.map { TLSARecordOutput(record: RecordData.tlsa($0.record).presentation, usable: false,
+                    + dane.unusable.map { TLSARecordOutput(record: $0.recordText, usable: false,
                                                            reason: $0.reason.description) }
             }
             return Host(name: host.host.name, preference: host.host.preference, addresses: host.addresses,
