@@ -147,6 +147,7 @@ let package = Package(
             name: "PostfixPolicy",
             dependencies: [
                 "DNS",
+                "DANE",
                 "MTASTS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

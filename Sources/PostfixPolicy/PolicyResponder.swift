@@ -1,6 +1,7 @@
 public import DNS
 import Foundation
 public import MTASTS
+import DANE
 
 /// Answers Postfix's `smtp_tls_policy_maps` lookups from MTA-STS policies, in the reply format of
 /// postfix-mta-sts-resolver 1.5.1, so that it can replace it without touching Postfix's configuration.
@@ -58,16 +59,16 @@ public struct PolicyResponder: Sendable {
         return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
     }
 
-    /// Whether the domain's MX set is DNSSEC-secure and each host has a secure, non-empty TLSA set for port 25
-    /// (RFC 7672 §2.2); then Postfix's own DANE (`dane-only`) protects the delivery better than MTA-STS can.
+    /// Whether the domain's MX set is DNSSEC-secure and DANE applies to each host by RFC 7672 §2.2 (secure address
+    /// records, secure TLSA records at the CNAME-expanded name or the original, see `DANELookup`); then Postfix's own
+    /// DANE (`dane-only`) protects the delivery better than MTA-STS can.
     func everyMXHasSecureTLSA(_ domain: String) async -> Bool {
         guard let mx = try? await dns.resolve(domain, .mx), mx.dnssec == .secure else { return false }
         let hosts: [String] = mx.rrset.compactMap { if case .mx(let record) = $0.data { record.exchange.description } else { nil } }
         guard !hosts.isEmpty else { return false }
+        let lookup = DANELookup(resolver: dns)
         for host in hosts {
-            guard let tlsa = try? await dns.resolve("_25._tcp.\(host)", .tlsa), tlsa.dnssec == .secure, !tlsa.rrset.isEmpty else {
-                return false
-            }
+            guard case .applies? = try? await lookup.policy(host: host) else { return false }
         }
         return true
     }

@@ -24,6 +24,7 @@ final class ServerProcess: @unchecked Sendable {
         let listen = (configuration["listen"] as? String) ?? "127.0.0.1:\(port)"
         let (host, listenPort) = (String(listen.split(separator: ":")[0]), Int(listen.split(separator: ":")[1]) ?? 0)
         for _ in 0..<100 {
+            guard process.isRunning else { throw ServerExited(status: process.terminationStatus, arguments: process.arguments ?? []) }
             if extra["listen"] == nil {
                 if (try? HTTPExchange.send(port: port, method: "GET", path: "/health", headers: [:])) != nil { return }
             } else if canConnect(host: host, port: listenPort) {
@@ -106,4 +107,11 @@ func rawExchange(port: Int, bytes: [UInt8]) throws -> [UInt8] {
         response += chunk[..<count]
     }
     return response
+}
+
+/// `stockade serve` ended before it answered (its standard error is the test's).
+struct ServerExited: Error, CustomStringConvertible {
+    let status: Int32
+    let arguments: [String]
+    var description: String { "stockade \(arguments.joined(separator: " ")) exited with status \(status) before answering" }
 }
