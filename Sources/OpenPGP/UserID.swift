@@ -87,7 +87,8 @@ public struct MailAddress: Hashable, Sendable, CustomStringConvertible {
     public var wkdComparable: String { asciiLowercased(description) }
 }
 
-func asciiLowercased(_ s: String) -> String {
+/// ASCII letters lower-cased, every other byte kept: how WKD and HKP compare addresses.
+package func asciiLowercased(_ s: String) -> String {
     String(decoding: s.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
 }
 

@@ -1,3 +1,5 @@
+import OpenPGP
+
 /// The `search` parameter of an HKP request (draft-shaw-openpgp-hkp-00 §3.1.1), as far as a validating key
 /// server answers it: a fingerprint, a long key ID, or one exact address. Short key IDs and free text are refused
 /// because they let anyone enumerate the directory.
@@ -28,7 +30,7 @@ public enum HKPSearch: Sendable, Hashable {
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !address.utf8.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") })
         else { return nil }
-        self = .email(String(decoding: address.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self))
+        self = .email(asciiLowercased(String(address)))
     }
 }
 
