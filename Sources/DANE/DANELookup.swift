@@ -19,14 +19,7 @@ public struct DANELookup: Sendable {
     /// - Throws: ``DNSError`` when the resolver could not answer at all (the check could not run).
     public func policy(host: String, port: Int = 25) async throws(DNSError) -> DANEPolicy {
         let address = try await addressAnswer(host)
-        switch address.dnssec {
-        case .bogus(let reason):
-            return .bogus("address records of \(host): \(reason.isEmpty ? "DNSSEC validation failed" : reason)")
-        case .insecure, .indeterminate:
-            return .notApplicable("the address records of \(host) are not DNSSEC-secure (\(address.dnssec))")
-        case .secure:
-            break
-        }
+        if let unproved = Self.unproved(address.dnssec, what: "the address records of \(host)") { return unproved }
         guard address.responseCode == .noError, !address.rrset.isEmpty else {
             return .notApplicable("\(host) has no address records (\(address.responseCode))")
         }
@@ -36,14 +29,7 @@ public struct DANELookup: Sendable {
         if expanded != original { candidates.append(original) }
         for base in candidates {
             let answer = try await resolver.resolve("_\(port)._tcp.\(base)", .tlsa)
-            switch answer.dnssec {
-            case .bogus(let reason):
-                return .bogus("TLSA _\(port)._tcp.\(base): \(reason.isEmpty ? "DNSSEC validation failed" : reason)")
-            case .insecure, .indeterminate:
-                return .notApplicable("the TLSA records of _\(port)._tcp.\(base) are not DNSSEC-secure (\(answer.dnssec))")
-            case .secure:
-                break
-            }
+            if let unproved = Self.unproved(answer.dnssec, what: "the TLSA records of _\(port)._tcp.\(base)") { return unproved }
             guard answer.responseCode == .noError || answer.responseCode == .nameError else {
                 return .bogus("TLSA _\(port)._tcp.\(base): \(answer.responseCode)")
             }
@@ -66,6 +52,16 @@ public struct DANELookup: Sendable {
             if !aaaa.rrset.isEmpty { return aaaa }
         }
         return a
+    }
+
+    /// What an answer DANE depends on means when DNSSEC did not prove it: bogus stops everything (RFC 7672 §2.1.1),
+    /// insecure means DANE does not apply (§2.2); `nil` for a secure answer.
+    private static func unproved(_ status: DNSSECStatus, what: String) -> DANEPolicy? {
+        switch status {
+        case .secure: nil
+        case .bogus(let reason): .bogus("\(what): \(reason.isEmpty ? "DNSSEC validation failed" : reason)")
+        case .insecure, .indeterminate: .notApplicable("\(what) are not DNSSEC-secure (\(status))")
+        }
     }
 
     /// Lower case, without the final dot.

@@ -84,35 +84,29 @@ let benchmarks: @Sendable () -> Void = {
         LabHosts()
     }
 
-    Benchmark("STARTTLS session, no certificate check (mx.ee)", configuration: session) { (benchmark: Benchmark, smtp: SMTPClient) async in
-        for _ in benchmark.scaledIterations {
-            do { blackHole(try await smtp.probe(address("127.0.7.1"))) } catch { benchmark.error("\(error)") }
+    // One session per sample against each host, without a check and with the DANE verdict.
+    let hosts: [(name: String, ip: String, usage: String, records: @Sendable () -> DANERecords)] = [
+        ("mx.ee", "127.0.7.1", "DANE-EE", { LabHosts().ee }), ("mx.ta", "127.0.7.2", "DANE-TA", { LabHosts().ta }),
+    ]
+    for host in hosts {
+        sessionBenchmark("STARTTLS session, no certificate check (\(host.name))", ip: host.ip, session) {
+            .required(.none, serverName: "\(host.name).dane.test")
         }
-    } setup: { () -> SMTPClient in
-        client(.required(.none, serverName: "mx.ee.dane.test"))
+        sessionBenchmark("STARTTLS session + \(host.usage) verdict (\(host.name))", ip: host.ip, session) {
+            let records = host.records()
+            return .dane(records, nextHopDomain: String(records.baseDomain.dropFirst(3)))
+        }
     }
+}
 
-    Benchmark("STARTTLS session + DANE-EE verdict (mx.ee)", configuration: session) { (benchmark: Benchmark, smtp: SMTPClient) async in
+/// A benchmark of one `SMTPClient.probe` per iteration to `ip` under the policy `tls` makes in the setup.
+private func sessionBenchmark(_ name: String, ip: String, _ configuration: Benchmark.Configuration,
+                              tls: @escaping @Sendable () -> SMTPTLSPolicy) {
+    Benchmark(name, configuration: configuration) { (benchmark: Benchmark, smtp: SMTPClient) async in
         for _ in benchmark.scaledIterations {
-            do { blackHole(try await smtp.probe(address("127.0.7.1"))) } catch { benchmark.error("\(error)") }
+            do { blackHole(try await smtp.probe(address(ip))) } catch { benchmark.error("\(error)") }
         }
     } setup: { () -> SMTPClient in
-        client(.dane(LabHosts().ee, nextHopDomain: "ee.dane.test"))
-    }
-
-    Benchmark("STARTTLS session, no certificate check (mx.ta)", configuration: session) { (benchmark: Benchmark, smtp: SMTPClient) async in
-        for _ in benchmark.scaledIterations {
-            do { blackHole(try await smtp.probe(address("127.0.7.2"))) } catch { benchmark.error("\(error)") }
-        }
-    } setup: { () -> SMTPClient in
-        client(.required(.none, serverName: "mx.ta.dane.test"))
-    }
-
-    Benchmark("STARTTLS session + DANE-TA verdict (mx.ta)", configuration: session) { (benchmark: Benchmark, smtp: SMTPClient) async in
-        for _ in benchmark.scaledIterations {
-            do { blackHole(try await smtp.probe(address("127.0.7.2"))) } catch { benchmark.error("\(error)") }
-        }
-    } setup: { () -> SMTPClient in
-        client(.dane(LabHosts().ta, nextHopDomain: "ta.dane.test"))
+        client(tls())
     }
 }
