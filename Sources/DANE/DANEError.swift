@@ -2,13 +2,10 @@
 public enum DANEError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The bytes are not one X.509 certificate.
     case malformedCertificate(String)
-    /// A TLSA parameter outside what RFC 6698 defines, or not usable where it was asked for.
-    case invalidParameters(String)
 
     public var description: String {
         switch self {
         case .malformedCertificate(let reason): "malformed certificate: \(reason)"
-        case .invalidParameters(let reason): "invalid TLSA parameters: \(reason)"
         }
     }
 }

@@ -75,9 +75,11 @@ public struct ServerCertificate: Sendable, Hashable {
     /// validity, subject, subjectPublicKeyInfo, ... }, ... } (RFC 5280 §4.1): the SPKI's bytes as encoded.
     private static func rawSubjectPublicKeyInfo(_ der: [UInt8]) throws -> [UInt8] {
         let root = try DER.parse(der)
-        guard case .constructed(let certificateFields) = root.content,
-              let tbs = certificateFields.first(where: { _ in true }),
-              case .constructed(let tbsFields) = tbs.content else {
+        guard case .constructed(let certificateFields) = root.content else {
+            throw DANEError.malformedCertificate("not a SEQUENCE")
+        }
+        var certificateParts = certificateFields.makeIterator()
+        guard let tbs = certificateParts.next(), case .constructed(let tbsFields) = tbs.content else {
             throw DANEError.malformedCertificate("no tbsCertificate")
         }
         var fields = Array(tbsFields)
