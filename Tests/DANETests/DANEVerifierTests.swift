@@ -158,3 +158,47 @@ import X509
         #expect(await verifier.verify(chain: [], at: pki.now) == .failed(.invalidChain(reason: "the server sent no readable leaf certificate", expired: false)))
     }
 }
+
+/// DANE-TA through an intermediate CA (RFC 7671 §5.2.2): root → intermediate → leaf.
+@Suite struct DANETAIntermediateTests {
+    let root: TestPKI
+    let intermediate: TestPKI
+    let leaf: ServerCertificate
+    let host = "mx.example.test"
+
+    init() throws {
+        root = try TestPKI(name: "Stockade Test Root")
+        intermediate = try root.intermediate()
+        leaf = try intermediate.leaf(names: [host])
+    }
+
+    func verdict(_ record: TLSA, chain: [ServerCertificate]) async -> DANEVerdict {
+        await DANEVerifier(records: DANERecords(hostName: host, baseDomain: host, port: 25, records: [record]), nextHopDomain: nil)
+            .verify(chain: chain.map(\.der), at: root.now)
+    }
+
+    @Test("an anchor at the root or at the intermediate validates when the server sends it")
+    func anchorsInTheChain() async throws {
+        let onRoot = root.ca.tlsaRecord(usage: .daneTA, selector: .fullCertificate, matchingType: .sha256)
+        #expect(await verdict(onRoot, chain: [leaf, intermediate.ca, root.ca]) == .validated(try onRoot.smtpUsability.get()))
+        let onIntermediate = intermediate.ca.tlsaRecord(usage: .daneTA, selector: .subjectPublicKeyInfo, matchingType: .sha512)
+        #expect(await verdict(onIntermediate, chain: [leaf, intermediate.ca]) == .validated(try onIntermediate.smtpUsability.get()))
+    }
+
+    @Test("a root digest needs the root in the chain; the root's full key (2 1 0) does not")
+    func rootNotSent() async throws {
+        let digest = root.ca.tlsaRecord(usage: .daneTA, selector: .subjectPublicKeyInfo, matchingType: .sha256)
+        #expect(await verdict(digest, chain: [leaf, intermediate.ca]) == .failed(.noMatch))
+        let key = root.ca.tlsaRecord(usage: .daneTA, selector: .subjectPublicKeyInfo, matchingType: .exact)
+        #expect(await verdict(key, chain: [leaf, intermediate.ca]) == .validated(try key.smtpUsability.get()))
+    }
+
+    @Test("a leaf sent without the intermediate has no path to the root anchor")
+    func missingIntermediate() async throws {
+        let onRoot = root.ca.tlsaRecord(usage: .daneTA, selector: .fullCertificate, matchingType: .sha256)
+        guard case .failed(.invalidChain) = await verdict(onRoot, chain: [leaf, root.ca]) else {
+            Issue.record("a chain with a gap must not validate")
+            return
+        }
+    }
+}

@@ -9,7 +9,7 @@ struct TestPKI {
     let now = Date(timeIntervalSince1970: 1_780_000_000)
     let caKey = P256.Signing.PrivateKey()
     let caName: DistinguishedName
-    let ca: ServerCertificate
+    var ca: ServerCertificate
 
     init(name: String = "Stockade Test CA") throws {
         caName = try DistinguishedName { CommonName(name) }
@@ -48,5 +48,23 @@ struct TestPKI {
         var serializer = DER.Serializer()
         try serializer.serialize(certificate)
         return serializer.serializedBytes
+    }
+}
+
+extension TestPKI {
+    /// An intermediate CA under this CA: its own PKI whose certificate this CA signed.
+    func intermediate(name: String = "Stockade Test Intermediate") throws -> TestPKI {
+        var child = try TestPKI(name: name)
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(child.caKey.publicKey),
+            notValidBefore: now - 86_400, notValidAfter: now + 180 * 86_400, issuer: caName, subject: child.caName,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(keyCertSign: true))
+            },
+            issuerPrivateKey: .init(caKey))
+        child.ca = try ServerCertificate(der: Self.der(certificate))
+        return child
     }
 }
