@@ -92,6 +92,15 @@ stop_pidfiles() {
     sleep 0.2
 }
 
+# start_python_daemon PYTHON SCRIPT CONF LOG PIDFILE: run a lab Python server (SCRIPT CONF) in its own session, so it
+# outlives lab.sh, without the lab lock's descriptor, appending to LOG; 0 once it wrote a live PID to PIDFILE (the
+# servers write it after binding every socket), 1 after 10 s.
+start_python_daemon() {
+    local python=$1 script=$2 conf=$3 logfile=$4 pidfile=$5
+    setsid "$python" "$script" "$conf" </dev/null >>"$logfile" 2>&1 9<&- &
+    wait_pidfile "$pidfile" 10 >/dev/null
+}
+
 # wait_pidfile PIDFILE TIMEOUT_S: wait until PIDFILE holds a live PID; print it.
 wait_pidfile() {
     local pidfile=$1 timeout=$2 i pid

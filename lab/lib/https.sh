@@ -40,9 +40,7 @@ https_up() {
         done
         printf 'default %s\npidfile %s\n' "$HTTPS_DEFAULT_HOST" "$HTTPS_DIR/server.pid"
     } >"$HTTPS_DIR/server.conf"
-    # setsid: its own session, so it outlives lab.sh; 9<&-: not holding the lab lock
-    setsid "$py" "$HTTPS_SRC/server.py" "$HTTPS_DIR/server.conf" </dev/null >>"$HTTPS_DIR/server.log" 2>&1 9<&- &
-    wait_pidfile "$HTTPS_DIR/server.pid" 10 >/dev/null \
+    start_python_daemon "$py" "$HTTPS_SRC/server.py" "$HTTPS_DIR/server.conf" "$HTTPS_DIR/server.log" "$HTTPS_DIR/server.pid" \
         || { log "the HTTPS server wrote no pid file (it writes it once every socket is bound)"; return 1; }
 }
 

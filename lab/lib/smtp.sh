@@ -35,9 +35,7 @@ smtp_up() {
         printf 'starttls %s %s %s %s\n' "$SMTP_ADDR" "$SMTP_TLS_PORT" "$CA_DIR/$SMTP_HOST.pem" "$CA_DIR/$SMTP_HOST.key"
         printf 'maildir %s\nuser %s %s\npidfile %s\n' "$SMTP_DIR/maildir" "$SMTP_USER" "$SMTP_PASSWORD" "$SMTP_DIR/sink.pid"
     } >"$SMTP_DIR/sink.conf"
-    # setsid: its own session, so it outlives lab.sh; 9<&-: not holding the lab lock
-    setsid "$py" "$SMTP_SRC/sink.py" "$SMTP_DIR/sink.conf" </dev/null >>"$SMTP_DIR/sink.log" 2>&1 9<&- &
-    wait_pidfile "$SMTP_DIR/sink.pid" 10 >/dev/null \
+    start_python_daemon "$py" "$SMTP_SRC/sink.py" "$SMTP_DIR/sink.conf" "$SMTP_DIR/sink.log" "$SMTP_DIR/sink.pid" \
         || { log "the SMTP sink wrote no pid file (it writes it once both sockets are bound)"; return 1; }
 }
 
