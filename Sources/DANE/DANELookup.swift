@@ -64,10 +64,10 @@ public struct DANELookup: Sendable {
         }
     }
 
-    /// Lower case, without the final dot.
-    static func normalized(_ name: String) -> String {
+    /// Lower case, without the final dot (the root, `.`, stays as it is).
+    package static func normalized(_ name: String) -> String {
         var name = name.lowercased()
-        if name.hasSuffix(".") { name.removeLast() }
+        if name.hasSuffix("."), name.count > 1 { name.removeLast() }
         return name
     }
 }

@@ -19,6 +19,6 @@ public struct CertificateSummary: Sendable, Hashable, Codable {
         dnsNames = certificate.dnsNames
         notBefore = certificate.certificate.notValidBefore.formatted(.iso8601)
         notAfter = certificate.certificate.notValidAfter.formatted(.iso8601)
-        spkiSHA256 = SHA256.hash(data: certificate.subjectPublicKeyInfo).map { String(format: "%02x", $0) }.joined()
+        spkiSHA256 = RecordDataText.hex(Array(SHA256.hash(data: certificate.subjectPublicKeyInfo)))
     }
 }

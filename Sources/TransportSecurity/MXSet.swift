@@ -1,4 +1,5 @@
 public import DNS
+import DANE
 
 /// One mail exchanger of a domain.
 public struct MXHost: Sendable, Hashable {
@@ -21,7 +22,7 @@ public struct MXSet: Sendable, Hashable {
     /// The MX set of `domain` through Stockade's resolver.
     /// - Throws: ``DNSError`` when the resolver could not answer.
     public static func lookup(_ domain: String, resolver: DNS.Resolver<ContinuousClock>) async throws(DNSError) -> MXSet {
-        let domain = normalized(domain)
+        let domain = DANELookup.normalized(domain)
         let answer = try await resolver.resolve(domain, .mx)
         let records = answer.rrset.compactMap { record -> MX? in
             if case .mx(let mx) = record.data { return mx }
@@ -36,13 +37,7 @@ public struct MXSet: Sendable, Hashable {
         }
         let hosts = records.enumerated()
             .sorted { ($0.element.preference, $0.offset) < ($1.element.preference, $1.offset) }
-            .map { MXHost(name: normalized($0.element.exchange.description), preference: $0.element.preference) }
+            .map { MXHost(name: DANELookup.normalized($0.element.exchange.description), preference: $0.element.preference) }
         return MXSet(domain: domain, dnssec: answer.dnssec, hosts: hosts, isImplicit: false, isNullMX: false)
-    }
-
-    static func normalized(_ name: String) -> String {
-        var name = name.lowercased()
-        if name.hasSuffix("."), name.count > 1 { name.removeLast() }
-        return name
     }
 }
