@@ -140,6 +140,7 @@ let package = Package(
                 "Store",
                 "VKS",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -293,7 +294,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KeyServerTests",
-            dependencies: ["KeyServer", "Store", "OpenPGP", "VKS", "TestSupport"],
+            dependencies: ["KeyServer", "Store", "OpenPGP", "VKS", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

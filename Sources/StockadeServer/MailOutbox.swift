@@ -1,77 +1,49 @@
-import Foundation
+import KeyServer
 import Logging
 import ServiceLifecycle
+import SMTP
 import Store
 
-/// Sends one queued message; throws ``MailTransportFailure`` saying whether a retry can help.
-protocol MailTransport: Sendable {
-    func send(_ mail: OutgoingMailRecord) async throws(MailTransportFailure)
-}
+/// The relay seen by the outbox (``SMTPRelay``).
+typealias MailTransport = OutboxTransport
+typealias MailTransportFailure = OutboxTransportFailure
 
-/// Why a message was not sent.
-struct MailTransportFailure: Error, Sendable {
-    /// A later attempt may succeed (4xx replies, connection failures, timeouts).
-    let transient: Bool
-    let reason: String
-}
-
-/// Delivers the outbox: every message stays stored until the relay accepted it. A transient failure is retried with
-/// exponential backoff (30 s doubling to 1 h); a permanent one is kept with its error and retried daily, so nothing
-/// is ever dropped silently. Also purges expired tokens and staged uploads every 10 minutes.
+/// Runs the key server's ``Outbox`` as a service of `stockade serve`: claim, send, delete, with leases, backoff and an
+/// attempt limit (the rules are in ``Outbox``). Ends on graceful shutdown after the round in progress.
 struct MailOutbox: Service {
-    let store: any KeyServerStore
-    let transport: any MailTransport
-    let logger: Logger
-    var pollInterval: Duration = .milliseconds(500)
-    var now: @Sendable () -> Date = Date.init
+    let outbox: Outbox
+
+    init(store: any KeyServerStore, transport: any MailTransport, logger: Logger) {
+        outbox = Outbox(store: store, transport: transport, logger: logger)
+    }
 
     func run() async throws {
-        var lastPurge = Date.distantPast
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await deliverDue()
-            if now().timeIntervalSince(lastPurge) > 600 {
-                lastPurge = now()
-                do {
-                    try await store.purgeExpired(before: now())
-                } catch {
-                    logger.error("purging expired key-server rows failed", metadata: ["error": "\(error)"])
-                }
-            }
-            try? await gracefulShutdownSleep(pollInterval)
+        await outbox.run { pause in
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
-    }
-
-    /// Sends every due message once; returns how many were sent.
-    @discardableResult
-    func deliverDue() async -> Int {
-        let due: [OutgoingMailRecord]
-        do {
-            due = try await store.dueMail(at: now(), limit: 50)
-        } catch {
-            logger.error("reading the outbox failed", metadata: ["error": "\(error)"])
-            return 0
-        }
-        var sent = 0
-        for mail in due {
-            guard let id = mail.id else { continue }
-            do {
-                try await transport.send(mail)
-                try await store.deleteMail(id: id)
-                sent += 1
-                logger.info("mail sent", metadata: ["to": "\(mail.recipient)", "id": "\(id)"])
-            } catch let failure as MailTransportFailure {
-                let delay = failure.transient ? min(30 * pow(2, Double(mail.attempts)), 3600) : 86_400
-                logger.warning("mail not sent", metadata: ["to": "\(mail.recipient)", "id": "\(id)", "reason": "\(failure.reason)",
-                                                           "transient": "\(failure.transient)", "retryIn": "\(Int(delay))"])
-                try? await store.deferMail(id: id, error: failure.reason, nextAttemptAt: now().addingTimeInterval(delay))
-            } catch {
-                logger.error("the outbox could not record a delivery", metadata: ["id": "\(id)", "error": "\(error)"])
-            }
-        }
-        return sent
     }
 }
 
-private func gracefulShutdownSleep(_ duration: Duration) async throws {
-    try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
+extension MailTransportFailure {
+    /// The failure the outbox stores for an ``SMTPError``: the reply code and enhanced status code when the relay
+    /// answered, else a fixed phrase. The error's reason and the reply's text are dropped: they may quote the recipient.
+    init(_ error: SMTPError) {
+        if let reply = error.reply {
+            self = .reply(code: reply.code, enhancedStatus: reply.enhancedStatus.map { ($0.statusClass, $0.subject, $0.detail) })
+            return
+        }
+        let phrases: [(SMTPError, MailTransportFailure)] = [
+            (.resolution("", ""), .resolutionFailed),
+            (.connectionRefused(""), .connectionFailed), (.connection("", ""), .connectionFailed),
+            (.connectionClosed(""), .connectionFailed),
+            (.timeout(""), .timedOut),
+            (.cancelled(), .cancelled),
+            (.tls(""), .tlsFailed), (.certificateRejected(""), .tlsFailed), (.startTLSUnavailable(""), .tlsFailed),
+            (.malformedReply(""), .protocolError), (.protocolViolation(""), .protocolError),
+            (.authenticationUnavailable(""), .authenticationFailed), (.authenticationRequiresTLS(), .authenticationFailed),
+            (.invalidAddress(""), .addressUnusable), (.smtpUTF8Unavailable(""), .addressUnusable),
+            (.messageTooLarge(0, limit: 0), .messageTooLarge),
+        ]
+        self = phrases.first { $0.0 == error }?.1 ?? .failed
+    }
 }

@@ -54,7 +54,7 @@ struct SMTPRelay: MailTransport {
                 _ = try await client.send(message.bytes(), from: from, to: [mail.recipient], host: host, port: port, resolver: resolver)
             }
         } catch {
-            throw MailTransportFailure(transient: !error.isPermanent, reason: error.reason)
+            throw MailTransportFailure(error)
         }
     }
 }

@@ -82,20 +82,27 @@ public struct KeyServerTokenRecord: Sendable, Hashable {
     }
 }
 
-/// A message waiting in the outbox; removed only once the relay accepted it.
+/// A message waiting in the outbox; removed only once the relay accepted it, kept as dead after its last allowed
+/// attempt.
 public struct OutgoingMailRecord: Sendable, Hashable {
     /// Assigned by the store.
     public var id: Int64?
+    /// An unverified address: log it only at debug level.
     public var recipient: String
     public var subject: String
     public var body: String
     public var createdAt: Date
+    /// Attempts claimed so far, counted when a sender claims the row (so a crash mid-send counts too).
     public var attempts: Int
+    /// When the message is due; while a sender holds it, the end of its lease.
     public var nextAttemptAt: Date
+    /// The last failure: an SMTP reply code with its enhanced status code or a fixed phrase, never relay text.
     public var lastError: String?
+    /// When the outbox gave up on the message; a dead message is kept but never sent.
+    public var deadAt: Date?
 
     public init(id: Int64? = nil, recipient: String, subject: String, body: String, createdAt: Date, attempts: Int = 0,
-                nextAttemptAt: Date, lastError: String? = nil) {
+                nextAttemptAt: Date, lastError: String? = nil, deadAt: Date? = nil) {
         self.id = id
         self.recipient = recipient
         self.subject = subject
@@ -104,6 +111,7 @@ public struct OutgoingMailRecord: Sendable, Hashable {
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt
         self.lastError = lastError
+        self.deadAt = deadAt
     }
 }
 

@@ -104,9 +104,34 @@ extension SQLiteStore: KeyServerStore {
 
     public func dueMail(at time: Date, limit: Int) async throws(StoreError) -> [OutgoingMailRecord] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM vks_outbox WHERE nextAttemptAt <= ? ORDER BY id LIMIT ?",
+            try Row.fetchAll(db, sql: "SELECT * FROM vks_outbox WHERE deadAt IS NULL AND nextAttemptAt <= ? ORDER BY id LIMIT ?",
                              arguments: [time, limit])
                 .map(OutgoingMailRecord.init)
+        }
+    }
+
+    public func mail(id: Int64) async throws(StoreError) -> OutgoingMailRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM vks_outbox WHERE id = ?", arguments: [id]).map(OutgoingMailRecord.init)
+        }
+    }
+
+    /// The select and the update run in one `BEGIN IMMEDIATE` transaction (GRDB's default for writes), which holds
+    /// SQLite's write lock from its start: a second process sharing the file waits for it and then sees the new leases.
+    public func claimMail(at time: Date, leaseUntil: Date, limit: Int) async throws(StoreError) -> [OutgoingMailRecord] {
+        try await write("outbox claim") { db in
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT id FROM vks_outbox WHERE deadAt IS NULL AND nextAttemptAt <= ? ORDER BY id LIMIT ?
+                """, arguments: [time, limit])
+            var claimed: [OutgoingMailRecord] = []
+            for id in ids {
+                try db.execute(sql: "UPDATE vks_outbox SET attempts = attempts + 1, nextAttemptAt = ? WHERE id = ?",
+                               arguments: [leaseUntil, id])
+                if let row = try Row.fetchOne(db, sql: "SELECT * FROM vks_outbox WHERE id = ?", arguments: [id]) {
+                    claimed.append(OutgoingMailRecord(row: row))
+                }
+            }
+            return claimed
         }
     }
 
@@ -114,10 +139,21 @@ extension SQLiteStore: KeyServerStore {
         try await write("mail \(id)") { db in try db.execute(sql: "DELETE FROM vks_outbox WHERE id = ?", arguments: [id]) }
     }
 
-    public func deferMail(id: Int64, error: String, nextAttemptAt: Date) async throws(StoreError) {
+    public func deferMail(id: Int64, attempt: Int, error: String, nextAttemptAt: Date) async throws(StoreError) -> Bool {
         try await write("mail \(id)") { db in
-            try db.execute(sql: "UPDATE vks_outbox SET attempts = attempts + 1, lastError = ?, nextAttemptAt = ? WHERE id = ?",
-                           arguments: [error, nextAttemptAt, id])
+            try db.execute(sql: """
+                UPDATE vks_outbox SET lastError = ?, nextAttemptAt = ? WHERE id = ? AND attempts = ? AND deadAt IS NULL
+                """, arguments: [error, nextAttemptAt, id, attempt])
+            return db.changesCount == 1
+        }
+    }
+
+    public func markMailDead(id: Int64, attempt: Int, error: String, at time: Date) async throws(StoreError) -> Bool {
+        try await write("mail \(id)") { db in
+            try db.execute(sql: """
+                UPDATE vks_outbox SET lastError = ?, deadAt = ? WHERE id = ? AND attempts = ? AND deadAt IS NULL
+                """, arguments: [error, time, id, attempt])
+            return db.changesCount == 1
         }
     }
 }
@@ -167,6 +203,15 @@ func createKeyServerTables(_ db: GRDB.Database) throws {
         t.column("nextAttemptAt", .datetime).notNull()
         t.column("lastError", .text)
     }
+}
+
+/// Outbox delivery state (migration `v4-outbox-lease`): `deadAt` marks a message the outbox gave up on (kept, never
+/// claimed); a claim's lease is its `nextAttemptAt`. The partial index serves the claim's query.
+func addOutboxDeliveryState(_ db: GRDB.Database) throws {
+    try db.alter(table: "vks_outbox") { t in
+        t.add(column: "deadAt", .datetime)
+    }
+    try db.execute(sql: "CREATE INDEX vks_outbox_due ON vks_outbox (nextAttemptAt, id) WHERE deadAt IS NULL")
 }
 
 /// A key write inside ``SQLiteStore/commit(_:)``.
@@ -221,6 +266,6 @@ extension OutgoingMailRecord {
     init(row: Row) {
         self.init(id: row["id"], recipient: row["recipient"], subject: row["subject"], body: row["body"],
                   createdAt: row["createdAt"], attempts: row["attempts"], nextAttemptAt: row["nextAttemptAt"],
-                  lastError: row["lastError"])
+                  lastError: row["lastError"], deadAt: row["deadAt"])
     }
 }

@@ -56,6 +56,7 @@ public final class SQLiteStore: Store {
         }
         migrator.registerMigration("v2-keyserver", migrate: createKeyServerTables)
         migrator.registerMigration("v3-mtasts-cache", migrate: createPolicyCacheTable)
+        migrator.registerMigration("v4-outbox-lease", migrate: addOutboxDeliveryState)
         return migrator
     }
 
