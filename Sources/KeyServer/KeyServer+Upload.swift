@@ -43,8 +43,10 @@ extension KeyServer {
         let certificates: [Certificate]
         do {
             certificates = try Certificate.readAll(bytes)
+        } catch let error as OpenPGPError {
+            throw .badRequest("not an OpenPGP public key: \(error.reason)")
         } catch {
-            throw .badRequest("not an OpenPGP public key: \(error)")
+            throw .badRequest("not an OpenPGP public key")
         }
         guard certificates.count == 1, let cert = certificates.first else {
             throw .badRequest(certificates.isEmpty ? "no key in the upload" : "upload one key at a time, not \(certificates.count)")

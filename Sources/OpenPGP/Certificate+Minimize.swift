@@ -54,7 +54,7 @@ extension Certificate {
             else { continue }
             result.subkeys.append(SubkeyComponent(key: sub.key, signatures: [binding] + revocations))
         }
-        return result
+        return result.withEverySignatureVerified()
     }
 
     /// Merges two copies of the same certificate (RFC 9580 §10.1).
@@ -64,8 +64,10 @@ extension Certificate {
     /// here), drops user IDs, user attributes and subkeys left without any valid signature, and is in a
     /// canonical order: revocations then direct-key signatures, user IDs and attributes sorted by their
     /// bytes, subkeys by creation time then fingerprint, and each component's signatures by creation time.
-    /// `a.merged(with: b)` equals `b.merged(with: a)`.
-    /// - Throws: ``OpenPGPError/certificateMismatch`` when the primary keys differ.
+    /// `a.merged(with: b)` equals `b.merged(with: a)`. The result is held to the bounds of parsing (the newest
+    /// self-signatures per component); no signature is verified again.
+    /// - Throws: ``OpenPGPError/certificateMismatch`` when the primary keys differ; ``OpenPGPError/tooManyComponents``
+    ///   when the two copies together exceed a component limit.
     public func merged(with other: Certificate) throws -> Certificate {
         guard other.primaryKey.body == primaryKey.body else {
             throw OpenPGPError.certificateMismatch.with("\(fingerprint) and \(other.fingerprint) differ")
@@ -97,12 +99,13 @@ extension Certificate {
                 combined.subkeys.append(SubkeyComponent(key: s.key, signatures: union([], s.signatures)))
             }
         }
-        return combined.canonicalized()
+        let verified = VerifiedSignatures(of: combined, verifiedIn: [verifiedSignatures(), other.verifiedSignatures()],
+                                          of: [self, other])
+        return try combined.canonicalized(verified).bounded().withEverySignatureVerified()
     }
 
     /// Keeps only verifying self-signatures and puts everything in the canonical order described in ``merged(with:)``.
-    func canonicalized() -> Certificate {
-        let v = verifiedSignatures()
+    private func canonicalized(_ v: VerifiedSignatures) -> Certificate {
         func typed(_ sigs: [SignaturePacket], _ types: [SignatureType]) -> [SignaturePacket] {
             types.flatMap { t in sigs.filter { $0.type == t }.sorted(by: signatureOrder) }
         }
@@ -123,6 +126,46 @@ extension Certificate {
             .filter { !$0.signatures.isEmpty }
             .sorted { ($0.key.creationTime, $0.key.fingerprint) < ($1.key.creationTime, $1.key.fingerprint) }
         return out
+    }
+
+    /// This value, known to hold only self-signatures that verify (a certificate this library reduced or merged).
+    func withEverySignatureVerified() -> Certificate {
+        var known = self
+        known.verification = VerificationCache(VerifiedSignatures(
+            primary: primarySignatures, userIDs: userIDs.map(\.signatures),
+            attributes: userAttributes.map(\.signatures), subkeys: subkeys.map(\.signatures)))
+        return known
+    }
+}
+
+extension VerifiedSignatures {
+    /// The verified signatures of `combined`, a union of `sources`, from the verdicts already reached on each source:
+    /// a signature verifies on a component of `combined` when it verified on the same component of a source.
+    init(of combined: Certificate, verifiedIn verdicts: [VerifiedSignatures], of sources: [Certificate]) {
+        struct Placed: Hashable {
+            let component: [UInt8]
+            let signature: [UInt8]
+        }
+        var valid = Set<Placed>()
+        for (source, v) in zip(sources, verdicts) {
+            for s in v.primary { valid.insert(Placed(component: [], signature: s.body)) }
+            for (u, sigs) in zip(source.userIDs, v.userIDs) {
+                for s in sigs { valid.insert(Placed(component: [0xB4] + u.userID.body, signature: s.body)) }
+            }
+            for (a, sigs) in zip(source.userAttributes, v.attributes) {
+                for s in sigs { valid.insert(Placed(component: [0xD1] + a.attribute.body, signature: s.body)) }
+            }
+            for (k, sigs) in zip(source.subkeys, v.subkeys) {
+                for s in sigs { valid.insert(Placed(component: [0x99] + k.key.body, signature: s.body)) }
+            }
+        }
+        func verified(_ sigs: [SignaturePacket], on component: [UInt8]) -> [SignaturePacket] {
+            sigs.filter { valid.contains(Placed(component: component, signature: $0.body)) }
+        }
+        self.init(primary: verified(combined.primarySignatures, on: []),
+                  userIDs: combined.userIDs.map { verified($0.signatures, on: [0xB4] + $0.userID.body) },
+                  attributes: combined.userAttributes.map { verified($0.signatures, on: [0xD1] + $0.attribute.body) },
+                  subkeys: combined.subkeys.map { verified($0.signatures, on: [0x99] + $0.key.body) })
     }
 }
 

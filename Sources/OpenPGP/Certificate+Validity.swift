@@ -57,7 +57,7 @@ public struct CertificateStatus: Hashable, Sendable {
 }
 
 /// Which signatures of a certificate verify as self-signatures (crypto only, no time).
-struct VerifiedSignatures {
+struct VerifiedSignatures: Sendable {
     var primary: [SignaturePacket] = []
     var userIDs: [[SignaturePacket]] = []
     var attributes: [[SignaturePacket]] = []
@@ -65,9 +65,14 @@ struct VerifiedSignatures {
 }
 
 extension Certificate {
-    /// Checks every signature cryptographically and keeps the self-signatures that verify,
-    /// including the back-signature of signing subkeys (RFC 9580 §5.2.1.8, §10.1.1).
+    /// The self-signatures that verify, including the back-signature of signing subkeys (RFC 9580 §5.2.1.8, §10.1.1):
+    /// computed on the first call and kept with this value, so each signature is verified at most once.
     func verifiedSignatures() -> VerifiedSignatures {
+        verification.value(computing: verifyingEverySignature)
+    }
+
+    /// Checks every signature cryptographically and keeps the self-signatures that verify.
+    private func verifyingEverySignature() -> VerifiedSignatures {
         let primary = primaryKey
         func ok(_ s: SignaturePacket, _ object: SignedObject) -> Bool {
             s.mayBeIssued(by: primary) && s.verify(by: primary, over: object).isValid

@@ -33,13 +33,31 @@ public struct SubkeyComponent: Hashable, Sendable {
 ///
 /// Parsing keeps the packets' original bodies and order; ``packets`` writes them back unchanged
 /// (in the current header format; marker, trust and padding packets are not kept).
+///
+/// A value verifies each of its signatures at most once: the verdicts are kept with it (``verifiedSignatures()``) and
+/// dropped by any change to it. Equality and hashing look at the packets only.
 public struct Certificate: Hashable, Sendable {
-    public var primaryKey: PublicKeyPacket
+    public var primaryKey: PublicKeyPacket { didSet { verification = VerificationCache() } }
     /// Signatures directly after the primary key: direct-key (0x1F) and key revocations (0x20).
-    public var primarySignatures: [SignaturePacket]
-    public var userIDs: [UserIDComponent]
-    public var userAttributes: [UserAttributeComponent]
-    public var subkeys: [SubkeyComponent]
+    public var primarySignatures: [SignaturePacket] { didSet { verification = VerificationCache() } }
+    public var userIDs: [UserIDComponent] { didSet { verification = VerificationCache() } }
+    public var userAttributes: [UserAttributeComponent] { didSet { verification = VerificationCache() } }
+    public var subkeys: [SubkeyComponent] { didSet { verification = VerificationCache() } }
+    /// The verdicts of this value's signatures, once computed.
+    var verification = VerificationCache()
+
+    public static func == (lhs: Certificate, rhs: Certificate) -> Bool {
+        lhs.primaryKey == rhs.primaryKey && lhs.primarySignatures == rhs.primarySignatures && lhs.userIDs == rhs.userIDs
+            && lhs.userAttributes == rhs.userAttributes && lhs.subkeys == rhs.subkeys
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(primaryKey)
+        hasher.combine(primarySignatures)
+        hasher.combine(userIDs)
+        hasher.combine(userAttributes)
+        hasher.combine(subkeys)
+    }
 
     public init(primaryKey: PublicKeyPacket, primarySignatures: [SignaturePacket] = [], userIDs: [UserIDComponent] = [],
                 userAttributes: [UserAttributeComponent] = [], subkeys: [SubkeyComponent] = []) {
@@ -57,11 +75,13 @@ public struct Certificate: Hashable, Sendable {
 
     /// Reads every certificate in a keyring, binary or ASCII-armored (RFC 9580 §10.1, §6).
     ///
-    /// The keyring may hold up to ``OpenPGPLimits/maxKeyringBytes``; each certificate in it is held to
-    /// ``OpenPGPLimits/maxInputBytes`` and ``OpenPGPLimits/maxPackets``.
+    /// The keyring may hold up to ``OpenPGPLimits/maxKeyringBytes`` and ``OpenPGPLimits/maxKeyringPackets``; each
+    /// certificate in it is held to ``OpenPGPLimits/maxInputBytes`` and to the bounds of ``bounded()`` (which keep it
+    /// under ``OpenPGPLimits/maxPackets`` packets).
     /// - Throws: ``OpenPGPError/secretKeyMaterial`` for secret keys, ``OpenPGPError/notACertificate`` when the
     ///   packets are not transferable public keys, ``OpenPGPError/tooLarge`` or ``OpenPGPError/tooManyPackets`` for a
-    ///   keyring or a certificate over its limit.
+    ///   keyring over its limit, ``OpenPGPError/tooLarge``, ``OpenPGPError/tooManyComponents`` or
+    ///   ``OpenPGPError/tooManySignatures`` for a certificate over its limits.
     public static func readAll(_ bytes: [UInt8]) throws -> [Certificate] {
         var binary: [[UInt8]] = []
         if Armor.isArmored(bytes) {
@@ -83,11 +103,7 @@ public struct Certificate: Hashable, Sendable {
         for data in binary {
             let packets = try Packet.parseAll(data, maximumBytes: OpenPGPLimits.maxKeyringBytes, maximumPackets: OpenPGPLimits.maxKeyringPackets)
             for certificate in try split(packets) {
-                let own = certificate.packets
-                guard own.count <= OpenPGPLimits.maxPackets else {
-                    throw OpenPGPError.tooManyPackets.with("certificate \(certificate.fingerprint) has \(own.count) packets")
-                }
-                let size = own.serialized.count
+                let size = certificate.serialized.count
                 guard size <= OpenPGPLimits.maxInputBytes else {
                     throw OpenPGPError.tooLarge.with("certificate \(certificate.fingerprint) is \(size) bytes, over \(OpenPGPLimits.maxInputBytes)")
                 }
@@ -107,14 +123,15 @@ public struct Certificate: Hashable, Sendable {
         self = only
     }
 
-    /// Splits a packet list into certificates, each starting at a Public-Key packet (RFC 9580 §10.1).
+    /// Splits a packet list into certificates, each starting at a Public-Key packet (RFC 9580 §10.1), each held to the
+    /// bounds of ``bounded()``.
     public static func split(_ packets: [Packet]) throws -> [Certificate] {
         var out: [Certificate] = []
         var current: Certificate?
         enum Slot { case primary, userID, attribute, subkey, skipped }
         var slot = Slot.primary
-        func finish() {
-            if let c = current { out.append(c) }
+        func finish() throws {
+            if let c = current { out.append(try c.bounded()) }
         }
         for packet in packets {
             switch packet.tag {
@@ -123,7 +140,7 @@ public struct Certificate: Hashable, Sendable {
             case .secretKey, .secretSubkey:
                 throw OpenPGPError.secretKeyMaterial.with("secret key packet (tag \(packet.tag.rawValue)) in a certificate")
             case .publicKey:
-                finish()
+                try finish()
                 current = Certificate(primaryKey: try PublicKeyPacket(packet: packet))
                 slot = .primary
                 continue
@@ -169,7 +186,7 @@ public struct Certificate: Hashable, Sendable {
                 continue  // unknown, private or experimental packets are ignored
             }
         }
-        finish()
+        try finish()
         guard !out.isEmpty else { throw OpenPGPError.notACertificate.with("no public key packet") }
         return out
     }

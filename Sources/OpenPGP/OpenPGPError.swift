@@ -13,6 +13,8 @@ public struct OpenPGPError: Error, Hashable, Sendable, CustomStringConvertible {
         case secretKeyMaterial
         case tooLarge
         case tooManyPackets
+        case tooManyComponents
+        case tooManySignatures
         case nestingTooDeep
         case invalidArmor
         case notACertificate
@@ -49,6 +51,11 @@ public struct OpenPGPError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let tooLarge = OpenPGPError(.tooLarge, "input too large")
     /// The input holds more than ``OpenPGPLimits/maxPackets`` packets.
     public static let tooManyPackets = OpenPGPError(.tooManyPackets, "too many packets")
+    /// A certificate has more user IDs, user attributes or subkeys than ``OpenPGPLimits/maxUserIDs``,
+    /// ``OpenPGPLimits/maxUserAttributes`` or ``OpenPGPLimits/maxSubkeys`` allow.
+    public static let tooManyComponents = OpenPGPError(.tooManyComponents, "too many user IDs, user attributes or subkeys")
+    /// A certificate keeps more self-signatures than ``OpenPGPLimits/maxSelfSignatures`` after the per-component caps.
+    public static let tooManySignatures = OpenPGPError(.tooManySignatures, "too many self-signatures")
     /// Embedded signatures nest deeper than ``OpenPGPLimits/maxEmbeddedSignatureDepth``.
     public static let nestingTooDeep = OpenPGPError(.nestingTooDeep, "embedded signatures nested too deeply")
     /// ASCII armor that cannot be decoded (RFC 9580 §6).

@@ -8,7 +8,7 @@ public enum OpenPGPLimits: Sendable {
     /// Most packets accepted in one certificate, and by default in one input.
     public static let maxPackets = 10_000
     /// Largest keyring ``Certificate/readAll(_:)`` reads (binary; armored may be half as large again). Each
-    /// certificate in it is still held to ``maxInputBytes`` and ``maxPackets``.
+    /// certificate in it is still held to ``maxInputBytes`` and to the bounds of `Certificate.bounded()`.
     public static let maxKeyringBytes = 64 << 20
     /// Most packets ``Certificate/readAll(_:)`` reads in one keyring.
     public static let maxKeyringPackets = 1_000_000

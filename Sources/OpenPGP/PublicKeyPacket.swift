@@ -230,14 +230,10 @@ public struct PublicKeyPacket: Hashable, Sendable {
 
     /// Key size in bits for RSA, DSA and Elgamal (bit length of the modulus or prime); nil otherwise.
     public var bitLength: Int? {
-        func bits(_ v: [UInt8]) -> Int {
-            guard let i = v.firstIndex(where: { $0 != 0 }) else { return 0 }
-            return (v.count - i) * 8 - v[i].leadingZeroBitCount
-        }
         switch material {
-        case .rsa(let n, _): return bits(n)
-        case .dsa(let p, _, _, _), .elgamal(let p, _, _): return bits(p)
-        default: return nil
+        case .rsa(let n, _): bigEndianBitLength(n)
+        case .dsa(let p, _, _, _), .elgamal(let p, _, _): bigEndianBitLength(p)
+        default: nil
         }
     }
 
@@ -304,4 +300,10 @@ func parseHex(_ s: String) -> [UInt8]? {
         if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
     }
     return high == nil ? out : nil
+}
+
+/// The bit length of a big-endian unsigned integer (an MPI's value).
+func bigEndianBitLength(_ v: [UInt8]) -> Int {
+    guard let i = v.firstIndex(where: { $0 != 0 }) else { return 0 }
+    return (v.count - i) * 8 - v[i].leadingZeroBitCount
 }

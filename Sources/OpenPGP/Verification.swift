@@ -160,6 +160,9 @@ extension SignaturePacket {
             }
             return ok ? .valid : .invalid(reason: "ECDSA signature does not verify")
         case (.dsa(let p, let q, let g, let y), .twoIntegers(let r, let s)):
+            guard let bits = key.bitLength, bits <= OpenPGPLimits.maxDSAKeyBits, bigEndianBitLength(q) <= 256 else {
+                return .unsupported(reason: "DSA keys over \(OpenPGPLimits.maxDSAKeyBits) bits (FIPS 186-4 §4.2 sizes only)")
+            }
             return dsaVerify(p: p, q: q, g: g, y: y, r: r, s: s, digest: digest.bytes)
                 ? .valid : .invalid(reason: "DSA signature does not verify")
         case (.ed448, _):

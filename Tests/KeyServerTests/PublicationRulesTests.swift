@@ -135,3 +135,36 @@ extension Array where Element == UInt8 {
         return (0...(count - subsequence.count)).contains { self[$0..<$0 + subsequence.count].elementsEqual(subsequence) }
     }
 }
+
+/// Issue 13, item 1: a flooded upload is answered as the clean key is, from a bounded certificate.
+@Suite struct FloodedUploadTests {
+    /// GnuPG's key for Alice with its first user ID's self-signature repeated 4 500 times (about 870 KB armored).
+    static func flooded(_ key: [UInt8], copies: Int) throws -> [UInt8] {
+        let binary = Armor.isArmored(key) ? try #require(try Armor.decode(String(decoding: key, as: UTF8.self)).first).data : key
+        var packets = try Packet.parseAll(binary)
+        let firstUserID = try #require(packets.firstIndex { $0.tag == .userID })
+        let selfSignature = packets[firstUserID + 1]
+        #expect(selfSignature.tag == .signature)
+        packets.insert(contentsOf: [Packet](repeating: selfSignature, count: copies), at: firstUserID + 1)
+        return Array(Armor.encode(packets.serialized, kind: .publicKey, includeChecksum: true).utf8)
+    }
+
+    @Test func floodedUploadIsAnsweredAsTheCleanKey() async throws {
+        let keys = try KeyServerKeys.get()
+        let flood = try Self.flooded(keys.alice, copies: 4_500)
+        #expect(flood.count > 800_000)
+        let clean = try Harness(), flooded = try Harness()
+        defer { clean.close(); flooded.close() }
+        let cleanAnswer = try await clean.server.upload(keys.alice)
+        let floodAnswer = try await flooded.server.upload(flood)
+        #expect(floodAnswer.keyFingerprint == keys.aliceFingerprint)
+        #expect(floodAnswer.status == cleanAnswer.status)
+        #expect(floodAnswer.status == ["alice@example.org": .unpublished, "Alice@work.example": .unpublished])  // domains lower-cased
+        // What is published and what is staged for verification are byte for byte the clean key's.
+        #expect(try await flooded.server.key(fingerprint: keys.aliceFingerprint) == clean.server.key(fingerprint: keys.aliceFingerprint))
+        let staged = try #require(try await flooded.store.stagedUpload(fingerprint: keys.aliceFingerprint))
+        let cleanStaged = try #require(try await clean.store.stagedUpload(fingerprint: keys.aliceFingerprint))
+        #expect(staged.bytes == cleanStaged.bytes)
+        #expect(try Certificate(bytes: staged.bytes).userIDs.map(\.signatures.count) == [1, 1])
+    }
+}

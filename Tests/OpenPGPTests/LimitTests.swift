@@ -30,10 +30,10 @@ import Testing
         let keyring = Array([[UInt8]](repeating: one, count: 12).joined())
         #expect(keyring.count > OpenPGPLimits.maxInputBytes)
         #expect(try Certificate.readAll(keyring).count == 12)
-        // A certificate with more packets than the limit is refused even inside a keyring.
-        let uid = Packet(tag: .userID, body: Array("u".utf8))
-        let crowded = ([key] + [Packet](repeating: uid, count: OpenPGPLimits.maxPackets)).serialized
-        #expect(throws: OpenPGPError.tooManyPackets) { try Certificate.readAll(crowded) }
+        // A certificate over its component limit is refused even inside a keyring (issue 13 replaced the per-certificate
+        // packet count, which the component and signature caps keep under 10 000, by those caps: BoundsTests).
+        let crowded = ([key] + (0...OpenPGPLimits.maxUserIDs).map { Packet(tag: .userID, body: Array("u\($0)".utf8)) }).serialized
+        #expect(throws: OpenPGPError.tooManyComponents) { try Certificate.readAll(one + crowded) }
         #expect(throws: OpenPGPError.tooLarge) { try Certificate.readAll([UInt8](repeating: 0, count: OpenPGPLimits.maxKeyringBytes + 1)) }
     }
 
