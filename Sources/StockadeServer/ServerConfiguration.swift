@@ -1,7 +1,8 @@
 import Foundation
 
 /// What `stockade serve` runs: listener, TLS, storage, resolver and administration. Read from a JSON file in which
-/// every key is optional and unknown keys are refused, so a typo is an error rather than a silently ignored setting.
+/// every key is optional and unknown keys are refused at every level (``load(path:)``), so a typo is an error rather
+/// than a silently ignored setting.
 public struct ServerConfiguration: Codable, Sendable, Equatable {
     /// The HTTP(S) listener, `HOST:PORT`.
     public var listen: String
@@ -84,19 +85,7 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS
     }
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     public init(from decoder: any Decoder) throws {
-        let known = Set(CodingKeys.allCases.map(\.rawValue))
-        let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).filter { !known.contains($0) }
-        guard unknown.isEmpty else {
-            throw ConfigurationError(reason: "unknown configuration keys: \(unknown.sorted().joined(separator: ", "))")
-        }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = ServerConfiguration()
         self.init(
@@ -112,7 +101,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             mtaSTS: try container.decodeIfPresent([PublishedPolicySetting].self, forKey: .mtaSTS) ?? [])
     }
 
-    /// Reads a configuration file.
+    /// Reads a configuration file, refusing every key that no setting reads, with its path
+    /// (`keyServer.requestsPerMinutPerClient: unknown key`).
     public static func load(path: String) throws -> ServerConfiguration {
         let data: Data
         do {
@@ -121,7 +111,13 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             throw ConfigurationError(reason: "cannot read \(path): \(error.localizedDescription)")
         }
         do {
-            return try JSONDecoder().decode(ServerConfiguration.self, from: data)
+            let configuration = try JSONDecoder().decode(ServerConfiguration.self, from: data)
+            let unknown = try UnknownKeys.paths(in: JSONSerialization.jsonObject(with: data),
+                                                readBack: JSONSerialization.jsonObject(with: JSONEncoder().encode(configuration)))
+            guard unknown.isEmpty else {
+                throw ConfigurationError(reason: unknown.map { "\($0): unknown key" }.joined(separator: "; "))
+            }
+            return configuration
         } catch let error as ConfigurationError {
             throw ConfigurationError(reason: "\(path): \(error.reason)")
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import StockadeServer
 import TestSupport
 import Testing
 
@@ -126,7 +127,49 @@ struct ServeCommandTests {
         try Data(#"{"listen": "127.0.0.1:1", "adminTokn": "typo"}"#.utf8).write(to: file)
         let result = try CLI.run(["serve", "--config", file.path])
         #expect(result.status != 0)
-        #expect(result.error.contains("unknown configuration keys: adminTokn"))
+        #expect(result.error.contains("adminTokn: unknown key"))
+    }
+
+    /// Issue 13, item 5: a typo at any depth is refused with its path.
+    @Test(arguments: [
+        (#"{"keyServer": {"baseURL": "https://k.test", "mailFrom": "k@k.test", "requestsPerMinutPerClient": 5}}"#,
+         "keyServer.requestsPerMinutPerClient: unknown key"),
+        (#"{"mail": {"relay": "127.0.0.1:25", "tsl": "none"}}"#, "mail.tsl: unknown key"),
+        (#"{"socketmap": {"listen": "127.0.0.1:8461", "strictTest": true}}"#, "socketmap.strictTest: unknown key"),
+        (#"{"tls": {"certificates": [{"hosts": ["a.test"], "certificate": "c.pem", "key": "k.pem", "chain": "x"}]}}"#,
+         "tls.certificates[0].chain: unknown key"),
+        (#"{"mtaSTS": [{"domain": "a.test", "mode": "none", "mx": [], "maxage": 5}]}"#, "mtaSTS[0].maxage: unknown key"),
+        (#"{"domains": ["a.test", {"name": "b.test", "knd": "hosted"}]}"#, "domains[1].knd: unknown key"),
+        (#"{"mail": {"relay": "127.0.0.1:25", "tsl": "none", "helo": "x", "hello": "y"}, "lisen": ":1"}"#,
+         "lisen: unknown key; mail.hello: unknown key; mail.tsl: unknown key"),
+    ])
+    func nestedUnknownKeysAreRefusedWithTheirPath(document: String, message: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-bad-\(UUID().uuidString.prefix(8)).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(document.utf8).write(to: file)
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.load(path: file.path) }
+        do {
+            _ = try ServerConfiguration.load(path: file.path)
+        } catch let error as ConfigurationError {
+            #expect(error.reason == "\(file.path): \(message)")
+        }
+    }
+
+    /// Known keys at every depth, and an explicit null, load.
+    @Test func everyKnownKeyLoads() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-good-\(UUID().uuidString.prefix(8)).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"""
+            {"listen": "127.0.0.1:1", "domains": ["a.test", {"name": "b.test", "kind": "hosted"}],
+             "keyServer": {"baseURL": "https://k.test", "mailFrom": "k@k.test", "requestsPerMinutePerClient": 5, "secretFile": null},
+             "mail": {"relay": "127.0.0.1:25", "tls": "none", "helo": "x"},
+             "socketmap": {"listen": "127.0.0.1:8461", "strictTesting": true},
+             "mtaSTS": [{"domain": "a.test", "mode": "none", "mx": [], "maxAge": 5}]}
+            """#.utf8).write(to: file)
+        let configuration = try ServerConfiguration.load(path: file.path)
+        #expect(configuration.keyServer?.requestsPerMinutePerClient == 5)
+        #expect(configuration.domains == [.init(name: "a.test"), .init(name: "b.test", kind: "hosted")])
+        #expect(configuration.mtaSTS.first?.maxAge == 5)
     }
 }
 
