@@ -4,8 +4,8 @@ public import NIOSSL
 public enum SMTPCertificateVerification: Sendable {
     /// RFC 5280 path validation against `trustRoots` and the certificate's name against `serverName` (RFC 6125), by
     /// NIOSSL/BoringSSL. The session reports only the leaf certificate: NIOSSL exposes no other part of a chain it
-    /// validated itself.
-    case pkix(trustRoots: NIOSSLTrustRoots, serverName: String)
+    /// validated itself. `additionalTrustRoots` are trusted besides `trustRoots` (a private CA next to the system's).
+    case pkix(trustRoots: NIOSSLTrustRoots, additionalTrustRoots: [NIOSSLAdditionalTrustRoots] = [], serverName: String)
     /// No check: encryption without authentication (RFC 7435 opportunistic security, RFC 7672 §1.3).
     case none
     /// The closure decides from the chain the server sent (DER, leaf first), e.g. against DANE TLSA records

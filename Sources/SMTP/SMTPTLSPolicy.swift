@@ -38,7 +38,7 @@ public struct SMTPTLSPolicy: Sendable {
 
     /// The SNI name for this policy.
     var sniName: String? {
-        if case .pkix(_, let name) = verification { return name }
+        if case .pkix(_, _, let name) = verification { return name }
         return serverName
     }
 }

@@ -12,9 +12,10 @@ struct SMTPTLSSetup: Sendable {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
         switch policy.verification {
-        case .pkix(let trustRoots, _):
+        case .pkix(let trustRoots, let additionalTrustRoots, _):
             configuration.certificateVerification = .fullVerification
             configuration.trustRoots = trustRoots
+            configuration.additionalTrustRoots = additionalTrustRoots
         case .none, .custom:
             // Verification on so that BoringSSL asks the callback, which sees the chain; the callback decides.
             configuration.certificateVerification = .noHostnameVerification

@@ -7,7 +7,7 @@ import SMTP
 import Store
 
 /// Sends the outbox through the configured relay with the `SMTP` client: STARTTLS verified against the system roots
-/// (or `caFile`) unless `tls` says otherwise, AUTH PLAIN when credentials are set; the relay's host name is resolved
+/// (and those in `caFile`) unless `tls` says otherwise, AUTH PLAIN when credentials are set; the relay's host name is resolved
 /// through Stockade's resolver.
 struct SMTPRelay: MailTransport {
     let client: SMTPClient
@@ -23,8 +23,9 @@ struct SMTPRelay: MailTransport {
         host = String(settings.relay[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         self.port = port
         self.from = from
-        let trustRoots: NIOSSLTrustRoots = settings.caFile.map { .file($0) } ?? .default
-        let verification = SMTPCertificateVerification.pkix(trustRoots: trustRoots, serverName: settings.serverName ?? host)
+        let verification = SMTPCertificateVerification.pkix(trustRoots: .default,
+                                                            additionalTrustRoots: settings.caFile.map { [.file($0)] } ?? [],
+                                                            serverName: settings.serverName ?? host)
         let tls: SMTPTLSPolicy
         switch settings.tls ?? "required" {
         case "required": tls = .required(verification)
