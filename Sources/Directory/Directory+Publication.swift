@@ -13,8 +13,9 @@ public enum Publication: Sendable, Hashable {
 
 extension Directory {
     /// The publication decision for an address given by domain and WKD hash (draft-koch-openpgp-webkey-service §3.1).
+    /// `domain` may be given with A-labels (as in a Host header) or U-labels.
     public func publication(domain: String, wkdHash: String) async throws(DirectoryError) -> Publication {
-        let name = domain.lowercased()
+        guard let name = Self.canonicalDomain(domain) else { return .unpublished(reason: "\(domain) is not a domain name") }
         let key = PublicationCache.key(domain: name, wkdHash: wkdHash)
         let time = now()
         if let cached = cache.publication(for: key, at: time) { return cached }
@@ -32,13 +33,13 @@ extension Directory {
         return try await decide(row, at: time)
     }
 
-    /// The publication decision for an address.
+    /// The publication decision for an address (for a sub-address without a row of its own, its base's).
     public func publication(address text: String) async throws(DirectoryError) -> Publication {
-        let address = try NormalizedAddress(text)
+        let address = try normalized(text)
         guard try await storage({ () async throws(StoreError) in try await store.domain(named: address.domain) }) != nil else {
             return .unpublished(reason: "\(address.domain) is not served")
         }
-        guard let row = try await storage({ () async throws(StoreError) in try await store.address(address.key) }) else {
+        guard let row = try await owningRow(of: address) else {
             return .unpublished(reason: "no such address")
         }
         return try await decide(row, at: now()).publication

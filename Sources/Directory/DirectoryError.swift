@@ -1,7 +1,9 @@
 /// Every refusal of the directory, with a stable code and a reason that says why.
 public struct DirectoryError: Error, Sendable, Hashable, CustomStringConvertible {
-    private enum Code: Hashable, Sendable {
+    public enum Code: Hashable, Sendable {
         case invalidAddress
+        case invalidDomain
+        case unsafeAddress
         case domainNotServed
         case domainExists
         case accountExists
@@ -19,7 +21,7 @@ public struct DirectoryError: Error, Sendable, Hashable, CustomStringConvertible
         case storage
     }
 
-    private let code: Code
+    public let code: Code
     public let reason: String
 
     private init(_ code: Code, _ reason: String) {
@@ -31,7 +33,17 @@ public struct DirectoryError: Error, Sendable, Hashable, CustomStringConvertible
     public static func == (lhs: DirectoryError, rhs: DirectoryError) -> Bool { lhs.code == rhs.code }
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
-    public static func invalidAddress(_ text: String) -> DirectoryError { .init(.invalidAddress, "\"\(text)\" is not an email address") }
+    public static func invalidAddress(_ text: String, _ why: String? = nil) -> DirectoryError {
+        .init(.invalidAddress, "\"\(text)\" is not an email address" + (why.map { ": \($0)" } ?? ""))
+    }
+    public static func invalidDomain(_ text: String, _ why: String) -> DirectoryError {
+        .init(.invalidDomain, "\"\(text)\" is not a domain name: \(why)")
+    }
+    /// The address is well-formed but could impersonate another (invisible characters, mixed scripts, compatibility
+    /// forms, a quoted local part, a sub-address without its base): refused where addresses are assigned.
+    public static func unsafeAddress(_ address: String, _ why: String) -> DirectoryError {
+        .init(.unsafeAddress, "\(address) cannot be assigned: \(why)")
+    }
     public static func domainNotServed(_ domain: String) -> DirectoryError { .init(.domainNotServed, "\(domain) is not a domain this server serves") }
     public static func domainExists(_ domain: String) -> DirectoryError { .init(.domainExists, "\(domain) is already served") }
     public static func accountExists(_ id: String) -> DirectoryError { .init(.accountExists, "account \(id) already exists") }

@@ -30,38 +30,48 @@ struct AdminRoutes {
             return EditedResponse(status: .created, response: Done(result: "account \(body.id) created"))
         }
         admin.delete("/accounts/:id") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.parameter("id", context)
             try await run { () async throws(DirectoryError) in try await directory.closeAccount(id) }
             return Done(result: "account \(id) closed")
         }
         admin.post("/accounts/:id/aliases") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.parameter("id", context)
             let body = try await request.decode(as: AliasBody.self, context: context)
             let row = try await run { () async throws(DirectoryError) in try await directory.addAlias(body.address, to: id) }
             return EditedResponse(status: .created, response: Done(result: "alias \(row.display) belongs to \(id)"))
         }
         admin.delete("/aliases/:address") { _, context in
-            let address = try context.parameters.require("address")
+            let address = try Self.parameter("address", context)
             try await run { () async throws(DirectoryError) in try await directory.removeAlias(address) }
             return Done(result: "alias \(address) removed")
         }
         admin.post("/accounts/:id/keys") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.parameter("id", context)
             let buffer = try await request.body.collect(upTo: AdminRoutes.maximumKeySize)
             let bytes = Array(buffer: buffer)
             let key = try await run { () async throws(DirectoryError) in try await directory.importKey(bytes, accountID: id) }
             return EditedResponse(status: .created, response: Done(result: "key \(key.fingerprint) stored for \(id)"))
         }
         admin.put("/addresses/:address/key") { request, context in
-            let address = try context.parameters.require("address")
+            let address = try Self.parameter("address", context)
             let body = try await request.decode(as: AssociateBody.self, context: context)
             try await run { () async throws(DirectoryError) in try await directory.associate(address: address, fingerprint: body.fingerprint) }
             return Done(result: "\(address) → \(body.fingerprint.uppercased())")
         }
         admin.get("/addresses/:address") { _, context in
-            let address = try context.parameters.require("address")
+            let address = try Self.parameter("address", context)
             return AddressView(status: try await run { () async throws(DirectoryError) in try await directory.status(of: address) })
         }
+    }
+
+    /// A path parameter, percent-decoded (Hummingbird hands over the raw path segment), so that
+    /// `/admin/v1/addresses/jos%C3%A9%40b%C3%BCcher.test` names `josé@bücher.test`.
+    static func parameter(_ name: String, _ context: StockadeRequestContext) throws -> String {
+        let raw = try context.parameters.require(name)
+        guard let decoded = raw.removingPercentEncoding else {
+            throw JSONError(status: .badRequest, message: "the path parameter \(name) is not valid percent-encoded UTF-8")
+        }
+        return decoded
     }
 
     /// The largest key upload the admin API accepts.
@@ -80,7 +90,9 @@ struct AdminRoutes {
         let notFound: [DirectoryError] = [.accountNotFound(""), .addressNotFound(""), .keyNotFound("")]
         let conflict: [DirectoryError] = [.domainExists(""), .accountExists(""), .addressTaken("", owner: ""), .keyOwnedElsewhere(""),
                                           .permanentAlias(""), .primaryAddress(""), .accountClosed(""), .addressRemoved("")]
+        let badRequest: [DirectoryError] = [.invalidAddress(""), .invalidDomain("", ""), .unsafeAddress("", "")]
         if notFound.contains(error) { return .notFound }
+        if badRequest.contains(error) { return .badRequest }
         if conflict.contains(error) { return .conflict }
         if error == .storage("") { return .serviceUnavailable }
         return .badRequest

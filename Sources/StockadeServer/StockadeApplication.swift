@@ -20,7 +20,8 @@ public enum StockadeApplication {
         let store = try SQLiteStore(path: configuration.databasePath)
         let directory = Directory(store: store)
         let served = Set(try await directory.domains().map(\.name))
-        for domain in configuration.domains where !served.contains(domain.name.lowercased()) {
+        // Compared in the directory's canonical form, so `xn--bcher-kva.test` in the configuration is `bücher.test`.
+        for domain in configuration.domains where !served.contains(Directory.canonicalDomain(domain.name) ?? domain.name.lowercased()) {
             guard let kind = DomainKind(rawValue: domain.kind) else {
                 throw ConfigurationError(reason: "domain \(domain.name): kind must be provider or hosted, got \(domain.kind)")
             }

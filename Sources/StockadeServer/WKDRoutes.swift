@@ -63,7 +63,8 @@ struct WKDRoutes {
 
     /// The policy file (§4.5): present, and empty, for every served domain, so clients know the domain does WKD.
     func policy(domain: String) async throws -> Response {
-        guard try await directory.domains().contains(where: { $0.name == domain }) else { return Self.notFound }
+        let name = Directory.canonicalDomain(domain)  // the Host header carries A-labels, the directory U-labels
+        guard try await directory.domains().contains(where: { $0.name == name }) else { return Self.notFound }
         return Response(status: .ok, headers: [.contentType: "text/plain", .accessControlAllowOrigin: "*"],
                         body: .init(byteBuffer: ByteBuffer()))
     }
