@@ -304,7 +304,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StockadeTests",
-            dependencies: ["stockade", "StockadeServer", "DNS", "OpenPGP", "HTTPFetch", "VKS", "TestSupport"],
+            dependencies: ["stockade", "StockadeServer", "DNS", "OpenPGP", "HTTPFetch", "VKS", "SMTP", "KeyServer", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]
