@@ -51,7 +51,7 @@ public struct FetchResponse: Sendable, Hashable {
 
 extension Substring {
     /// Without leading and trailing spaces and tabs (RFC 9110 §5.6.3 OWS).
-    func trimmingBlanks() -> String {
+    package func trimmingBlanks() -> String {
         var slice = self[...]
         while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
         while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }

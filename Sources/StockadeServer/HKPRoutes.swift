@@ -13,14 +13,13 @@ struct HKPRoutes {
     let limits: KeyServerLimits
 
     func add(to router: Router<StockadeRequestContext>) {
-        let pks = router.group("/pks").add(middleware: ClientRateLimitMiddleware(limiter: limits.perClient))
+        let pks = router.group("/pks").add(middleware: ClientRateLimitMiddleware(limits: limits))
         pks.get("/lookup") { request, _ in
             let op = request.uri.queryParameters["op"].map(String.init) ?? "get"
             let raw = request.uri.queryParameters["search"].map(String.init) ?? ""
             guard let search = HKPSearch(raw) else {
                 throw VKSError(status: .badRequest, message: "search by fingerprint, 16-digit key ID or exact email address")
             }
-            if case .email(let address) = search { try limits.admitEmail(address) }
             let keys = try await vksCall { () async throws(KeyServerError) in try await keyServer.search(search) }
             guard !keys.isEmpty else { throw VKSError(status: .notFound, message: "no key found") }
             switch op {

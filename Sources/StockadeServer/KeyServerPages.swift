@@ -11,7 +11,7 @@ struct KeyServerPages {
     let limits: KeyServerLimits
 
     func add(to router: Router<StockadeRequestContext>) {
-        let pages = router.group().add(middleware: ClientRateLimitMiddleware(limiter: limits.perClient))
+        let pages = router.group().add(middleware: ClientRateLimitMiddleware(limits: limits))
         pages.get("/") { _, _ in
             HTMLPage.response(title: "Search", body: """
                 <form method="get" action="/search">
@@ -27,7 +27,6 @@ struct KeyServerPages {
                 return HTMLPage.response(title: "Search", body: "<p id=\"result\">Search by one email address, a fingerprint or a 16-digit key ID.</p>",
                                          status: .badRequest)
             }
-            if case .email(let address) = search { try limits.admitEmail(address) }
             let keys = try await pageCall { () async throws(KeyServerError) in try await keyServer.search(search) }
             guard !keys.isEmpty else {
                 return HTMLPage.response(title: "Search", body: "<p id=\"result\">No key found for \(HTMLPage.escape(query)).</p>",
@@ -62,7 +61,6 @@ struct KeyServerPages {
         pages.post("/upload/verify") { request, _ in
             let form = try await formFields(request)
             let addresses = form.fields.filter { $0.name == "address" }.map(\.value)
-            for a in addresses { try HKPSearch.emailKey(a).map(limits.admitEmail) }
             let response = try await pageCall { () async throws(KeyServerError) in
                 try await keyServer.requestVerify(token: form["token"] ?? "", addresses: addresses)
             }
@@ -101,7 +99,6 @@ struct KeyServerPages {
         pages.post("/manage") { request, _ in
             let form = try await formFields(request)
             let email = form["email"] ?? ""
-            try HKPSearch.emailKey(email).map(limits.admitEmail)
             try await pageCall { () async throws(KeyServerError) in try await keyServer.requestManage(address: email) }
             return HTMLPage.response(title: "Check your mail", body: """
                 <p id="result">If a key is published for <b>\(HTMLPage.escape(email))</b>, a link to manage it was mailed there.</p>

@@ -7,18 +7,19 @@ public struct KeyServerSettings: Codable, Sendable, Equatable {
     /// A file holding the 32-octet secret that seals upload tokens; default `<dataDirectory>/keyserver.secret`,
     /// created on first start. Servers sharing one database must share this file.
     public var secretFile: String?
-    /// Requests per minute from one client address (VKS, HKP and pages). Default 120.
+    /// Requests per minute from one client (VKS, HKP and pages): one IPv4 address or one IPv6 /64. Default 120.
     public var requestsPerMinutePerClient: Int?
-    /// Lookups and verification requests per hour for one email address. Default 60.
-    public var requestsPerHourPerEmail: Int?
+    /// Proxies (addresses or CIDR prefixes) whose `Forwarded` / `X-Forwarded-For` headers name the client; without
+    /// them the peer's address is the client. Default none.
+    public var trustedProxies: [String]?
 
     public init(baseURL: String, mailFrom: String, secretFile: String? = nil, requestsPerMinutePerClient: Int? = nil,
-                requestsPerHourPerEmail: Int? = nil) {
+                trustedProxies: [String]? = nil) {
         self.baseURL = baseURL
         self.mailFrom = mailFrom
         self.secretFile = secretFile
         self.requestsPerMinutePerClient = requestsPerMinutePerClient
-        self.requestsPerHourPerEmail = requestsPerHourPerEmail
+        self.trustedProxies = trustedProxies
     }
 }
 

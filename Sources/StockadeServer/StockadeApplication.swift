@@ -33,9 +33,7 @@ public enum StockadeApplication {
         if let settings = configuration.keyServer {
             let keyServer = KeyServer(store: store, secret: try KeyServerSecret.load(settings, dataDirectory: configuration.dataDirectory),
                                       configuration: KeyServerConfiguration(baseURL: settings.baseURL, mailFrom: settings.mailFrom))
-            let limits = KeyServerLimits(
-                perClient: RateLimiter(limit: settings.requestsPerMinutePerClient ?? 120, window: 60),
-                perEmail: RateLimiter(limit: settings.requestsPerHourPerEmail ?? 60, window: 3600))
+            let limits = try KeyServerLimits(settings)
             VKSRoutes(keyServer: keyServer, limits: limits).add(to: router)
             HKPRoutes(keyServer: keyServer, limits: limits).add(to: router)
             KeyServerPages(keyServer: keyServer, limits: limits).add(to: router)

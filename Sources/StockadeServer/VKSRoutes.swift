@@ -13,7 +13,7 @@ struct VKSRoutes {
     let limits: KeyServerLimits
 
     func add(to router: Router<StockadeRequestContext>) {
-        let vks = router.group("/vks/v1").add(middleware: ClientRateLimitMiddleware(limiter: limits.perClient))
+        let vks = router.group("/vks/v1").add(middleware: ClientRateLimitMiddleware(limits: limits))
         vks.get("/by-fingerprint/:fingerprint") { _, context in
             let value = try context.parameters.require("fingerprint").uppercased()
             guard [40, 64].contains(value.count), value.utf8.allSatisfy(\.isHexDigit) else {
@@ -32,7 +32,6 @@ struct VKSRoutes {
             let raw = try context.parameters.require("email")
             let email = raw.removingPercentEncoding ?? raw
             guard let key = HKPSearch.emailKey(email) else { throw VKSError(status: .badRequest, message: "not an email address: \(email)") }
-            try limits.admitEmail(key)
             return try keyResponse(try await keyServer.key(email: key), what: "address \(email)")
         }
         vks.post("/upload") { request, context in
@@ -41,7 +40,6 @@ struct VKSRoutes {
         }
         vks.post("/request-verify") { request, context in
             let body = try await decode(VKSVerifyRequest.self, request, context)
-            for address in body.addresses { try HKPSearch.emailKey(address).map(limits.admitEmail) }
             return try json(try await vksCall { () async throws(KeyServerError) in
                 try await keyServer.requestVerify(token: body.token, addresses: body.addresses)
             })

@@ -85,12 +85,12 @@ struct VKSClientTests {
     }
 
     @Test func refusalsCarryTheStatusAndTheServersMessage() async throws {
-        let world = try await KeyServerWorld.startTLS(limits: ["requestsPerHourPerEmail": 1], userIDs: ["Alice <alice@provider.web.test>"])
+        let world = try await KeyServerWorld.startTLS(limits: ["requestsPerMinutePerClient": 3], userIDs: ["Alice <alice@provider.web.test>"])
         defer { world.close() }
         let (vks, _) = try Self.clients(world)
         await Self.expectRefusal(400) { () async throws(VKSClientError) in _ = try await vks.upload("garbage") }
         await Self.expectRefusal(400) { () async throws(VKSClientError) in _ = try await vks.requestVerify(token: "forged", addresses: ["alice@provider.web.test"]) }
-        #expect(try await vks.certificates(email: "bob@provider.web.test").isEmpty, "the one allowed request: 404")
+        #expect(try await vks.certificates(email: "bob@provider.web.test").isEmpty, "the third request of this minute: 404")
         await Self.expectRefusal(429) { () async throws(VKSClientError) in _ = try await vks.certificates(email: "bob@provider.web.test") }
         await #expect(throws: VKSClientError.invalidQuery("")) { try await vks.certificates(fingerprint: "XYZ") }
         await #expect(throws: VKSClientError.invalidQuery("")) { try await vks.certificates(email: "not-an-address") }
