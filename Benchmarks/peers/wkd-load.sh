@@ -74,7 +74,7 @@ cat >"$tmp/stockade.json" <<JSON
   "domains": [{"name": "bench.test", "kind": "provider"}],
   "adminToken": "bench-admin-token-0123456789abcdef",
   "keyServer": {"baseURL": "http://127.0.0.1:$sport", "mailFrom": "keys@bench.test",
-                "requestsPerMinutePerClient": 1000000000, "requestsPerHourPerEmail": 1000000000},
+                "requestsPerMinutePerClient": 1000000000},
   "mail": {"relay": "127.0.0.1:9", "tls": "none"}
 }
 JSON
