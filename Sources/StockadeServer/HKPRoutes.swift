@@ -38,8 +38,7 @@ struct HKPRoutes {
             guard let buffer = try? await request.body.collect(upTo: limit) else {
                 throw VKSError(status: .contentTooLarge, message: "the request body exceeds \(limit) bytes")
             }
-            let form = try URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: buffer))
-            guard let keytext = form["keytext"] else { throw VKSError(status: .badRequest, message: "no keytext field") }
+            let keytext = try FormFields(String(buffer: buffer)).single("keytext")
             let response = try await vksCall { () async throws(KeyServerError) in try await keyServer.upload(Array(keytext.utf8)) }
             return Response(status: .ok, headers: [.contentType: "text/plain", .accessControlAllowOrigin: "*"],
                             body: .init(byteBuffer: ByteBuffer(string: "key \(response.keyFingerprint) stored; addresses are published once verified\n")))

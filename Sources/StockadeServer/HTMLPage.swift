@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KeyServer
+import Logging
 
 /// Server-rendered pages: one template, everything interpolated escaped, no JavaScript.
 enum HTMLPage {
@@ -46,31 +47,48 @@ enum HTMLPage {
 struct FormFields {
     let fields: [(name: String, value: String)]
 
+    /// - Throws: 400 for more than 1 000 fields or a malformed percent-escape (`%zz`, a cut `%4`, bytes that are not
+    ///   UTF-8).
     init(_ text: String) throws {
         var fields: [(String, String)] = []
         for pair in text.split(separator: "&") {
             guard fields.count < 1000 else { throw VKSError(status: .badRequest, message: "too many form fields") }
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            fields.append((Self.decode(parts[0]), parts.count > 1 ? Self.decode(parts[1]) : ""))
+            fields.append((try Self.decode(parts[0]), parts.count > 1 ? try Self.decode(parts[1]) : ""))
         }
         self.fields = fields
     }
 
     subscript(name: String) -> String? { fields.first { $0.name == name }?.value }
 
-    private static func decode(_ s: Substring) -> String {
+    /// The value of a field that must appear exactly once.
+    /// - Throws: 400 when it is missing or repeated.
+    func single(_ name: String) throws -> String {
+        let values = fields.filter { $0.name == name }
+        guard values.count == 1 else {
+            throw VKSError(status: .badRequest, message: values.isEmpty ? "no \(name) field" : "the \(name) field is given \(values.count) times")
+        }
+        return values[0].value
+    }
+
+    private static func decode(_ s: Substring) throws -> String {
         let plus = s.replacingOccurrences(of: "+", with: " ")
-        return plus.removingPercentEncoding ?? plus
+        guard let decoded = plus.removingPercentEncoding else {
+            throw VKSError(status: .badRequest, message: "malformed form encoding: a % must start a UTF-8 escape such as %40")
+        }
+        return decoded
     }
 }
 
-/// A refusal shown as a page with its reason.
+/// A refusal shown as a page with its reason; a `detail` (why the server failed) is logged, never shown.
 struct PageError: HTTPResponseError {
     let status: HTTPResponse.Status
     let message: String
+    var detail: String?
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        HTMLPage.response(title: "Sorry", body: "<p id=\"error\">\(HTMLPage.escape(message))</p>", status: status)
+        if let detail { context.logger.error("key server unavailable", metadata: ["reason": "\(detail)"]) }
+        return HTMLPage.response(title: "Sorry", body: "<p id=\"error\">\(HTMLPage.escape(message))</p>", status: status)
     }
 }
 
@@ -79,6 +97,6 @@ func pageCall<T>(_ body: () async throws(KeyServerError) -> T) async throws -> T
     do {
         return try await body()
     } catch {
-        throw PageError(status: error.httpStatus, message: error.reason)
+        throw PageError(status: error.httpStatus, message: error.publicReason, detail: error.kind == .unavailable ? error.reason : nil)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KeyServer
+import Logging
 import OpenPGP
 import VKS
 
@@ -35,11 +36,11 @@ struct VKSRoutes {
             return try keyResponse(try await keyServer.key(email: key), what: "address \(email)")
         }
         vks.post("/upload") { request, context in
-            let body = try await decode(VKSUploadRequest.self, request, context)
+            let body = try await decode(VKSUploadRequest.self, expected: #"{"keytext": "<armored key>"}"#, request, context)
             return try json(try await vksCall { () async throws(KeyServerError) in try await keyServer.upload(Array(body.keytext.utf8)) })
         }
         vks.post("/request-verify") { request, context in
-            let body = try await decode(VKSVerifyRequest.self, request, context)
+            let body = try await decode(VKSVerifyRequest.self, expected: #"{"token": "<upload token>", "addresses": ["<address>", …]}"#, request, context)
             return try json(try await vksCall { () async throws(KeyServerError) in
                 try await keyServer.requestVerify(token: body.token, addresses: body.addresses)
             })
@@ -52,7 +53,9 @@ struct VKSRoutes {
         }
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: StockadeRequestContext) async throws -> T {
+    /// The JSON body as `type`; a body that is not `expected` is refused with a sentence saying what is expected, never
+    /// with the decoder's internals.
+    func decode<T: Decodable>(_ type: T.Type, expected: String, _ request: Request, _ context: StockadeRequestContext) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: keyServer.configuration.maxUploadBytes * 2)
@@ -62,7 +65,7 @@ struct VKSRoutes {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch {
-            throw VKSError(status: .badRequest, message: "the body is not the expected JSON: \(error)")
+            throw VKSError(status: .badRequest, message: "the body must be a JSON object \(expected)")
         }
     }
 }
@@ -92,11 +95,16 @@ func vksCall<T>(_ body: () async throws(KeyServerError) -> T) async throws -> T 
     do {
         return try await body()
     } catch {
-        throw VKSError(status: error.httpStatus, message: error.reason)
+        throw VKSError(status: error.httpStatus, message: error.publicReason, detail: error.kind == .unavailable ? error.reason : nil)
     }
 }
 
 extension KeyServerError {
+    /// What an anonymous client is told: the reason of a refusal, but never the text of a storage failure.
+    var publicReason: String {
+        kind == .unavailable ? "the key server is temporarily unavailable; try again later" : reason
+    }
+
     var httpStatus: HTTPResponse.Status {
         switch kind {
         case .badRequest: .badRequest
@@ -107,19 +115,23 @@ extension KeyServerError {
     }
 }
 
-/// A VKS error: `{"error": message}` with CORS, and `Retry-After` for 429.
+/// A VKS error: `{"error": message}` with CORS, and `Retry-After` for 429. A `detail` (why the server failed) is
+/// logged, never sent.
 struct VKSError: HTTPResponseError {
     let status: HTTPResponse.Status
     let message: String
     var retryAfter: Int?
+    var detail: String?
 
-    init(status: HTTPResponse.Status, message: String, retryAfter: Int? = nil) {
+    init(status: HTTPResponse.Status, message: String, retryAfter: Int? = nil, detail: String? = nil) {
         self.status = status
         self.message = message
         self.retryAfter = retryAfter
+        self.detail = detail
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
+        if let detail { context.logger.error("key server unavailable", metadata: ["reason": "\(detail)"]) }
         var headers: HTTPFields = [.contentType: "application/json", .accessControlAllowOrigin: "*"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers,
