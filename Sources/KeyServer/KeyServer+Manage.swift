@@ -42,7 +42,8 @@ extension KeyServer {
         }
     }
 
-    /// `POST /manage/<token>`: unpublishes `address` from the key; its user ID is deleted from what is stored.
+    /// `POST /manage/<token>`: unpublishes `address` from the key; its user ID is deleted from what is stored, with the
+    /// staged upload, every token for the address (this manage link too) and mail queued to it.
     public func unpublish(token: String, address: String) async throws(KeyServerError) -> ManagedKey {
         let record = try await liveToken(token, purpose: .manage)
         guard let key = HKPSearch.emailKey(address) else { throw .badRequest("\(address) is not an email address") }
@@ -56,6 +57,7 @@ extension KeyServer {
             change.keys.append((publishedRecord(published, previous: previous), previous.version))
             change.unbindAddresses = [key]
             change.dropStagedUploads = [record.fingerprint]
+            change.eraseAddresses = [key]
             try await store.commit(change)
             return ManagedKey(fingerprint: record.fingerprint, addresses: remaining.sorted())
         }

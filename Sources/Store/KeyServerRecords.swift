@@ -128,6 +128,9 @@ public struct KeyServerChange: Sendable {
     /// Token hashes to delete; the change fails with ``StoreError/notFound(_:)`` if one is already gone (single use).
     public var consumeTokens: [String] = []
     public var mail: [OutgoingMailRecord] = []
+    /// Addresses (lower-cased) whose every trace goes: their tokens of any purpose and mail queued to them. The store
+    /// then makes what was deleted unrecoverable from its files (SQLite: `secure_delete` and a WAL checkpoint).
+    public var eraseAddresses: [String] = []
 
     public init() {}
 }

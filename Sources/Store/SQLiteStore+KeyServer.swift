@@ -89,7 +89,12 @@ extension SQLiteStore: KeyServerStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [m.recipient, m.subject, m.body, m.createdAt, m.attempts, m.nextAttemptAt, m.lastError])
             }
+            for address in change.eraseAddresses {
+                try db.execute(sql: "DELETE FROM vks_token WHERE address = ?", arguments: [address])
+                try db.execute(sql: "DELETE FROM vks_outbox WHERE lower(recipient) = ?", arguments: [address])
+            }
         }
+        if !change.eraseAddresses.isEmpty { try await checkpoint() }
     }
 
     public func purgeExpired(before time: Date) async throws(StoreError) -> Int {

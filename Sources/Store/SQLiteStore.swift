@@ -11,6 +11,8 @@ public final class SQLiteStore: Store {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
             configuration.busyMode = .timeout(5)
+            // Deleted content is overwritten with zeros, so an erased address or user ID leaves no trace in free pages.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch {
@@ -58,6 +60,16 @@ public final class SQLiteStore: Store {
         migrator.registerMigration("v3-mtasts-cache", migrate: createPolicyCacheTable)
         migrator.registerMigration("v4-outbox-lease", migrate: addOutboxDeliveryState)
         return migrator
+    }
+
+    /// Copies the write-ahead log into the database file and truncates it, so older versions of erased rows no longer
+    /// sit in the `-wal` file.
+    func checkpoint() async throws(StoreError) {
+        do {
+            try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        } catch {
+            throw .database("\(error)")
+        }
     }
 
     func read<T: Sendable>(_ body: @Sendable @escaping (GRDB.Database) throws -> T) async throws(StoreError) -> T {
