@@ -3,14 +3,15 @@ import Foundation
 import HTTPFetch
 import Logging
 import MTASTS
+import NIOCore
 import PostfixPolicy
 import ServiceLifecycle
 import Store
 
 /// Builds the socketmap server and the policy refresher from the configuration, over one resolver and the persistent
-/// cache.
+/// cache; `maxConnections` is the configured cap within the process's open-file limit (``DescriptorBudget``).
 enum PolicyServiceSetup {
-    static func services(_ settings: SocketmapSettings, store: any PolicyCacheStore, resolver: String?, logger: Logger) throws -> [any Service] {
+    static func services(_ settings: SocketmapSettings, maxConnections: Int, store: any PolicyCacheStore, resolver: String?, logger: Logger) throws -> [any Service] {
         guard let colon = settings.listen.lastIndex(of: ":"), let port = Int(settings.listen[settings.listen.index(after: colon)...]),
               (0...65_535).contains(port)
         else { throw ConfigurationError(reason: "socketmap.listen must be host:port, got \(settings.listen)") }
@@ -27,8 +28,17 @@ enum PolicyServiceSetup {
         options.requireSNI = settings.requireSNI ?? true
         options.tlsrpt = settings.tlsrpt ?? false
         options.danePrecedence = settings.danePrecedence ?? true
+        var limits = SocketmapLimits()
+        if let seconds = settings.idleTimeout {
+            guard seconds > 0, seconds.isFinite else { throw ConfigurationError(reason: "socketmap.idleTimeout must be a positive number of seconds") }
+            limits.idleTimeout = .milliseconds(Int64(seconds * 1000))
+        }
+        if let maximum = settings.maxConnections, maximum < 1 {
+            throw ConfigurationError(reason: "socketmap.maxConnections must be at least 1")
+        }
+        limits.maxConnections = maxConnections
         let server = SocketmapServer(responder: PolicyResponder(policies: policies, dns: dns, options: options), host: host, port: port,
-                                     logger: logger)
+                                     limits: limits, logger: logger)
         return [server, PolicyRefresher(resolver: policies, logger: logger)]
     }
 }

@@ -64,11 +64,13 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
     public var socketmap: SocketmapSettings?
     /// MTA-STS policies this server publishes as the policy host of their domains.
     public var mtaSTS: [PublishedPolicySetting]
+    /// Timeouts and the connection cap of the HTTP listener; defaults when absent.
+    public var connections: ConnectionSettings?
 
     public init(listen: String = "127.0.0.1:8080", dataDirectory: String = "var", resolver: String? = nil,
                 domains: [DomainSetting] = [], tls: TLSSettings? = nil, adminToken: String? = nil,
                 keyServer: KeyServerSettings? = nil, mail: MailSettings? = nil, socketmap: SocketmapSettings? = nil,
-                mtaSTS: [PublishedPolicySetting] = []) {
+                mtaSTS: [PublishedPolicySetting] = [], connections: ConnectionSettings? = nil) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.resolver = resolver
@@ -79,10 +81,11 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         self.mail = mail
         self.socketmap = socketmap
         self.mtaSTS = mtaSTS
+        self.connections = connections
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS
+        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS, connections
     }
 
     public init(from decoder: any Decoder) throws {
@@ -98,7 +101,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             keyServer: try container.decodeIfPresent(KeyServerSettings.self, forKey: .keyServer),
             mail: try container.decodeIfPresent(MailSettings.self, forKey: .mail),
             socketmap: try container.decodeIfPresent(SocketmapSettings.self, forKey: .socketmap),
-            mtaSTS: try container.decodeIfPresent([PublishedPolicySetting].self, forKey: .mtaSTS) ?? [])
+            mtaSTS: try container.decodeIfPresent([PublishedPolicySetting].self, forKey: .mtaSTS) ?? [],
+            connections: try container.decodeIfPresent(ConnectionSettings.self, forKey: .connections))
     }
 
     /// Reads a configuration file, refusing every key that no setting reads, with its path

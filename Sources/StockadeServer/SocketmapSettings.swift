@@ -14,9 +14,15 @@ public struct SocketmapSettings: Codable, Sendable, Equatable {
     public var caFile: String?
     /// The policy hosts' HTTPS port (default 443; the lab uses its own).
     public var policyPort: Int?
+    /// Seconds without a request before a connection is closed (default 120, above the 100 s after which Postfix
+    /// closes any socketmap connection itself).
+    public var idleTimeout: Double?
+    /// Connections held at once (default 1 000).
+    public var maxConnections: Int?
 
     public init(listen: String, strictTesting: Bool? = nil, requireSNI: Bool? = nil, tlsrpt: Bool? = nil,
-                danePrecedence: Bool? = nil, caFile: String? = nil, policyPort: Int? = nil) {
+                danePrecedence: Bool? = nil, caFile: String? = nil, policyPort: Int? = nil, idleTimeout: Double? = nil,
+                maxConnections: Int? = nil) {
         self.listen = listen
         self.strictTesting = strictTesting
         self.requireSNI = requireSNI
@@ -24,5 +30,7 @@ public struct SocketmapSettings: Codable, Sendable, Equatable {
         self.danePrecedence = danePrecedence
         self.caFile = caFile
         self.policyPort = policyPort
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
     }
 }

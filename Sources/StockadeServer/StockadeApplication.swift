@@ -4,8 +4,10 @@ public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import KeyServer
+import NIOCore
 import ServiceLifecycle
 public import Logging
+import PostfixPolicy
 import Store
 
 /// Builds the HTTP application of `stockade serve` from a configuration.
@@ -44,8 +46,20 @@ public enum StockadeApplication {
                                                                                      resolver: configuration.resolver, logger: logger),
                                        logger: logger))
         }
-        if let settings = configuration.socketmap {
-            services += try PolicyServiceSetup.services(settings, store: store, resolver: configuration.resolver, logger: logger)
+        let limits = try (configuration.connections ?? ConnectionSettings()).resolved()
+        let budget = DescriptorBudget.current()
+        let socketmapCap = configuration.socketmap.map { settings in
+            let configured = settings.maxConnections ?? SocketmapLimits.defaultMaxConnections
+            return budget?.socketmapCap(configured: configured) ?? configured
+        }
+        let httpCap = budget?.httpCap(configured: limits.maxConnections, socketmapCap: socketmapCap) ?? limits.maxConnections
+        logger.info("connection caps", metadata: [
+            "openFileLimit": "\(budget.map { "\($0.limit)" } ?? "unknown")", "http": "\(httpCap)",
+            "socketmap": "\(socketmapCap.map { "\($0)" } ?? "off")",
+        ])
+        if let settings = configuration.socketmap, let socketmapCap {
+            services += try PolicyServiceSetup.services(settings, maxConnections: socketmapCap, store: store, resolver: configuration.resolver,
+                                                        logger: logger)
         }
         if !configuration.mtaSTS.isEmpty { try MTASTSRoutes(configuration.mtaSTS).add(to: router) }
         HealthRoutes(configuration: configuration).add(to: router)
@@ -54,15 +68,22 @@ public enum StockadeApplication {
             guard token.utf8.count >= 16 else { throw ConfigurationError(reason: "adminToken must be at least 16 characters") }
             AdminRoutes(directory: directory, token: token).add(to: router)
         }
+        let headTimeout = TimeAmount(limits.requestHead)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [HTTP10ConnectionClose.Installer(), RequestDeadlineHandler.Installer(timeout: headTimeout)],
+            idleTimeout: TimeAmount(limits.idle))
         let server: HTTPServerBuilder = if let tls = configuration.tls {
-            try .tls(.http1(configuration: .init(additionalChannelHandlers: [HTTP10ConnectionClose.Installer()])), tlsConfiguration: TLSSetup.configuration(tls))
+            try .tls(.http1(configuration: http1), tlsConfiguration: TLSSetup.configuration(tls))
         } else {
-            .http1(configuration: .init(additionalChannelHandlers: [HTTP10ConnectionClose.Installer()]))
+            .http1(configuration: http1)
         }
+        // SO_REUSEADDR (Hummingbird's reuseAddress, set explicitly): a restart binds at once even with connections of
+        // the previous process in TIME_WAIT on the port.
         return Application(
             router: router,
             server: server,
-            configuration: .init(address: .hostname(host, port: port), serverName: "Stockade"),
+            configuration: .init(address: .hostname(host, port: port), serverName: "Stockade", reuseAddress: true,
+                                 availableConnectionsDelegate: MaximumAvailableConnections(httpCap, logger: logger)),
             services: services,
             logger: logger)
     }
