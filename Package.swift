@@ -120,6 +120,7 @@ let package = Package(
                 "DNS",
                 "HTTPFetch",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -279,7 +280,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MTASTSTests",
-            dependencies: ["MTASTS", "DNS", "HTTPFetch", "TestSupport"],
+            dependencies: ["MTASTS", "DNS", "HTTPFetch", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -304,7 +305,8 @@ let package = Package(
         ),
         .testTarget(
             name: "StockadeTests",
-            dependencies: ["stockade", "StockadeServer", "DNS", "OpenPGP", "HTTPFetch", "VKS", "SMTP", "KeyServer", "TestSupport"],
+            dependencies: ["stockade", "StockadeServer", "DNS", "OpenPGP", "HTTPFetch", "VKS", "SMTP", "KeyServer", "TestSupport",
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,6 +1,7 @@
 import DNS
 import Foundation
 import HTTPFetch
+import Logging
 import MTASTS
 import TestSupport
 import Testing
@@ -145,5 +146,50 @@ struct ResolverLabTests {
         let r = await lab.resolver.resolve("notxt.web.test")
         #expect(r.source == .none)
         #expect(try await lab.storage.load("notxt.web.test") == nil)
+    }
+}
+
+/// Issue 13, "Also": a failing policy cache is counted and logged, and the resolver still answers from the network.
+@Suite("MTA-STS resolver with a failing cache")
+struct FailingCacheTests {
+    struct BrokenStorage: PolicyCacheStorage {
+        struct Broken: Error {}
+        func load(_ domain: String) async throws -> CachedPolicy? { throw Broken() }
+        func save(_ policy: CachedPolicy) async throws { throw Broken() }
+        func remove(_ domain: String) async throws { throw Broken() }
+        func all() async throws -> [CachedPolicy] { throw Broken() }
+    }
+
+    @Test func storageFailuresAreCountedAndLogged() async throws {
+        let dns = DNS.Resolver<ContinuousClock>(configuration: try ResolverConfiguration(servers: [try labVariable("STOCKADE_RESOLVER")]))
+        let fetcher = try HTTPFetcher(resolver: dns, trustRoots: .only(pemFiles: [try labVariable("STOCKADE_LAB_CA")]))
+        var configuration = MTASTSResolver.Configuration()
+        configuration.port = Int(try labVariable("STOCKADE_LAB_HTTPS_PORT")) ?? 443
+        let lines = LogLines()
+        let resolver = MTASTSResolver(resolver: dns, fetcher: fetcher, storage: BrokenStorage(), configuration: configuration,
+                                      logger: Logger(label: "test") { _ in lines })
+        let r = await resolver.resolve("enforce.web.test")
+        #expect(r.source == .fetched)
+        #expect(r.policy?.mode == .enforce)
+        #expect(resolver.storageFailures == 2)  // the load, then the save of the fetched policy
+        #expect(await resolver.dueForRefresh(at: Date()).isEmpty)
+        #expect(resolver.storageFailures == 3)
+        #expect(lines.messages == [String](repeating: "warning MTA-STS policy cache storage failed", count: 3))
+    }
+}
+
+/// Collects what is logged as `level message`.
+final class LogLines: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    var messages: [String] { lock.withLock { stored } }
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        lock.withLock { stored.append("\(event.level) \(event.message)") }
     }
 }

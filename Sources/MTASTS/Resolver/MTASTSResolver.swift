@@ -1,6 +1,7 @@
 public import DNS
 public import Foundation
 public import HTTPFetch
+public import Logging
 import Synchronization
 
 /// A sender's MTA-STS policy discovery (RFC 8461 §3 and §5.1) with a cache that outlives failures.
@@ -33,17 +34,38 @@ public final class MTASTSResolver: Sendable {
     private let storage: any PolicyCacheStorage
     private let configuration: Configuration
     private let now: @Sendable () -> Date
+    private let logger: Logger
+    private let failedStorageCalls = Atomic<Int>(0)
     private let backoff = Mutex<[String: (id: String, until: Date, failures: Int)]>([:])
     /// Parsed policies by domain, with when their TXT record was last checked.
     private let recent = Mutex<[String: (resolution: PolicyResolution, checkedAt: Date)]>([:])
 
+    /// - Parameter logger: where failures of the policy cache's storage are reported (warning); the resolver goes on
+    ///   without the cache, as if it were empty. Silent by default.
     public init(resolver: DNS.Resolver<ContinuousClock>, fetcher: HTTPFetcher, storage: any PolicyCacheStorage,
-                configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Date = Date.init) {
+                configuration: Configuration = Configuration(), now: @escaping @Sendable () -> Date = Date.init,
+                logger: Logger = Logger(label: "stockade.mtasts", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.resolver = resolver
         self.fetcher = fetcher
         self.storage = storage
         self.configuration = configuration
         self.now = now
+        self.logger = logger
+    }
+
+    /// How many calls to the policy cache's storage failed since this resolver was made.
+    public var storageFailures: Int { failedStorageCalls.load(ordering: .relaxed) }
+
+    /// Runs one storage call; a failure is counted and logged, and answered as nil.
+    private func stored<T>(_ operation: String, _ domain: String?, _ call: () async throws -> T) async -> T? {
+        do {
+            return try await call()
+        } catch {
+            failedStorageCalls.add(1, ordering: .relaxed)
+            logger.warning("MTA-STS policy cache storage failed",
+                           metadata: ["operation": "\(operation)", "domain": "\(domain ?? "*")", "error": "\(error)"])
+            return nil
+        }
     }
 
     /// The policy that applies to mail for `domain` now.
@@ -59,7 +81,7 @@ public final class MTASTSResolver: Sendable {
 
     /// Cached policies with less than a quarter of their max_age left at `time`, for the refresher.
     public func dueForRefresh(at time: Date) async -> [CachedPolicy] {
-        ((try? await storage.all()) ?? []).filter { cached in
+        (await stored("all", nil) { try await storage.all() } ?? []).filter { cached in
             guard let policy = try? MTASTSPolicy(parsing: Array(cached.text.utf8)) else { return true }
             return cached.expiresAt.timeIntervalSince(time) < TimeInterval(policy.maxAge) / 4
         }
@@ -81,9 +103,9 @@ public final class MTASTSResolver: Sendable {
     }
 
     private func lookUp(_ domain: String, at time: Date, forceFetch: Bool) async -> PolicyResolution {
-        var cached = try? await storage.load(domain)
+        var cached = await stored("load", domain) { try await storage.load(domain) } ?? nil
         if let c = cached, c.expiresAt <= time {
-            try? await storage.remove(domain)  // max_age is the only thing that evicts (RFC 8461 §5.1)
+            _ = await stored("remove", domain) { try await storage.remove(domain) }  // max_age alone evicts (RFC 8461 §5.1)
             cached = nil
         }
         let cachedPolicy = cached.flatMap { c in (try? MTASTSPolicy(parsing: Array(c.text.utf8))).map { (c, $0) } }
@@ -102,7 +124,7 @@ public final class MTASTSResolver: Sendable {
             var renewed = c
             renewed.expiresAt = time.addingTimeInterval(TimeInterval(policy.maxAge))
             if renewed.expiresAt.timeIntervalSince(c.expiresAt) >= configuration.grace {  // no write per lookup
-                try? await storage.save(renewed)
+                _ = await stored("save", domain) { try await storage.save(renewed) }
             } else {
                 renewed = c
             }
@@ -117,7 +139,7 @@ public final class MTASTSResolver: Sendable {
             backoff.withLock { _ = $0.removeValue(forKey: domain) }
             let entry = CachedPolicy(domain: domain, id: record.id, text: text, fetchedAt: time,
                                      expiresAt: time.addingTimeInterval(TimeInterval(policy.maxAge)))
-            try? await storage.save(entry)
+            _ = await stored("save", domain) { try await storage.save(entry) }
             return PolicyResolution(domain: domain, policy: policy, id: record.id, source: .fetched, expiresAt: entry.expiresAt,
                                     reason: nil)
         case .failure(let problem):
