@@ -2,38 +2,80 @@ import Foundation
 import TestSupport
 import Testing
 
-/// A `stockade serve` process on a loopback port with its own data directory; stopped (SIGTERM) by `stop()`.
+/// A `stockade serve` process on a loopback port with its own data directory; stopped (SIGTERM) by `stop()`, killed with
+/// any signal by ``kill(signal:)``, and started again on the same configuration, data directory and port by ``restart()``.
 final class ServerProcess: @unchecked Sendable {
     let port: Int
     let dataDirectory: URL
     let configFile: URL
-    private let process = Process()
+    /// When set, the server's standard error is appended to this file instead of going to the test's.
+    let errorLog: URL?
+    private let configuration: Data
+    private let listensOnItsOwn: Bool
+    private let listenHost: String
+    private let listenPort: Int
+    private var process = Process()
 
     /// Starts the server with `extra` merged into its configuration, and waits until it answers: /health over plain
-    /// HTTP on 127.0.0.1, or a TCP connection to `listen` when `extra` sets its own listener (TLS).
-    init(extra: [String: Any] = [:], dataDirectory: URL? = nil) async throws {
-        port = Int.random(in: 20_000..<40_000)
+    /// HTTP on 127.0.0.1, or a TCP connection to `listen` when `extra` sets its own listener (TLS). `port` is random
+    /// unless given.
+    init(extra: [String: Any] = [:], dataDirectory: URL? = nil, port: Int? = nil, errorLog: URL? = nil) async throws {
+        self.port = port ?? Int.random(in: 20_000..<40_000)
+        self.errorLog = errorLog
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("stockade-data-\(UUID().uuidString.prefix(8))")
         configFile = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-\(UUID().uuidString.prefix(8)).json")
-        var configuration: [String: Any] = ["listen": "127.0.0.1:\(port)", "dataDirectory": self.dataDirectory.path]
+        var configuration: [String: Any] = ["listen": "127.0.0.1:\(self.port)", "dataDirectory": self.dataDirectory.path]
         configuration.merge(extra) { $1 }
-        try JSONSerialization.data(withJSONObject: configuration).write(to: configFile)
+        self.configuration = try JSONSerialization.data(withJSONObject: configuration)
+        listensOnItsOwn = extra["listen"] != nil
+        let listen = (configuration["listen"] as? String) ?? "127.0.0.1:\(self.port)"
+        (listenHost, listenPort) = (String(listen.split(separator: ":")[0]), Int(listen.split(separator: ":")[1]) ?? 0)
+        try await launch()
+    }
+
+    /// Writes the configuration file, runs `stockade serve` and waits (up to 10 s) until it answers.
+    private func launch() async throws {
+        try configuration.write(to: configFile)
+        process = Process()
         process.executableURL = CLI.executable
         process.arguments = ["serve", "--config", configFile.path, "--log-level", "error"]
+        if let errorLog {
+            if !FileManager.default.fileExists(atPath: errorLog.path) { _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil) }
+            let handle = try FileHandle(forWritingTo: errorLog)
+            try handle.seekToEnd()
+            process.standardError = handle
+        }
         try process.run()
-        let listen = (configuration["listen"] as? String) ?? "127.0.0.1:\(port)"
-        let (host, listenPort) = (String(listen.split(separator: ":")[0]), Int(listen.split(separator: ":")[1]) ?? 0)
         for _ in 0..<100 {
             guard process.isRunning else { throw ServerExited(status: process.terminationStatus, arguments: process.arguments ?? []) }
-            if extra["listen"] == nil {
+            if !listensOnItsOwn {
                 if (try? HTTPExchange.send(port: port, method: "GET", path: "/health", headers: [:])) != nil { return }
-            } else if canConnect(host: host, port: listenPort) {
+            } else if canConnect(host: listenHost, port: listenPort) {
                 return
             }
             try await Task.sleep(for: .milliseconds(100))
         }
         stop()
         throw ConnectionRefused()
+    }
+
+    /// Starts the server again after ``stop()`` or ``kill(signal:)``: same configuration, data directory and port.
+    func restart() async throws {
+        precondition(!process.isRunning, "restart() of a running server")
+        try await launch()
+    }
+
+    /// The process ID of the current run.
+    var processIdentifier: Int32 { process.processIdentifier }
+
+    /// Sends `signal` to the server (`SIGKILL`: no shutdown of any kind) and waits until it has exited; returns its
+    /// termination status (the signal's number when a signal ended it).
+    @discardableResult
+    func kill(signal: Int32) -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        _ = sendSignal(signal, to: process.processIdentifier)
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     func request(_ method: String, _ path: String, host: String = "localhost", headers: [String: String] = [:], body: [UInt8] = []) throws -> HTTPExchange {
@@ -80,6 +122,9 @@ struct HTTPExchange {
 
     struct MalformedResponse: Error {}
 }
+
+/// `kill(2)`, out of reach of ``ServerProcess/kill(signal:)``'s name.
+private func sendSignal(_ signal: Int32, to process: pid_t) -> Int32 { kill(process, signal) }
 
 /// Sends bytes to 127.0.0.1:port and reads until the server closes.
 func rawExchange(port: Int, bytes: [UInt8]) throws -> [UInt8] {
