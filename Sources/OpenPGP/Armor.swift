@@ -97,21 +97,24 @@ public enum Armor: Sendable {
         guard text.utf8.count <= maximumBytes else {
             throw OpenPGPError.tooLarge.with("armored input of \(text.utf8.count) bytes")
         }
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-            .map { $0.trimmingWhitespace() }
+        // Lines as byte ranges with ASCII white space trimmed: the body is handled as bytes (a flood of armor costs a
+        // pass over its bytes, not a String per line); the few BEGIN, header and END lines become strings.
+        let bytes = Array(text.utf8)
+        let lines = asciiLines(bytes)
+        func string(_ range: Range<Int>) -> Substring { Substring(String(decoding: bytes[range], as: UTF8.self)) }
         var blocks: [ArmorBlock] = []
         var i = 0
         while i < lines.count {
-            let line = lines[i]
+            let line = string(lines[i])
             i += 1
             guard line.hasPrefix("-----BEGIN PGP "), line.hasSuffix("-----"), line.count > 20 else { continue }
             let label = String(line.dropFirst(15).dropLast(5))
             var headers: [ArmorHeader] = []
             // Headers until the blank line; a line that is not `Key: Value` starts the body.
             if label == "SIGNED MESSAGE" { continue }  // cleartext framework: its SIGNATURE block follows
-            while i < lines.count, !lines[i].isEmpty, !lines[i].hasPrefix("-----"),
-                  let colon = lines[i].firstIndex(of: ":") {
-                let l = lines[i]
+            while i < lines.count, !lines[i].isEmpty, !bytes[lines[i]].starts(with: [0x2D, 0x2D, 0x2D, 0x2D, 0x2D]) {
+                let l = string(lines[i])
+                guard let colon = l.firstIndex(of: ":") else { break }
                 let key = l[..<colon]
                 let after = l.index(after: colon)
                 guard !key.isEmpty, !key.contains(" "), after == l.endIndex || l[after] == " " else { break }
@@ -119,30 +122,31 @@ public enum Armor: Sendable {
                 i += 1
             }
             if i < lines.count, lines[i].isEmpty { i += 1 }
-            var body = ""
-            var crc: Substring?
+            var body: [UInt8] = []
+            var crc: [UInt8]?
             var ended = false
+            let endPrefix = Array("-----END PGP ".utf8)
             while i < lines.count {
-                let l = lines[i]
+                let l = bytes[lines[i]]
                 i += 1
-                if l.hasPrefix("-----END PGP ") {
-                    guard l == "-----END PGP \(label)-----" else {
+                if l.starts(with: endPrefix) {
+                    guard l.elementsEqual("-----END PGP \(label)-----".utf8) else {
                         throw OpenPGPError.invalidArmor.with("end line does not match BEGIN PGP \(label)")
                     }
                     ended = true
                     break
                 }
-                if l.hasPrefix("="), l.count == 5 { crc = l.dropFirst(); continue }
+                if l.first == 0x3D, l.count == 5 { crc = Array(l.dropFirst()); continue }
                 body += l
             }
             guard ended else { throw OpenPGPError.invalidArmor.with("no END PGP \(label) line") }
-            guard let data = Data(base64Encoded: body) else {
+            guard let data = Data(base64Encoded: Data(body)) else {
                 throw OpenPGPError.invalidArmor.with("invalid base64 in PGP \(label)")
             }
             let bytes = [UInt8](data)
             var checksum = ArmorBlock.Checksum.absent
             if let crc {
-                if let c = Data(base64Encoded: String(crc)), c.count == 3 {
+                if let c = Data(base64Encoded: Data(crc)), c.count == 3 {
                     let expected = UInt32(c[0]) << 16 | UInt32(c[1]) << 8 | UInt32(c[2])
                     checksum = expected == crc24(bytes) ? .valid : .mismatch
                 } else {
@@ -152,6 +156,23 @@ public enum Armor: Sendable {
             blocks.append(ArmorBlock(kind: .init(label: label), headers: headers, data: bytes, checksum: checksum))
         }
         return blocks
+    }
+
+    /// The lines of `bytes` (split at LF) as ranges without leading and trailing ASCII white space (CR included).
+    private static func asciiLines(_ bytes: [UInt8]) -> [Range<Int>] {
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0B || b == 0x0C }
+        var lines: [Range<Int>] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            for end in 0...buffer.count where end == buffer.count || buffer[end] == 0x0A {
+                var lower = start, upper = end
+                while lower < upper, isBlank(buffer[lower]) { lower += 1 }
+                while upper > lower, isBlank(buffer[upper - 1]) { upper -= 1 }
+                lines.append(lower..<upper)
+                start = end + 1
+            }
+        }
+        return lines
     }
 
     /// Encodes one block (RFC 9580 §6.2): 64-character lines, the CRC24 line only if `includeChecksum`.

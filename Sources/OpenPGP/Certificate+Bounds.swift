@@ -32,8 +32,8 @@ extension Certificate {
     func bounded() throws -> Certificate {
         let primary = primaryKey
         func kept(_ signatures: [SignaturePacket]) -> [SignaturePacket] {
-            var seen = Set<[UInt8]>()
-            let distinct = signatures.filter { seen.insert($0.body).inserted }
+            var seen = Set<Octets>()
+            let distinct = signatures.filter { seen.insert(Octets($0.body)).inserted }
             guard distinct.count > OpenPGPLimits.maxSelfSignaturesPerComponent else { return distinct }
             let newestFirst = distinct.indices.sorted { signatureOrder(distinct[$1], distinct[$0]) }
             let own = newestFirst.filter { distinct[$0].mayBeIssued(by: primary) }

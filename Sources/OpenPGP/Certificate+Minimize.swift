@@ -73,8 +73,8 @@ extension Certificate {
             throw OpenPGPError.certificateMismatch.with("\(fingerprint) and \(other.fingerprint) differ")
         }
         func union(_ a: [SignaturePacket], _ b: [SignaturePacket]) -> [SignaturePacket] {
-            var seen = Set<[UInt8]>()
-            return (a + b).filter { seen.insert($0.body).inserted }
+            var seen = Set<Octets>()
+            return (a + b).filter { seen.insert(Octets($0.body)).inserted }
         }
         var combined = Certificate(primaryKey: primaryKey,
                                    primarySignatures: union(primarySignatures, other.primarySignatures))
@@ -143,8 +143,12 @@ extension VerifiedSignatures {
     /// a signature verifies on a component of `combined` when it verified on the same component of a source.
     init(of combined: Certificate, verifiedIn verdicts: [VerifiedSignatures], of sources: [Certificate]) {
         struct Placed: Hashable {
-            let component: [UInt8]
-            let signature: [UInt8]
+            let component: Octets
+            let signature: Octets
+            init(component: [UInt8], signature: [UInt8]) {
+                self.component = Octets(component)
+                self.signature = Octets(signature)
+            }
         }
         var valid = Set<Placed>()
         for (source, v) in zip(sources, verdicts) {

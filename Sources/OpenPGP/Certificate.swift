@@ -130,6 +130,8 @@ public struct Certificate: Hashable, Sendable {
         var current: Certificate?
         enum Slot { case primary, userID, attribute, subkey, skipped }
         var slot = Slot.primary
+        /// Bodies of the signatures read for the current component: a byte-identical copy is not parsed again.
+        var seen = Set<Octets>()
         func finish() throws {
             if let c = current { out.append(try c.bounded()) }
         }
@@ -143,6 +145,7 @@ public struct Certificate: Hashable, Sendable {
                 try finish()
                 current = Certificate(primaryKey: try PublicKeyPacket(packet: packet))
                 slot = .primary
+                seen = []
                 continue
             default:
                 break
@@ -152,6 +155,7 @@ public struct Certificate: Hashable, Sendable {
             }
             switch packet.tag {
             case .signature:
+                guard slot != .skipped, seen.insert(Octets(packet.body)).inserted else { continue }
                 let signature: SignaturePacket
                 do {
                     signature = try SignaturePacket(packet: packet)
@@ -168,13 +172,16 @@ public struct Certificate: Hashable, Sendable {
             case .userID:
                 current!.userIDs.append(UserIDComponent(userID: try UserIDPacket(packet: packet), signatures: []))
                 slot = .userID
+                seen = []
             case .userAttribute:
                 current!.userAttributes.append(UserAttributeComponent(attribute: UserAttributePacket(body: packet.body), signatures: []))
                 slot = .attribute
+                seen = []
             case .publicSubkey:
                 do {
                     current!.subkeys.append(SubkeyComponent(key: try PublicKeyPacket(packet: packet), signatures: []))
                     slot = .subkey
+                    seen = []
                 } catch let error as OpenPGPError where error == .unsupportedVersion {
                     slot = .skipped  // a subkey version we cannot read is dropped with its signatures
                 }
