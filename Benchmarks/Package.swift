@@ -54,5 +54,16 @@ let package = Package(
             path: "Benchmarks/OpenPGPBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "KeyServerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "KeyServer", package: "Stockade"),
+                .product(name: "Store", package: "Stockade"),
+                .product(name: "OpenPGP", package: "Stockade"),
+            ],
+            path: "Benchmarks/KeyServerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
