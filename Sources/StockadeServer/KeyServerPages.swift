@@ -4,7 +4,7 @@ import KeyServer
 import OpenPGP
 import VKS
 
-/// The key server's web pages: search, upload (then choose addresses to verify), "check your mail", confirm a
+/// The key server's web pages (the search form is also on the home page, ``HomePage``): search, upload (then choose addresses to verify), "check your mail", confirm a
 /// verification, and manage (request a link, then remove addresses). Plain forms; nothing needs JavaScript.
 struct KeyServerPages {
     let keyServer: KeyServer
@@ -12,15 +12,6 @@ struct KeyServerPages {
 
     func add(to router: Router<StockadeRequestContext>) {
         let pages = router.group().add(middleware: ClientRateLimitMiddleware(limits: limits))
-        pages.get("/") { _, _ in
-            HTMLPage.response(title: "Search", body: """
-                <form method="get" action="/search">
-                <label for="q">Email address, fingerprint or key ID</label>
-                <input id="q" name="q" type="search" size="50" required>
-                <button type="submit">Search</button>
-                </form>
-                """)
-        }
         pages.get("/search") { request, _ in
             let query = request.uri.queryParameters["q"].map(String.init) ?? ""
             guard let search = HKPSearch(query) else {

@@ -23,10 +23,14 @@ public struct KeyServerSettings: Codable, Sendable, Equatable {
     }
 }
 
-/// `"mail"` in the configuration: the SMTP relay.
+/// `"mail"` in the configuration: the SMTP relay, or (for development only) a folder that keeps every message instead.
+/// Exactly one of `relay` and `sink` is set.
 public struct MailSettings: Codable, Sendable, Equatable {
     /// `host:port` of the relay; a host name is resolved through Stockade's resolver.
-    public var relay: String
+    public var relay: String?
+    /// For development only: a folder where each message is written as an RFC 5322 `.eml` file instead of being sent,
+    /// listed at `/dev/mail`. Relative paths are relative to the working directory.
+    public var sink: String?
     /// `required` (default: STARTTLS with a verified certificate), `opportunistic`, or `none`.
     public var tls: String?
     /// The name the relay's certificate must carry; default the relay's host.
@@ -39,9 +43,10 @@ public struct MailSettings: Codable, Sendable, Equatable {
     /// The EHLO name; default `localhost`.
     public var helo: String?
 
-    public init(relay: String, tls: String? = nil, serverName: String? = nil, caFile: String? = nil, username: String? = nil,
-                password: String? = nil, helo: String? = nil) {
+    public init(relay: String? = nil, sink: String? = nil, tls: String? = nil, serverName: String? = nil, caFile: String? = nil,
+                username: String? = nil, password: String? = nil, helo: String? = nil) {
         self.relay = relay
+        self.sink = sink
         self.tls = tls
         self.serverName = serverName
         self.caFile = caFile

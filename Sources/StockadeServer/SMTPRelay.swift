@@ -17,10 +17,11 @@ struct SMTPRelay: MailTransport {
     let resolver: DNS.Resolver<ContinuousClock>
 
     init(settings: MailSettings, from: String, resolver: String?, logger: Logger) throws {
-        guard let colon = settings.relay.lastIndex(of: ":"), let port = Int(settings.relay[settings.relay.index(after: colon)...]),
+        let relay = settings.relay ?? ""
+        guard let colon = relay.lastIndex(of: ":"), let port = Int(relay[relay.index(after: colon)...]),
               (1...65_535).contains(port)
-        else { throw ConfigurationError(reason: "mail.relay must be host:port, got \(settings.relay)") }
-        host = String(settings.relay[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        else { throw ConfigurationError(reason: "mail.relay must be host:port, got \(relay)") }
+        host = String(relay[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         self.port = port
         self.from = from
         let verification = SMTPCertificateVerification.pkix(trustRoots: .default,

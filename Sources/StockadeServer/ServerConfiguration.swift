@@ -66,11 +66,14 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
     public var mtaSTS: [PublishedPolicySetting]
     /// Timeouts and the connection cap of the HTTP listener; defaults when absent.
     public var connections: ConnectionSettings?
+    /// For development only: at first start, create demo accounts with generated keys on `demo.test` (``DemoData``) and
+    /// print where to start on standard output. Default false.
+    public var demo: Bool?
 
     public init(listen: String = "127.0.0.1:8080", dataDirectory: String = "var", resolver: String? = nil,
                 domains: [DomainSetting] = [], tls: TLSSettings? = nil, adminToken: String? = nil,
                 keyServer: KeyServerSettings? = nil, mail: MailSettings? = nil, socketmap: SocketmapSettings? = nil,
-                mtaSTS: [PublishedPolicySetting] = [], connections: ConnectionSettings? = nil) {
+                mtaSTS: [PublishedPolicySetting] = [], connections: ConnectionSettings? = nil, demo: Bool? = nil) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.resolver = resolver
@@ -82,10 +85,11 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         self.socketmap = socketmap
         self.mtaSTS = mtaSTS
         self.connections = connections
+        self.demo = demo
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS, connections
+        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS, connections, demo
     }
 
     public init(from decoder: any Decoder) throws {
@@ -102,7 +106,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             mail: try container.decodeIfPresent(MailSettings.self, forKey: .mail),
             socketmap: try container.decodeIfPresent(SocketmapSettings.self, forKey: .socketmap),
             mtaSTS: try container.decodeIfPresent([PublishedPolicySetting].self, forKey: .mtaSTS) ?? [],
-            connections: try container.decodeIfPresent(ConnectionSettings.self, forKey: .connections))
+            connections: try container.decodeIfPresent(ConnectionSettings.self, forKey: .connections),
+            demo: try container.decodeIfPresent(Bool.self, forKey: .demo))
     }
 
     /// Reads a configuration file, refusing every key that no setting reads, with its path

@@ -32,6 +32,14 @@ public enum StockadeApplication {
         let (host, port) = try configuration.listenAddress()
         let router = Router(context: StockadeRequestContext.self)
         var services: [any Service] = []
+        var sink: MailSink?
+        if let mail = configuration.mail {
+            switch (mail.relay, mail.sink) {
+            case (nil, nil): throw ConfigurationError(reason: "mail needs \"relay\": \"host:port\" or, for development only, \"sink\": \"DIR\"")
+            case (.some, .some): throw ConfigurationError(reason: "mail.relay and mail.sink exclude each other: set one")
+            default: break
+            }
+        }
         if let settings = configuration.keyServer {
             let keyServer = KeyServer(store: store, secret: try KeyServerSecret.load(settings, dataDirectory: configuration.dataDirectory),
                                       configuration: KeyServerConfiguration(baseURL: settings.baseURL, mailFrom: settings.mailFrom))
@@ -40,11 +48,19 @@ public enum StockadeApplication {
             HKPRoutes(keyServer: keyServer, limits: limits).add(to: router)
             KeyServerPages(keyServer: keyServer, limits: limits).add(to: router)
             guard let mail = configuration.mail else {
-                throw ConfigurationError(reason: "keyServer needs a mail relay: add \"mail\": {\"relay\": \"host:port\"}")
+                throw ConfigurationError(reason: "keyServer needs a mail relay: add \"mail\": {\"relay\": \"host:port\"}"
+                                            + " (or, for development only, \"mail\": {\"sink\": \"DIR\"})")
             }
-            services.append(MailOutbox(store: store, transport: try SMTPRelay(settings: mail, from: settings.mailFrom,
-                                                                                     resolver: configuration.resolver, logger: logger),
-                                       logger: logger))
+            let transport: any MailTransport
+            if let folder = mail.sink {
+                let mailSink = try MailSink(folder: folder, from: settings.mailFrom)
+                DevMailRoutes(sink: mailSink).add(to: router)
+                sink = mailSink
+                transport = mailSink
+            } else {
+                transport = try SMTPRelay(settings: mail, from: settings.mailFrom, resolver: configuration.resolver, logger: logger)
+            }
+            services.append(MailOutbox(store: store, transport: transport, logger: logger))
         }
         let limits = try (configuration.connections ?? ConnectionSettings()).resolved()
         let budget = DescriptorBudget.current()
@@ -63,6 +79,9 @@ public enum StockadeApplication {
         }
         if !configuration.mtaSTS.isEmpty { try MTASTSRoutes(configuration.mtaSTS).add(to: router) }
         HealthRoutes(configuration: configuration).add(to: router)
+        let demoKeys = configuration.demo == true ? try await DemoData.seed(directory, logger: logger) : []
+        HomePage(configuration: configuration, directory: directory, sinkOn: sink != nil, demoAddresses: demoKeys).add(to: router)
+        let banner = configuration.demo == true ? DemoData.banner(configuration: configuration, keys: demoKeys, sinkOn: sink != nil) : nil
         WKDRoutes(directory: directory, logger: logger).add(to: router)
         if let token = configuration.adminToken {
             guard token.utf8.count >= 16 else { throw ConfigurationError(reason: "adminToken must be at least 16 characters") }
@@ -85,6 +104,9 @@ public enum StockadeApplication {
             configuration: .init(address: .hostname(host, port: port), serverName: "Stockade", reuseAddress: true,
                                  availableConnectionsDelegate: MaximumAvailableConnections(httpCap, logger: logger)),
             services: services,
+            onServerRunning: { _ in
+                if let banner { FileHandle.standardOutput.write(Data(banner.utf8)) }
+            },
             logger: logger)
     }
 }
