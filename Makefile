@@ -4,7 +4,10 @@
 SWIFT ?= swift
 CONFIG ?= config/demo.json
 
-.PHONY: run test build lab-up lab-down
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: run test build install lab-up lab-down
 
 run:
 	scripts/install-deps.sh run
@@ -17,6 +20,17 @@ test:
 
 build:
 	$(SWIFT) build
+
+# A release build installed under $(DESTDIR)$(PREFIX): bin/stockade, the README, and the systemd unit (with its paths
+# rewritten to PREFIX) in $(DESTDIR)/etc/systemd/system. Enabling the service is left to the operator.
+install:
+	$(SWIFT) build -c release --product stockade
+	install -m 0755 -D "$$($(SWIFT) build -c release --show-bin-path)/stockade" "$(DESTDIR)$(PREFIX)/bin/stockade"
+	install -m 0644 -D README.md "$(DESTDIR)$(PREFIX)/share/doc/stockade/README.md"
+	install -m 0644 -D docs/security.md "$(DESTDIR)$(PREFIX)/share/doc/stockade/security.md"
+	sed 's|/usr/local|$(PREFIX)|g' contrib/systemd/stockade.service > stockade.service.tmp
+	install -m 0644 -D stockade.service.tmp "$(DESTDIR)/etc/systemd/system/stockade.service"
+	rm -f stockade.service.tmp
 
 lab-up:
 	lab/lab.sh up

@@ -5,7 +5,8 @@
 #   scripts/install-deps.sh run    the server: a Swift toolchain (checked, not installed) and SQLite's headers
 #   scripts/install-deps.sh test   the above, the lab (nsd, unbound, ldns, dig, aiosmtpd), the interop peers (gpg, sq),
 #                                  headless Chromium (chromium, chromium-driver, Selenium) for the page tests, and
-#                                  Postfix's postmap for the socketmap tests
+#                                  Postfix's postmap for the socketmap tests, and systemd-analyze for the
+#                                  unit in contrib/systemd
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -17,7 +18,7 @@ command -v swift >/dev/null 2>&1 || { echo "install-deps: no swift toolchain on 
 declare -A wanted=([/usr/include/sqlite3.h]=libsqlite3-dev)
 if [[ $mode == test ]]; then
     wanted+=([gpg]=gnupg [gpgconf]=gnupg [/usr/lib/gnupg/gpg-wks-client]=gpg-wks-client [sq]=sq [openssl]=openssl [python3]=python3 [curl]=curl
-             [chromium]=chromium [chromedriver]=chromium-driver [/usr/sbin/postmap]=postfix)
+             [chromium]=chromium [chromedriver]=chromium-driver [/usr/sbin/postmap]=postfix [systemd-analyze]=systemd)
 fi
 
 missing=()

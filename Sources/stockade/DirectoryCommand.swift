@@ -37,15 +37,11 @@ struct DirectoryCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Serve a domain.", discussion: "Example: stockade directory domain add example.org --kind provider")
             @Argument(help: "The domain.") var name: String
-            @Option(help: "provider (aliases are permanent) or hosted (a customer's domain).") var kind: String = "provider"
+            @Option(help: "provider (aliases are permanent) or hosted (a customer's domain).") var kind: DomainKind = .provider
             @OptionGroup var store: StoreOptions
 
-            func validate() throws {
-                guard DomainKind(rawValue: kind) != nil else { throw ValidationError("--kind must be provider or hosted") }
-            }
-
             func run() async throws {
-                let domain = try await store.directory().addDomain(name, kind: DomainKind(rawValue: kind)!)
+                let domain = try await store.directory().addDomain(name, kind: kind)
                 print("domain \(domain.name) (\(domain.kind.rawValue)) added")
             }
         }

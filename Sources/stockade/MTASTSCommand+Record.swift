@@ -13,13 +13,12 @@ extension MTASTSCommand {
                 Example: stockade mta-sts record example.org --mode enforce --mx mx1.example.org --mx '*.example.org'
                 """)
         @Argument(help: "The policy domain.") var domain: String
-        @Option(help: "enforce, testing or none.") var mode: String = "enforce"
+        @Option(help: "enforce, testing or none.") var mode: MTASTSPolicy.Mode = .enforce
         @Option(help: "An mx pattern (repeat for several).") var mx: [String] = []
         @Option(help: "max_age in seconds.") var maxAge = 604_800
         @OptionGroup var resolverOptions: ResolverOptions
 
         func run() async throws {
-            guard let mode = MTASTSPolicy.Mode(rawValue: mode) else { throw ValidationError("--mode must be enforce, testing or none") }
             let policy: MTASTSPolicy
             do throws(MTASTSError) {
                 policy = try MTASTSPolicy(mode: mode, maxAge: maxAge, mx: try mx.map { (text) throws(MTASTSError) in try MXPattern(text) })

@@ -12,17 +12,17 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "The JSON configuration file.") var config: String?
     @Option(help: "Listen on HOST:PORT (overrides the configuration).") var listen: String?
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
-
-    func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
-    }
+    @Option(help: "Log level.") var logLevel: Logger.Level = .info
+    @Option(help: "Log format: text, or json (one object a line).") var logFormat: LogFormat = .text
 
     func run() async throws {
         var configuration = try config.map(ServerConfiguration.load) ?? ServerConfiguration()
         if let listen { configuration.listen = listen }
-        var logger = Logger(label: "stockade")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var logger = switch logFormat {
+        case .text: Logger(label: "stockade")
+        case .json: Logger(label: "stockade") { JSONLogHandler(label: $0) }
+        }
+        logger.logLevel = logLevel
         let app = try await StockadeApplication.build(configuration: configuration, logger: logger)
         try await app.runService()
     }

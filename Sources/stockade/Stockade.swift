@@ -1,4 +1,5 @@
 import ArgumentParser
+import StockadeServer
 
 /// The `stockade` command line: every subcommand only wires libraries together.
 @main
@@ -6,6 +7,7 @@ struct Stockade: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stockade",
         abstract: "The security stack of a mail domain: DNSSEC, DANE, MTA-STS, WKD and a validating key server.",
+        version: StockadeApplication.version,
         subcommands: [
             DNSCommand.self,
             DirectoryCommand.self,

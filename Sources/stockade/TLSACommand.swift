@@ -15,20 +15,21 @@ struct TLSACommand: AsyncParsableCommand {
             abstract: "Print the zone-file TLSA line for a certificate (default 3 1 1, RFC 7671 §10.1.2).",
             discussion: "Example: stockade tlsa generate --cert /etc/ssl/mail.pem --host mx.example.com")
         @Option(help: "The server certificate (PEM; the first certificate is used).") var cert: String
-        @Option(help: "Certificate usage: 2 DANE-TA or 3 DANE-EE (0 and 1 are not for SMTP, RFC 7672 §3.1.3).") var usage: UInt8 = 3
-        @Option(help: "Selector: 0 full certificate, 1 SubjectPublicKeyInfo.") var selector: UInt8 = 1
-        @Option(help: "Matching type: 0 exact, 1 SHA-256, 2 SHA-512.") var mtype: UInt8 = 1
+        @Option(help: "Certificate usage: 2 DANE-TA or 3 DANE-EE (0 and 1 are not for SMTP, RFC 7672 §3.1.3).") var usage: SMTPTLSAUsage = .daneEE
+        @Option(help: "Selector: 0 full certificate, 1 SubjectPublicKeyInfo.") var selector: TLSASelector = .subjectPublicKeyInfo
+        @Option(help: "Matching type: 0 exact, 1 SHA-256, 2 SHA-512.") var mtype: TLSAMatchingType = .sha256
         @Option(help: "The MX host name the record is for.") var host = "mx.example.com"
         @Option(help: "The SMTP port.") var port = 25
+        @Flag(help: "Print JSON: {\"owner\", \"usage\", \"selector\", \"matchingType\", \"data\", \"zoneLine\"}.") var json = false
 
         func run() throws {
-            guard let usage = TLSAUsage(rawValue: usage), usage == .daneTA || usage == .daneEE else {
-                throw ValidationError("--usage must be 2 (DANE-TA) or 3 (DANE-EE) for SMTP (RFC 7672 §3.1.3)")
-            }
-            guard let selector = TLSASelector(rawValue: selector) else { throw ValidationError("--selector must be 0 or 1") }
-            guard let matchingType = TLSAMatchingType(rawValue: mtype) else { throw ValidationError("--mtype must be 0, 1 or 2") }
             let certificate = try readCertificates(cert)[0]
-            print(certificate.tlsaRecord(usage: usage, selector: selector, matchingType: matchingType).zoneLine(host: host, port: port))
+            let record = certificate.tlsaRecord(usage: usage.usage, selector: selector, matchingType: mtype)
+            if json {
+                try printJSON(TLSAReport(record, ownerName: "_\(port)._tcp.\(DANELookup.normalized(host))"))
+            } else {
+                print(record.zoneLine(host: host, port: port))
+            }
         }
     }
 
@@ -46,6 +47,7 @@ struct TLSACommand: AsyncParsableCommand {
         @Option(help: "The SMTP port.") var port = 25
         @Option(help: "The domain mail is for (a DANE-TA reference name besides the host).") var domain: String?
         @OptionGroup var resolverOptions: ResolverOptions
+        @Flag(help: "Print JSON: {\"safe\", \"outcome\", \"text\", \"add\"?}.") var json = false
 
         func run() async throws {
             let chain = try readCertificates(next)
@@ -54,13 +56,65 @@ struct TLSACommand: AsyncParsableCommand {
             do {
                 policy = try await lookup.policy(host: host, port: port)
             } catch {
-                print("cannot check: \(error.reason)")
+                if json {
+                    try printJSON(RolloverReport(safe: false, outcome: "dns-failure", text: "cannot check: \(error.reason)", add: nil))
+                } else {
+                    print("cannot check: \(error.reason)")
+                }
                 throw ExitCode(2)
             }
             let check = RolloverCheck(policy: policy, nextChain: chain, nextHopDomain: domain)
             let outcome = await check.evaluate(at: Date())
-            print(outcome.text)
+            if json {
+                try printJSON(RolloverReport(outcome))
+            } else {
+                print(outcome.text)
+            }
             if !outcome.isSafe { throw ExitCode(1) }
+        }
+    }
+
+    /// A TLSA record as `--json` prints it.
+    struct TLSAReport: Encodable {
+        let owner: String
+        let usage: UInt8
+        let selector: UInt8
+        let matchingType: UInt8
+        let data: String
+        let zoneLine: String
+
+        init(_ record: TLSA, ownerName: String) {
+            owner = ownerName + "."
+            usage = record.usage
+            selector = record.selector
+            matchingType = record.matchingType
+            data = RecordDataText.hex(record.data)
+            zoneLine = record.zoneLine(ownerName: ownerName)
+        }
+    }
+
+    /// The rollover verdict as `--json` prints it: `safe`, `would-break` (with the record to add), `no-dane`, `bogus`.
+    struct RolloverReport: Encodable {
+        let safe: Bool
+        let outcome: String
+        let text: String
+        let add: TLSAReport?
+
+        init(safe: Bool, outcome: String, text: String, add: TLSAReport?) {
+            self.safe = safe
+            self.outcome = outcome
+            self.text = text
+            self.add = add
+        }
+
+        init(_ outcome: RolloverCheck.Outcome) {
+            switch outcome {
+            case .safe: self.init(safe: true, outcome: "safe", text: outcome.text, add: nil)
+            case .wouldBreak(let add, let owner, _):
+                self.init(safe: false, outcome: "would-break", text: outcome.text, add: TLSAReport(add, ownerName: owner))
+            case .noDANE: self.init(safe: true, outcome: "no-dane", text: outcome.text, add: nil)
+            case .bogus: self.init(safe: false, outcome: "bogus", text: outcome.text, add: nil)
+            }
         }
     }
 }

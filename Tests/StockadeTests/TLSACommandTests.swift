@@ -65,10 +65,25 @@ struct TLSAGenerateTests {
         let pem = try Self.certificate("ec")
         let pkix = try CLI.run(["tlsa", "generate", "--cert", pem, "--usage", "1"])
         #expect(pkix.status != 0)
-        #expect(pkix.error.contains("--usage must be 2 (DANE-TA) or 3 (DANE-EE) for SMTP (RFC 7672 §3.1.3)"))
+        #expect(pkix.error.contains("The value '1' is invalid for '--usage <usage>'. Please provide one of '2' and '3'."))
+        #expect(pkix.error.contains("0 and 1 are not for SMTP, RFC 7672 §3.1.3"))
         let selector = try CLI.run(["tlsa", "generate", "--cert", pem, "--selector", "2"])
-        #expect(selector.error.contains("--selector must be 0 or 1"))
+        #expect(selector.error.contains("The value '2' is invalid for '--selector <selector>'. Please provide one of '0' and '1'."))
         let missing = try CLI.run(["tlsa", "generate", "--cert", "/nonexistent.pem"])
         #expect(missing.error.contains("cannot read /nonexistent.pem"))
+    }
+
+    /// Issue 14, item 5: `--json` gives the record's fields and the same zone line as the text output.
+    @Test func jsonOutput() throws {
+        let pem = try Self.certificate("ec")
+        let text = try CLI.run(["tlsa", "generate", "--cert", pem, "--host", "MX.Example.Test", "--port", "587"])
+        let json = try CLI.run(["tlsa", "generate", "--cert", pem, "--host", "MX.Example.Test", "--port", "587", "--usage", "3", "--json"])
+        #expect(json.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        #expect(report["owner"] as? String == "_587._tcp.mx.example.test.")
+        #expect(report["usage"] as? Int == 3 && report["selector"] as? Int == 1 && report["matchingType"] as? Int == 1)
+        #expect(report["zoneLine"] as? String == text.output.trimmingCharacters(in: .newlines))
+        let data = try #require(report["data"] as? String)
+        #expect(text.output.hasSuffix(" \(data)\n") && data.count == 64)
     }
 }
