@@ -7,13 +7,16 @@ public struct WKDAddress: Sendable, Hashable, CustomStringConvertible {
     /// The domain, lower-cased.
     public let domain: String
 
-    /// Splits `address` at its last `@`. Refuses an empty local part or domain.
+    /// Splits `address` at its last `@`. Refuses an empty local part, and a domain that is not dot-separated
+    /// non-empty labels of letters, digits, `-`, `_` or non-ASCII (IDN) characters: the domain goes into the host and
+    /// the path of the URLs unescaped, so `?`, `#`, `%`, `/`, `:` or whitespace there would change what is fetched.
     public init(_ address: String) throws(WKDError) {
         guard let at = address.lastIndex(of: "@") else { throw .invalidAddress(address, "no @") }
         let local = String(address[..<at])
         let domain = String(address[address.index(after: at)...])
         guard !local.isEmpty else { throw .invalidAddress(address, "empty local part") }
-        guard !domain.isEmpty, !domain.contains("/"), !domain.hasPrefix("."), !domain.hasSuffix(".") else {
+        guard !domain.isEmpty, !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains(".."),
+              domain.utf8.allSatisfy({ $0 >= 0x80 || Self.isDomainCharacter($0) }) else {
             throw .invalidAddress(address, "invalid domain")
         }
         self.localPart = local
@@ -29,6 +32,12 @@ public struct WKDAddress: Sendable, Hashable, CustomStringConvertible {
     /// The 32-character z-base-32 SHA-1 of the normalized local part (§3.1).
     public var hash: String {
         ZBase32.encode(Array(Insecure.SHA1.hash(data: Array(normalizedLocalPart.utf8))))
+    }
+
+    /// An ASCII letter or digit, `-`, `_` or `.`.
+    static func isDomainCharacter(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
     }
 
     static func asciiLowercased(_ text: String) -> String {
