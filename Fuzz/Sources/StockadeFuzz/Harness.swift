@@ -1,0 +1,43 @@
+/// One fuzz target: a parser of outside input and the properties its results must have.
+struct Harness: Sendable {
+    /// The name on the command line and of the seed corpus folder, `Fuzz/Corpus/<name>/`.
+    let name: String
+    let summary: String
+    /// Parses `input` and traps (through ``require(_:_:file:line:)``) when a property fails.
+    let run: @Sendable ([UInt8]) -> Void
+
+    static let all: [Harness] = [
+        Harness(name: "dns-message", summary: "DNS.Message(bytes:): decode → encode → decode equal, limits", run: DNSMessageHarness.run),
+        Harness(name: "tlsa", summary: "TLSA record data decode and encode, DANE smtpUsability rules", run: TLSAHarness.run),
+        Harness(name: "openpgp-packets", summary: "Packet.parseAll → serialize → parse equal, typed packets keep their bytes", run: OpenPGPPacketHarness.run),
+        Harness(name: "openpgp-armor", summary: "Armor.decode → encode → decode equal", run: OpenPGPArmorHarness.run),
+        Harness(name: "openpgp-certificate", summary: "Certificate.readAll: OpenPGPLimits caps, binary and armored round trip, merge", run: OpenPGPCertificateHarness.run),
+        Harness(name: "mtasts-policy", summary: "MTASTSPolicy(parsing:): size and mx bounds, canonical text round trip", run: MTASTSPolicyHarness.run),
+        Harness(name: "mtasts-record", summary: "MTASTSRecord(parsing:): id grammar, text round trip", run: MTASTSRecordHarness.run),
+        Harness(name: "netstring", summary: "Netstring.next: length limit, exact framing, untouched buffer when incomplete", run: NetstringHarness.run),
+        Harness(name: "wkd-address", summary: "WKDAddress: hash alphabet and length, re-parse equal, URL paths", run: WKDAddressHarness.run),
+        Harness(name: "hkp-search", summary: "HKPSearch(_:): normalized forms, re-parse equal", run: HKPSearchHarness.run),
+        Harness(name: "smtp-reply", summary: "SMTPReplyDecoder: code and line limits, re-encode equal, chunking-independent", run: SMTPReplyHarness.run),
+    ]
+
+    static func named(_ name: String) -> Harness? { all.first { $0.name == name } }
+
+    /// The harness this process runs; set once before libFuzzer starts.
+    nonisolated(unsafe) static var selected = all[0]
+}
+
+/// Traps when a property fails, so libFuzzer stops and writes the input as a crash artifact.
+func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+             file: StaticString = #fileID, line: UInt = #line) {
+    if !condition() { fatalError("property failed: \(message())", file: file, line: line) }
+}
+
+/// Traps for an error a parser's documentation does not allow.
+func unexpected(_ error: any Error, _ context: String, file: StaticString = #fileID, line: UInt = #line) -> Never {
+    fatalError("\(context): unexpected error \(type(of: error)): \(error)", file: file, line: line)
+}
+
+extension [UInt8] {
+    /// Hex for messages.
+    var hex: String { map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
+}
