@@ -6,7 +6,15 @@ import Testing
 @Suite struct FuzzTests {
     static let cases = 100_000
 
-    /// Random and mutated inputs never crash: each either parses or throws an `OpenPGPError`.
+    /// What `Certificate.readAll` may throw for bad input; never a merge, minimize or signature error.
+    static let readErrors: [OpenPGPError] = [
+        .truncated, .malformedPacket, .partialLengthNotAllowed, .unsupportedVersion, .secretKeyMaterial, .tooLarge,
+        .tooManyPackets, .tooManyComponents, .tooManySignatures, .nestingTooDeep, .invalidArmor, .notACertificate,
+    ]
+
+    /// Random and mutated inputs: each either throws one of ``readErrors`` or reads as certificates that respect the
+    /// `OpenPGPLimits` caps and read back equal from their own encoding. (The libFuzzer harnesses `openpgp-*` in Fuzz/
+    /// check the same with coverage guidance.)
     @Test func randomAndMutatedInputsNeverCrash() throws {
         let v6 = try Armor.decode(String(decoding: try vector("rfc9580-a3-v6-certificate.asc"), as: UTF8.self))[0].data
         let v4 = try Armor.decode(String(decoding: try vector("rfc9580-a1-v4-ed25519-legacy-key.asc"), as: UTF8.self))[0].data
@@ -21,6 +29,7 @@ import Testing
         let armoredSeed = Armor.encode(v6, kind: .publicKey, includeChecksum: true)
         var rng = SeededGenerator(state: 0x5EED_CAFE)
         var parsed = 0, rejected = 0
+        var failures: [String] = []
         for i in 0..<Self.cases {
             var input: [UInt8]
             switch i % 10 {
@@ -47,21 +56,46 @@ import Testing
             do {
                 let certs = try Certificate.readAll(input)
                 parsed += 1
+                for c in certs {
+                    failures += Self.limitViolations(c).map { "case \(i): \($0)" }
+                    if (try? Certificate.readAll(c.serialized)) != [c] { failures.append("case \(i): round trip changed the certificate") }
+                }
                 // Verification is the slow part in debug builds: exercise it on a sample.
                 if i % 50 == 0 {
                     for c in certs {
                         _ = c.status(at: june2025)
-                        _ = try? c.merged(with: c)
+                        if let merged = try? c.merged(with: c) { failures += Self.limitViolations(merged).map { "case \(i) merged: \($0)" } }
                         _ = try? c.minimized(for: "fuzz@example.org", at: june2025)
                         _ = c.serialized
                     }
                 }
-            } catch is OpenPGPError {
+            } catch let error as OpenPGPError {
                 rejected += 1
+                if !Self.readErrors.contains(error) { failures.append("case \(i): \(error)") }
             }
         }
-        #expect(parsed + rejected == Self.cases)
+        #expect(failures == [])
         #expect(parsed > 1_000)
         #expect(rejected > 1_000)
+    }
+
+    /// The caps of `OpenPGPLimits` a certificate broke, if any.
+    static func limitViolations(_ c: Certificate) -> [String] {
+        var out: [String] = []
+        if c.userIDs.count > OpenPGPLimits.maxUserIDs { out.append("\(c.userIDs.count) user IDs") }
+        if c.userAttributes.count > OpenPGPLimits.maxUserAttributes { out.append("\(c.userAttributes.count) user attributes") }
+        if c.subkeys.count > OpenPGPLimits.maxSubkeys { out.append("\(c.subkeys.count) subkeys") }
+        var own = 0
+        for list in c.signatureLists {
+            let selfSigned = list.count { $0.mayBeIssued(by: c.primaryKey) }
+            if selfSigned > OpenPGPLimits.maxSelfSignaturesPerComponent { out.append("\(selfSigned) self-signatures on a component") }
+            if list.count - selfSigned > OpenPGPLimits.maxThirdPartySignaturesPerComponent {
+                out.append("\(list.count - selfSigned) third-party signatures on a component")
+            }
+            own += selfSigned
+        }
+        if own > OpenPGPLimits.maxSelfSignatures { out.append("\(own) self-signatures") }
+        if c.serialized.count > OpenPGPLimits.maxInputBytes { out.append("\(c.serialized.count) octets") }
+        return out
     }
 }
