@@ -37,3 +37,9 @@ lab-up:
 
 lab-down:
 	lab/lab.sh down
+
+# libFuzzer harnesses of the parsers of outside input (Fuzz/, docs/fuzzing.md): each FUZZ_RUNS times (default 1 000 000),
+# growing Fuzz/.corpus/ from the committed seeds; `make test` runs the short pass (scripts/fuzz.sh short).
+.PHONY: fuzz
+fuzz:
+	scripts/fuzz.sh run
