@@ -12,10 +12,7 @@ import Store
 /// cache; `maxConnections` is the configured cap within the process's open-file limit (``DescriptorBudget``).
 enum PolicyServiceSetup {
     static func services(_ settings: SocketmapSettings, maxConnections: Int, store: any PolicyCacheStore, resolver: String?, logger: Logger) throws -> [any Service] {
-        guard let colon = settings.listen.lastIndex(of: ":"), let port = Int(settings.listen[settings.listen.index(after: colon)...]),
-              (0...65_535).contains(port)
-        else { throw ConfigurationError(reason: "socketmap.listen must be host:port, got \(settings.listen)") }
-        let host = String(settings.listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let (host, port) = try ServerConfiguration.hostAndPort(settings.listen, setting: "socketmap.listen")
         let dns = DNS.Resolver<ContinuousClock>(
             configuration: try resolver.map { try ResolverConfiguration(servers: [$0]) } ?? ResolverConfiguration.fromResolvConf())
         var configuration = MTASTSResolver.Configuration()
@@ -39,6 +36,19 @@ enum PolicyServiceSetup {
         limits.maxConnections = maxConnections
         let server = SocketmapServer(responder: PolicyResponder(policies: policies, dns: dns, options: options), host: host, port: port,
                                      limits: limits, logger: logger)
-        return [server, PolicyRefresher(resolver: policies, logger: logger)]
+        return [EndsQuietlyOnShutdown(base: server), PolicyRefresher(resolver: policies, logger: logger)]
+    }
+}
+
+/// A service whose `CancellationError` at a graceful shutdown (SIGTERM, Ctrl-C) is the normal end, not a failure: the
+/// socketmap server stops that way, which made `stockade serve` print `Error: CancellationError()` and exit 1.
+struct EndsQuietlyOnShutdown: Service {
+    let base: any Service
+
+    func run() async throws {
+        do {
+            try await base.run()
+        } catch is CancellationError where Task.isShuttingDownGracefully {
+        }
     }
 }
