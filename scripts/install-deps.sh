@@ -37,9 +37,10 @@ fi
 
 if [[ $mode == test ]]; then
     scripts/install-lab-deps.sh >/dev/null
-    # Python modules from PyPI: the lab SMTP sink, the browser driver of the page tests, and the socketmap peer
+    # Python modules from PyPI: the lab SMTP sink, the browser driver of the page tests, the socketmap peer, and the
+    # Prometheus text-format parser of the metrics test
     modules=()
-    for module in aiosmtpd selenium postfix_mta_sts_resolver; do python3 -c "import $module" 2>/dev/null || modules+=("$module"); done
+    for module in aiosmtpd selenium postfix_mta_sts_resolver prometheus_client; do python3 -c "import $module" 2>/dev/null || modules+=("$module"); done
     if ((${#modules[@]} > 0)); then
         echo "install-deps: installing ${modules[*]} for $(command -v python3)"
         python3 -m pip --version >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip; }

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import OpenPGP
 import Store
 public import VKS
@@ -8,7 +9,12 @@ extension KeyServer {
     /// publishes at once the addresses the directory associates with this key, stages the full key for
     /// `request-verify`, and returns each address's state with an upload token.
     /// - Parameter bytes: one certificate, armored or binary, at most ``KeyServerConfiguration/maxUploadBytes``.
+    /// Counted in `stockade_keyserver_uploads_total{result="accepted|refused|failed"}` (swift-metrics).
     public func upload(_ bytes: [UInt8]) async throws(KeyServerError) -> VKSUploadResponse {
+        try await counted("stockade_keyserver_uploads_total") { () async throws(KeyServerError) in try await accept(bytes) }
+    }
+
+    private func accept(_ bytes: [UInt8]) async throws(KeyServerError) -> VKSUploadResponse {
         guard bytes.count <= configuration.maxUploadBytes else {
             throw KeyServerError(.tooLarge, "the key is \(bytes.count) bytes; the limit is \(configuration.maxUploadBytes)")
         }

@@ -74,8 +74,12 @@ extension KeyServer {
     }
 
     /// `POST /verify/<token>`: publishes the address on the key (unpublishing it from any other key) and uses the
-    /// token up.
+    /// token up. Counted in `stockade_keyserver_verifications_total{result="accepted|refused|failed"}`.
     public func confirmVerification(token: String) async throws(KeyServerError) -> PendingVerification {
+        try await counted("stockade_keyserver_verifications_total") { () async throws(KeyServerError) in try await confirm(token) }
+    }
+
+    private func confirm(_ token: String) async throws(KeyServerError) -> PendingVerification {
         try await retryingConflicts {
             let record = try await liveToken(token, purpose: .verify)
             guard let previous = try await store.publishedKey(fingerprint: record.fingerprint) else {

@@ -1,4 +1,5 @@
 import Crypto
+import Metrics
 public import Foundation
 import OpenPGP
 public import Store
@@ -30,6 +31,19 @@ public struct KeyServer: Sendable {
     }
 
     var sealingKey: SymmetricKey { SymmetricKey(data: secret) }
+
+    /// Runs `body` and counts its outcome in the counter `label`: `result="accepted"`, `"refused"` (the client's request
+    /// was refused) or `"failed"` (the server could not do it).
+    func counted<T>(_ label: String, _ body: () async throws(KeyServerError) -> T) async throws(KeyServerError) -> T {
+        do {
+            let value = try await body()
+            Counter(label: label, dimensions: [("result", "accepted")]).increment()
+            return value
+        } catch {
+            Counter(label: label, dimensions: [("result", error.kind == .unavailable ? "failed" : "refused")]).increment()
+            throw error
+        }
+    }
 
     /// Runs `body` again (up to 5 times) when its commit lost a race with another change.
     func retryingConflicts<T>(_ body: () async throws -> T) async throws(KeyServerError) -> T {

@@ -2,6 +2,7 @@ public import DNS
 import Foundation
 public import MTASTS
 import DANE
+import Metrics
 
 /// Answers Postfix's `smtp_tls_policy_maps` lookups from MTA-STS policies, in the reply format of
 /// postfix-mta-sts-resolver 1.5.1, so that it can replace it without touching Postfix's configuration.
@@ -23,23 +24,39 @@ public struct PolicyResponder: Sendable {
         self.options = options
     }
 
-    /// The reply to one socketmap request, `<map name> <key>`.
+    /// The reply to one socketmap request, `<map name> <key>`, counted in
+    /// `stockade_socketmap_lookups_total{reply="ok|notfound|temp|perm", source="cache|fetched|none"}` (swift-metrics; the
+    /// source says whether a policy came from the cache, was fetched, or none was looked up or found).
     public func reply(to request: String) async -> PolicyReply {
+        let (reply, resolution) = await answer(request)
+        let source = resolution?.policy == nil ? "none" : resolution?.source == .fetched ? "fetched" : "cache"
+        let kind = switch reply {
+        case .ok: "ok"
+        case .notFound: "notfound"
+        case .temporary: "temp"
+        case .permanent: "perm"
+        }
+        Counter(label: "stockade_socketmap_lookups_total", dimensions: [("reply", kind), ("source", source)]).increment()
+        return reply
+    }
+
+    /// The reply, and the policy resolution it came from when one was looked up.
+    private func answer(_ request: String) async -> (PolicyReply, PolicyResolution?) {
         guard let space = request.firstIndex(of: " ") else {
-            return .permanent("expected \"<map name> <domain>\", got \(request.prefix(64).debugDescription)")
+            return (.permanent("expected \"<map name> <domain>\", got \(request.prefix(64).debugDescription)"), nil)
         }
         var domain = request[request.index(after: space)...].trimmingCharacters(in: .whitespaces).lowercased()
         if domain.hasSuffix(".") && domain.count > 1 { domain.removeLast() }
-        guard !domain.isEmpty else { return .permanent("empty lookup key") }
-        if domain.hasPrefix(".") || Self.isAddressLiteral(domain) { return .notFound }
+        guard !domain.isEmpty else { return (.permanent("empty lookup key"), nil) }
+        if domain.hasPrefix(".") || Self.isAddressLiteral(domain) { return (.notFound, nil) }
         guard domain.utf8.count <= 253, (try? DNSName(domain)) != nil else {
-            return .permanent("not a domain name: \(domain.prefix(64).debugDescription)")
+            return (.permanent("not a domain name: \(domain.prefix(64).debugDescription)"), nil)
         }
         let resolution = await policies.resolve(domain)
         guard let policy = resolution.policy,
               policy.mode == .enforce || (policy.mode == .testing && options.strictTesting)
-        else { return .notFound }
-        if options.danePrecedence, await everyMXHasSecureTLSA(domain) { return .ok("dane-only") }
+        else { return (.notFound, resolution) }
+        if options.danePrecedence, await everyMXHasSecureTLSA(domain) { return (.ok("dane-only"), resolution) }
         var data = "secure match=" + policy.postfixMatchList.joined(separator: ":")
         if options.requireSNI { data += " servername=hostname" }
         if options.tlsrpt {
@@ -48,7 +65,7 @@ public struct PolicyResponder: Sendable {
                 + policy.mx.map { " { policy_string = mx: \($0.text) }" }.joined()
                 + " { policy_string = max_age: \(policy.maxAge) }"
         }
-        return .ok(data)
+        return (.ok(data), resolution)
     }
 
     /// `[192.0.2.1]`, `192.0.2.1`, `[ipv6:…]` and bare IPv6: Postfix's literal next hops have no MTA-STS policy.

@@ -17,12 +17,7 @@ struct SMTPRelay: MailTransport {
     let resolver: DNS.Resolver<ContinuousClock>
 
     init(settings: MailSettings, from: String, resolver: String?, logger: Logger) throws {
-        let relay = settings.relay ?? ""
-        guard let colon = relay.lastIndex(of: ":"), let port = Int(relay[relay.index(after: colon)...]),
-              (1...65_535).contains(port)
-        else { throw ConfigurationError(reason: "mail.relay must be host:port, got \(relay)") }
-        host = String(relay[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        self.port = port
+        (host, port) = try ServerConfiguration.hostAndPort(settings.relay ?? "", setting: "mail.relay", allowsAnyPort: false)
         self.from = from
         let verification = SMTPCertificateVerification.pkix(trustRoots: .default,
                                                             additionalTrustRoots: settings.caFile.map { [.file($0)] } ?? [],

@@ -69,11 +69,14 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
     /// For development only: at first start, create demo accounts with generated keys on `demo.test` (``DemoData``) and
     /// print where to start on standard output. Default false.
     public var demo: Bool?
+    /// Prometheus metrics on a listener of their own (``MetricsSettings``); off when absent.
+    public var metrics: MetricsSettings?
 
     public init(listen: String = "127.0.0.1:8080", dataDirectory: String = "var", resolver: String? = nil,
                 domains: [DomainSetting] = [], tls: TLSSettings? = nil, adminToken: String? = nil,
                 keyServer: KeyServerSettings? = nil, mail: MailSettings? = nil, socketmap: SocketmapSettings? = nil,
-                mtaSTS: [PublishedPolicySetting] = [], connections: ConnectionSettings? = nil, demo: Bool? = nil) {
+                mtaSTS: [PublishedPolicySetting] = [], connections: ConnectionSettings? = nil, demo: Bool? = nil,
+                metrics: MetricsSettings? = nil) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.resolver = resolver
@@ -86,10 +89,11 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         self.mtaSTS = mtaSTS
         self.connections = connections
         self.demo = demo
+        self.metrics = metrics
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS, connections, demo
+        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS, connections, demo, metrics
     }
 
     public init(from decoder: any Decoder) throws {
@@ -107,7 +111,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             socketmap: try container.decodeIfPresent(SocketmapSettings.self, forKey: .socketmap),
             mtaSTS: try container.decodeIfPresent([PublishedPolicySetting].self, forKey: .mtaSTS) ?? [],
             connections: try container.decodeIfPresent(ConnectionSettings.self, forKey: .connections),
-            demo: try container.decodeIfPresent(Bool.self, forKey: .demo))
+            demo: try container.decodeIfPresent(Bool.self, forKey: .demo),
+            metrics: try container.decodeIfPresent(MetricsSettings.self, forKey: .metrics))
     }
 
     /// Reads a configuration file, refusing every key that no setting reads, with its path
@@ -139,10 +144,16 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
 
     /// The host and port of ``listen``.
     public func listenAddress() throws -> (host: String, port: Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
-            throw ConfigurationError(reason: "listen must be HOST:PORT, got \"\(listen)\"")
-        }
-        var host = String(listen[..<colon])
+        try Self.hostAndPort(listen, setting: "listen")
+    }
+
+    /// `HOST:PORT` or `[IPv6]:PORT` of a setting, or a configuration error naming the setting. Port 0 (any free port)
+    /// only where `allowsAnyPort`.
+    static func hostAndPort(_ text: String, setting: String, allowsAnyPort: Bool = true) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (allowsAnyPort ? 0 : 1)...65_535 ~= port
+        else { throw ConfigurationError(reason: "\(setting) must be HOST:PORT, got \"\(text)\"") }
+        var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host, port)
     }

@@ -32,6 +32,10 @@ public enum StockadeApplication {
         let (host, port) = try configuration.listenAddress()
         let router = Router(context: StockadeRequestContext.self)
         var services: [any Service] = []
+        if let metrics = configuration.metrics {
+            services.append(try MetricsEndpoint.service(metrics, logger: logger))
+            router.add(middleware: MetricsMiddleware())
+        }
         var sink: MailSink?
         if let mail = configuration.mail {
             switch (mail.relay, mail.sink) {
@@ -60,7 +64,7 @@ public enum StockadeApplication {
             } else {
                 transport = try SMTPRelay(settings: mail, from: settings.mailFrom, resolver: configuration.resolver, logger: logger)
             }
-            services.append(MailOutbox(store: store, transport: transport, logger: logger))
+            services.append(MailOutbox(store: store, transport: CountedTransport(base: transport), logger: logger))
         }
         let limits = try (configuration.connections ?? ConnectionSettings()).resolved()
         let budget = DescriptorBudget.current()

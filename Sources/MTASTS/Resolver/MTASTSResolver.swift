@@ -93,7 +93,9 @@ public final class MTASTSResolver: Sendable {
         let time = now()
         if !forceFetch, let hit = recent.withLock({ $0[domain] }), time.timeIntervalSince(hit.checkedAt) < configuration.grace,
            let expiry = hit.resolution.expiresAt, expiry > time {
-            return hit.resolution
+            // From memory: a policy fetched a moment ago is now a cached one.
+            let r = hit.resolution
+            return PolicyResolution(domain: r.domain, policy: r.policy, id: r.id, source: .cache, expiresAt: r.expiresAt, reason: r.reason)
         }
         let resolution = await lookUp(domain, at: time, forceFetch: forceFetch)
         recent.withLock { state in
