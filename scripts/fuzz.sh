@@ -15,7 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 SCRATCH=${FUZZ_SCRATCH:-Fuzz/.build}
-BIN="$SCRATCH/release/stockade-fuzz"
+CONFIG=${FUZZ_CONFIG:-release}
+BIN="$SCRATCH/$CONFIG/stockade-fuzz"
 # ASan's report names the failing property and the stack; Swift's own backtracer would only add a slow second one.
 export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 HARNESSES=(dns-message tlsa openpgp-packets openpgp-armor openpgp-certificate mtasts-policy mtasts-record netstring
@@ -42,10 +43,10 @@ build() {
     start=$(date +%s)
     # Every Swift module (ours and the dependencies') gets ASan and libFuzzer's coverage instrumentation; testable
     # imports let a harness reach an internal decoder (SMTP) or check (OpenPGP) without widening the API.
-    "$SWIFT" build --package-path Fuzz --scratch-path "$SCRATCH" -c release \
+    "$SWIFT" build --package-path Fuzz --scratch-path "$SCRATCH" -c "$CONFIG" \
         -Xswiftc -sanitize=address \
         -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
-        -Xswiftc -enable-testing \
+        -Xswiftc -enable-testing ${FUZZ_BUILD_FLAGS:-} \
         -Xlinker "$runtime" -Xlinker -lstdc++
     echo "fuzz.sh: built $BIN in $(( $(date +%s) - start )) s"
 }
@@ -108,8 +109,12 @@ merge)
     for harness in "${selected[@]}"; do
         merged=$(mktemp -d)
         mkdir -p "Fuzz/.corpus/$harness"
-        "$BIN" "$harness" -merge=1 "$merged" "Fuzz/Corpus/$harness" "Fuzz/.corpus/$harness" \
-            >/dev/null 2>&1
+        "$BIN" "$harness" -merge=1 "$merged" "Fuzz/Corpus/$harness" "Fuzz/.corpus/$harness" >"$merged.log" 2>&1 || {
+            tail -n 20 "$merged.log" >&2
+            echo "fuzz.sh: merging $harness failed; Fuzz/Corpus/$harness left as it was" >&2
+            exit 1
+        }
+        [ -n "$(ls -A "$merged")" ] || { echo "fuzz.sh: merging $harness kept nothing; Fuzz/Corpus/$harness left as it was" >&2; exit 1; }
         rm -rf "Fuzz/Corpus/$harness"
         mv "$merged" "Fuzz/Corpus/$harness"
         chmod 755 "Fuzz/Corpus/$harness"
