@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh run [HARNESS ...]      each harness FUZZ_RUNS times (default 1 000 000), growing Fuzz/.corpus/HARNESS
 #                                          from the committed seeds in Fuzz/Corpus/HARNESS
 #   scripts/fuzz.sh short                  build, then FUZZ_SHORT_RUNS (default 100 000) runs of each harness from the
-#                                          committed seeds only, in a temporary folder: the pass `make test` runs
+#                                          committed seeds only, in a temporary folder: CI's pass after `make test` (make fuzz-short)
 #   scripts/fuzz.sh merge [HARNESS ...]    minimize Fuzz/Corpus/HARNESS + Fuzz/.corpus/HARNESS into Fuzz/Corpus/HARNESS
 #   scripts/fuzz.sh list                   the harnesses
 #

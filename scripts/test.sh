@@ -16,5 +16,3 @@ set +a
 # Serial: CPU-bound tests (100 000-case fuzzers) and blocking subprocess waits (gpg, dig) would otherwise hold
 # the two cooperative threads of a 2-core machine and starve the network tests' timers.
 "$SWIFT" test --skip-build --no-parallel "$@"
-# libFuzzer harnesses (Fuzz/): an instrumented build, then 100 000 runs of each from the committed seeds.
-SWIFT="$SWIFT" scripts/fuzz.sh short
