@@ -13,7 +13,7 @@ import Testing
 struct PeerComparisonTests {
     /// The peer's daemon on a free port; stopped by its PID.
     final class Peer: @unchecked Sendable {
-        let port = Int.random(in: 50_000..<60_000)
+        let port = freeLoopbackPort()
         private let process = Process()
         private let config = FileManager.default.temporaryDirectory.appendingPathComponent("mta-sts-daemon-\(UUID().uuidString.prefix(8)).yml")
 

@@ -44,7 +44,7 @@ import Testing
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = CLI.executable
-        let port = Int.random(in: 20_000..<32_000)
+        let port = freeLoopbackPort()
         process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--log-level", "info"]
         process.currentDirectoryURL = data
         process.standardError = try FileHandle(forWritingTo: log)

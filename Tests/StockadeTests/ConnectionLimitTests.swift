@@ -155,8 +155,8 @@ final class LimitedServer: @unchecked Sendable {
     private var process = Process()
 
     init(openFileLimit: Int? = nil, connections: [String: Any]? = nil, socketmap extra: [String: Any] = [:]) async throws {
-        httpPort = Int.random(in: 20_000..<26_000)
-        socketmapPort = Int.random(in: 26_000..<32_000)
+        httpPort = freeLoopbackPort()
+        socketmapPort = freeLoopbackPort()
         self.openFileLimit = openFileLimit
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-limits-\(UUID().uuidString.prefix(8))")
         configFile = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-limits-\(UUID().uuidString.prefix(8)).json")

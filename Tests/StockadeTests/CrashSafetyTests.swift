@@ -41,7 +41,7 @@ import Testing
             try? FileManager.default.removeItem(at: errorLog)
         }
         // Below Linux's ephemeral range (32768-60999), so no outgoing connection takes the port between a kill and the restart.
-        let server = try await ServerProcess(extra: try Self.configuration(), dataDirectory: data, port: Int.random(in: 20_000..<32_000),
+        let server = try await ServerProcess(extra: try Self.configuration(), dataDirectory: data, port: freeLoopbackPort(),
                                              errorLog: errorLog)
         defer { server.stop() }
         let database = data.appendingPathComponent("stockade.sqlite").path

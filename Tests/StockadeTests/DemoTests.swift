@@ -31,8 +31,8 @@ struct DemoTests {
     static let aliceHash = "kei1q4tipxxu1yj79k9kfukdhfy631xe"  // `stockade wkd hash alice@demo.test`
 
     @Test func newcomersPath() async throws {
-        let port = Int.random(in: 20_000..<40_000)
-        let socketmapPort = Int.random(in: 40_000..<50_000)
+        let port = freeLoopbackPort()
+        let socketmapPort = freeLoopbackPort()
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-demo-\(UUID().uuidString.prefix(8))")
         let server = try await ServerProcess(extra: try Self.demoConfiguration(data: data, port: port, socketmapPort: socketmapPort),
                                              dataDirectory: data, port: port)

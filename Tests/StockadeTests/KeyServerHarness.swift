@@ -23,7 +23,7 @@ struct KeyServerWorld {
     static func startTLS(limits: [String: Any] = [:], userIDs: [String],
                          directory: (_ fingerprint: String, _ keyFile: String) -> [[String]] = { _, _ in [] }) async throws -> KeyServerWorld {
         let lab = try labVariable("STOCKADE_LAB_DIR")
-        let port = Int.random(in: 40_000..<60_000)
+        let port = freeLoopbackPort()
         let certificates = ["provider.web.test", "openpgpkey.provider.web.test"].map { host in
             ["hosts": [host], "certificate": "\(lab)/ca/\(host).pem", "key": "\(lab)/ca/\(host).key"]
         }

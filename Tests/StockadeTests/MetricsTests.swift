@@ -24,7 +24,7 @@ struct MetricsTests {
     }
 
     @Test func countersMoveByWhatWasDone() async throws {
-        let metricsPort = Int.random(in: 20_000..<32_000), socketmapPort = metricsPort + 1
+        let metricsPort = freeLoopbackPort(), socketmapPort = freeLoopbackPort()
         let server = try await ServerProcess(extra: [
             "resolver": try labVariable("STOCKADE_RESOLVER"),
             "metrics": ["listen": "127.0.0.1:\(metricsPort)"],

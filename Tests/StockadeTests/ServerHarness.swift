@@ -20,7 +20,7 @@ final class ServerProcess: @unchecked Sendable {
     /// HTTP on 127.0.0.1, or a TCP connection to `listen` when `extra` sets its own listener (TLS). `port` is random
     /// unless given.
     init(extra: [String: Any] = [:], dataDirectory: URL? = nil, port: Int? = nil, errorLog: URL? = nil) async throws {
-        self.port = port ?? Int.random(in: 20_000..<40_000)
+        self.port = port ?? freeLoopbackPort()
         self.errorLog = errorLog
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("stockade-data-\(UUID().uuidString.prefix(8))")
         configFile = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-\(UUID().uuidString.prefix(8)).json")

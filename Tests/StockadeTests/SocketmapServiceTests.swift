@@ -26,7 +26,7 @@ struct SocketmapServiceTests {
     }
 
     @Test func policiesSurviveARestart() async throws {
-        let socketmapPort = Int.random(in: 40_000..<50_000)
+        let socketmapPort = freeLoopbackPort()
         let extra: [String: Any] = [
             "resolver": try labVariable("STOCKADE_RESOLVER"),
             "socketmap": ["listen": "127.0.0.1:\(socketmapPort)", "caFile": try labVariable("STOCKADE_LAB_CA"),
