@@ -104,14 +104,7 @@ import Testing
     // MARK: - The server
 
     static func configuration() throws -> [String: Any] {
-        let mail: [String: Any] = [
-            "relay": "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_TLS_PORT"))",
-            "tls": "required",
-            "serverName": try labVariable("STOCKADE_LAB_SMTP_TLS_NAME"),
-            "caFile": try labVariable("STOCKADE_LAB_CA"),
-            "username": try labVariable("STOCKADE_LAB_SMTP_USER"),
-            "password": try labVariable("STOCKADE_LAB_SMTP_PASSWORD"),
-        ]
+        let mail = try KeyServerWorld.labRelay()
         return [
             "adminToken": token,
             "domains": [["name": domain, "kind": "provider"]],

@@ -33,11 +33,9 @@ struct KeyServerWorld {
         return world
     }
 
-    private static func start(limits: [String: Any], userIDs: [String],
-                              directory: (String, String) -> [[String]] = { _, _ in [] },
-                              extra: [String: Any] = [:]) async throws -> KeyServerWorld {
-        let maildir = try labVariable("STOCKADE_LAB_SMTP_MAILDIR")
-        let mail: [String: Any] = [
+    /// The `mail` setting for the lab's SMTP relay: STARTTLS verified against the lab CA, AUTH PLAIN.
+    static func labRelay() throws -> [String: Any] {
+        [
             "relay": "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_TLS_PORT"))",
             "tls": "required",
             "serverName": try labVariable("STOCKADE_LAB_SMTP_TLS_NAME"),
@@ -45,6 +43,13 @@ struct KeyServerWorld {
             "username": try labVariable("STOCKADE_LAB_SMTP_USER"),
             "password": try labVariable("STOCKADE_LAB_SMTP_PASSWORD"),
         ]
+    }
+
+    private static func start(limits: [String: Any], userIDs: [String],
+                              directory: (String, String) -> [[String]] = { _, _ in [] },
+                              extra: [String: Any] = [:]) async throws -> KeyServerWorld {
+        let maildir = try labVariable("STOCKADE_LAB_SMTP_MAILDIR")
+        let mail = try KeyServerWorld.labRelay()
         let home = try GnuPGHome()
         let fingerprint = try home.generateKey(userIDs[0])
         for userID in userIDs.dropFirst() { try home.gpg(["--quick-add-uid", fingerprint, userID]) }
