@@ -26,6 +26,9 @@ let package = Package(
         .library(name: "KeyLookup", targets: ["KeyLookup"]),
         .library(name: "KeyServer", targets: ["KeyServer"]),
         .library(name: "Directory", targets: ["Directory"]),
+        .library(name: "SPF", targets: ["SPF"]),
+        .library(name: "DKIM", targets: ["DKIM"]),
+        .library(name: "DMARC", targets: ["DMARC"]),
         .library(name: "StockadeServer", targets: ["StockadeServer"]),
         .executable(name: "stockade", targets: ["stockade"]),
     ],
@@ -43,6 +46,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        // The server's pages: Mustache templates with one layout (issue 14).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -176,6 +181,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SPF",
+            dependencies: ["DNS"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DKIM",
+            dependencies: [
+                "DNS",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DMARC",
+            dependencies: ["DNS"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "StockadeServer",
             dependencies: [
                 "DNS",
@@ -199,7 +223,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
+            resources: [.copy("Templates")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -218,6 +244,9 @@ let package = Package(
                 "SMTP",
                 "DANE",
                 "TransportSecurity",
+                "SPF",
+                "DKIM",
+                "DMARC",
                 "StockadeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -311,8 +340,34 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SPFTests",
+            dependencies: [
+                "SPF", "DNS", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DKIMTests",
+            dependencies: [
+                "DKIM", "DNS", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DMARCTests",
+            dependencies: ["DMARC", "DNS", "TestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StockadeTests",
-            dependencies: ["stockade", "StockadeServer", "DNS", "OpenPGP", "HTTPFetch", "VKS", "SMTP", "KeyServer", "TestSupport",
+            dependencies: ["stockade", "StockadeServer", "SPF", "DKIM", "DMARC", "DNS", "OpenPGP", "HTTPFetch", "VKS", "SMTP", "KeyServer", "TestSupport",
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),

@@ -21,6 +21,9 @@ struct Stockade: AsyncParsableCommand {
             VKSCommand.self,
             LookupCommand.self,
             VerifyCommand.self,
+            SPFCommand.self,
+            DKIMCommand.self,
+            DMARCCommand.self,
         ]
     )
 }

@@ -29,6 +29,9 @@ DNS_ZONES=(
     "expired.test expired"
     "web.test nsec"
     "dane.test nsec"
+    "spf.test nsec"
+    "dkim.test nsec"
+    "dmarc.test nsec"
 )
 
 # RRsets changed in the signed file after signing (so their RRSIG no longer matches: unbound SERVFAIL, EDE 6), as

@@ -1,0 +1,1 @@
+// DKIM tests (issue 15).

@@ -1,0 +1,1 @@
+// DMARC tests (issue 15).

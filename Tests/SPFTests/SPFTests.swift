@@ -1,0 +1,1 @@
+// SPF tests (issue 15).
