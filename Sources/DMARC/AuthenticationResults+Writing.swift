@@ -1,0 +1,56 @@
+extension AuthenticationResults {
+    /// The field value on one line: `authserv-id; method=result reason="…" ptype.property=value; …`, or
+    /// `authserv-id; none` without results (RFC 8601 §2.2). Values that are neither a token nor, for properties, a
+    /// domain name or `local-part@domain` are written as quoted strings.
+    public var value: String {
+        resinfos.isEmpty ? Self.quotedIfNeeded(authservID) + "; none" : ([Self.head(self)] + resinfos).joined(separator: "; ")
+    }
+
+    /// The whole field, `Authentication-Results: ` and the value, folded before each result with `lineEnding` and a tab.
+    public func field(lineEnding: String = "\r\n") -> String {
+        guard !resinfos.isEmpty else { return "\(Self.fieldName): \(value)" }
+        return "\(Self.fieldName): " + ([Self.head(self)] + resinfos).joined(separator: ";" + lineEnding + "\t")
+    }
+
+    private static func head(_ field: AuthenticationResults) -> String {
+        quotedIfNeeded(field.authservID) + (field.version.map { " \($0)" } ?? "")
+    }
+
+    private var resinfos: [String] {
+        results.map { result in
+            var words = [result.method + (result.methodVersion.map { "/\($0)" } ?? "") + "=" + result.result]
+            if let comment = result.comment { words.append("(" + Self.escapedComment(comment) + ")") }
+            if let reason = result.reason { words.append("reason=" + Self.quotedIfNeeded(reason)) }
+            words += result.properties.map { "\($0.type).\($0.name)=" + Self.propertyValue($0.value) }
+            return words.joined(separator: " ")
+        }
+    }
+
+    /// `value` (RFC 2045 token / quoted-string).
+    static func quotedIfNeeded(_ text: String) -> String {
+        Grammar.isToken(text) ? text : quoted(text)
+    }
+
+    /// `pvalue` (RFC 8601 §2.2): a token, a domain name or `[local-part] "@" domain-name` as they are; else quoted.
+    private static func propertyValue(_ text: String) -> String {
+        Grammar.isToken(text) || Grammar.isMailboxOrDomain(text) ? text : quoted(text)
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var out = "\""
+        for character in text {
+            if character == "\"" || character == "\\" { out.append("\\") }
+            out.append(character == "\r" || character == "\n" ? " " : character)
+        }
+        return out + "\""
+    }
+
+    private static func escapedComment(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if character == "(" || character == ")" || character == "\\" { out.append("\\") }
+            out.append(character == "\r" || character == "\n" ? " " : character)
+        }
+        return out
+    }
+}
