@@ -1,0 +1,119 @@
+/// A message as an MTA sees it: CRLF line ends, raw header fields, and a body (RFC 5322 §2.1).
+///
+/// Mail read from a file or a pipe often has bare LF line ends; an MTA sends those as CRLF, so that is what is signed
+/// and verified: every LF not preceded by CR becomes CRLF, and a body without a final line end gets one (SMTP's
+/// DATA ends with CRLF before the dot, RFC 5321 §4.1.1.4). A bare CR is left as it is.
+public struct DKIMMessage: Sendable, Hashable {
+    /// The header fields, top first.
+    public var headers: [HeaderField]
+    /// The body with CRLF line ends, everything after the empty line that ends the header (empty when there is none).
+    public var body: [UInt8]
+
+    /// A message from its fields and its body (already in CRLF form).
+    public init(headers: [HeaderField], body: [UInt8]) {
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Reads a message, converting bare LF to CRLF.
+    ///
+    /// The header ends at the first empty line, or at the first line that is neither a field nor a continuation
+    /// (the way Postfix's cleanup reads it: that line starts the body).
+    /// - Throws: ``DKIMError`` when the message is beyond ``DKIMLimits`` (size, header count, field length).
+    public init(parsing input: some Collection<UInt8>) throws(DKIMError) {
+        guard input.count <= DKIMLimits.maximumMessageSize else {
+            throw DKIMError(.messageTooLarge, "message of \(input.count) octets exceeds the limit of \(DKIMLimits.maximumMessageSize)")
+        }
+        let bytes = Self.crlfNormalized(input)
+        var headers: [HeaderField] = []
+        var index = 0
+        var current: [UInt8]? = nil
+
+        func finish() throws(DKIMError) {
+            guard let field = current else { return }
+            current = nil
+            guard headers.count < DKIMLimits.maximumHeaderCount else {
+                throw DKIMError(.tooManyHeaders, "more than \(DKIMLimits.maximumHeaderCount) header fields")
+            }
+            if let parsed = HeaderField(raw: field) { headers.append(parsed) }
+        }
+
+        while index < bytes.count {
+            let lineEnd = Self.endOfLine(bytes, from: index)
+            let line = bytes[index..<lineEnd]
+            let next = min(lineEnd + 2, bytes.count)
+            if line.isEmpty {
+                try finish()
+                index = next
+                break
+            }
+            if line.first!.isWSP, current != nil {
+                current!.append(contentsOf: [.cr, .lf])
+                current!.append(contentsOf: line)
+            } else if Self.startsField(line) {
+                try finish()
+                current = Array(line)
+            } else {
+                break  // not a header line: the body starts here
+            }
+            if let field = current, field.count > DKIMLimits.maximumHeaderFieldSize {
+                throw DKIMError(.headerTooLong, "a header field is longer than \(DKIMLimits.maximumHeaderFieldSize) octets")
+            }
+            index = next
+        }
+        try finish()
+        self.headers = headers
+        var body = index < bytes.count ? Array(bytes[index...]) : []
+        if !body.isEmpty, body.last != .lf { body.append(contentsOf: [.cr, .lf]) }  // SMTP's DATA always ends with CRLF
+        self.body = body
+    }
+
+    /// The message in wire form: the fields, each ending in CRLF, an empty line, the body.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count + headers.reduce(0) { $0 + $1.raw.count + 2 } + 2)
+        for field in headers {
+            out.append(contentsOf: field.raw)
+            out.append(contentsOf: [.cr, .lf])
+        }
+        out.append(contentsOf: [.cr, .lf])
+        out.append(contentsOf: body)
+        return out
+    }
+
+    /// The input with every bare LF turned into CRLF.
+    static func crlfNormalized(_ input: some Collection<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count + input.count / 32)
+        var previous: UInt8 = 0
+        for byte in input {
+            if byte == .lf, previous != .cr { out.append(.cr) }
+            out.append(byte)
+            previous = byte
+        }
+        return out
+    }
+
+    /// The index of the CR of the CRLF that ends the line starting at `start` (or the end of the bytes).
+    private static func endOfLine(_ bytes: [UInt8], from start: Int) -> Int {
+        var i = start
+        while i < bytes.count {
+            if bytes[i] == .cr, i + 1 < bytes.count, bytes[i + 1] == .lf { return i }
+            i += 1
+        }
+        return bytes.count
+    }
+
+    /// A field name (printable ASCII but colon, RFC 5322 §2.2), optional WSP, then a colon.
+    private static func startsField(_ line: ArraySlice<UInt8>) -> Bool {
+        var sawName = false
+        var sawSpace = false
+        for byte in line {
+            if byte == UInt8(ascii: ":") { return sawName }
+            if byte.isWSP { sawSpace = true; continue }
+            guard byte > 32, byte < 127, !sawSpace else { return false }
+            sawName = true
+        }
+        return false
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// A parsed `DKIM-Signature` header field (RFC 6376 §3.5), with the raw field kept for hashing (§3.7).
+public struct DKIMSignature: Sendable, Hashable {
+    /// The field as it appears in the message.
+    public let field: HeaderField
+    /// Every tag of the field, unknown ones included.
+    public let tags: TagList
+    /// `a=`.
+    public let algorithm: SignatureAlgorithm
+    /// `b=`, decoded.
+    public let signature: [UInt8]
+    /// `bh=`, decoded.
+    public let bodyHash: [UInt8]
+    /// `c=` (simple/simple when absent).
+    public let canonicalization: CanonicalizationPair
+    /// `d=`, the SDID, as written.
+    public let domain: String
+    /// `h=`, the signed header names in lower case, in order (repeated and absent names included).
+    public let signedHeaders: [String]
+    /// `i=`, the AUID, as written; nil when absent (it then defaults to `@d`).
+    public let identity: String?
+    /// `l=`, the count of canonical body octets hashed; nil for the whole body.
+    public let bodyLength: Int?
+    /// `s=`.
+    public let selector: String
+    /// `t=`, seconds since the epoch.
+    public let timestamp: Int64?
+    /// `x=`, seconds since the epoch.
+    public let expiration: Int64?
+    /// `z=`, the copied header fields, raw.
+    public let copiedHeaders: String?
+
+    /// The domain of the AUID: the part of `i=` after the last `@`, or `d=` (RFC 6376 §3.5).
+    public var identityDomain: String {
+        guard let identity, let at = identity.lastIndex(of: "@") else { return domain }
+        return String(identity[identity.index(after: at)...])
+    }
+
+    /// Reads a signature from its header field.
+    /// - Throws: ``DKIMSignatureError`` naming the rule the field breaks (all are PERMFAIL, §6.1.1).
+    public init(field: HeaderField) throws(DKIMSignatureError) {
+        let tags: TagList
+        do { tags = try TagList(parsing: field.rawValue) } catch { throw DKIMSignatureError("tag list: \(error.reason) (RFC 6376 §3.2)") }
+        self.field = field
+        self.tags = tags
+
+        func required(_ name: String) throws(DKIMSignatureError) -> String {
+            guard let value = tags[name] else { throw DKIMSignatureError("missing required tag \(name)= (RFC 6376 §6.1.1)") }
+            return value
+        }
+
+        guard try required("v") == "1" else { throw DKIMSignatureError("v= is not 1 (RFC 6376 §6.1.1)") }
+        let algorithmName = try required("a")
+        guard let algorithm = SignatureAlgorithm(rawValue: algorithmName.asciiLowercased) else {
+            throw DKIMSignatureError("unknown algorithm a=\(algorithmName) (RFC 6376 §6.1.1)")
+        }
+        self.algorithm = algorithm
+        guard let signature = Self.base64(withoutWhiteSpace(try required("b"))), !signature.isEmpty else {
+            throw DKIMSignatureError("b= is not base64 (RFC 6376 §3.5)")
+        }
+        self.signature = signature
+        guard let bodyHash = Self.base64(withoutWhiteSpace(try required("bh"))), !bodyHash.isEmpty else {
+            throw DKIMSignatureError("bh= is not base64 (RFC 6376 §3.5)")
+        }
+        self.bodyHash = bodyHash
+        if let c = tags["c"] {
+            guard let pair = CanonicalizationPair(tagValue: c) else { throw DKIMSignatureError("unknown canonicalization c=\(c) (RFC 6376 §3.5)") }
+            canonicalization = pair
+        } else {
+            canonicalization = CanonicalizationPair(header: .simple, body: .simple)
+        }
+        let domain = try required("d")
+        guard Self.isDomainName(domain) else { throw DKIMSignatureError("d= is not a domain name (RFC 6376 §3.5)") }
+        self.domain = domain
+        let selector = try required("s")
+        guard Self.isSelector(selector) else { throw DKIMSignatureError("s= is not a selector (RFC 6376 §3.1)") }
+        self.selector = selector
+
+        let names = try required("h").split(separator: ":", omittingEmptySubsequences: false).map {
+            withoutWhiteSpace(String($0)).asciiLowercased
+        }
+        guard names.count <= DKIMLimits.maximumSignedHeaderNames else {
+            throw DKIMSignatureError("h= names more than \(DKIMLimits.maximumSignedHeaderNames) fields")
+        }
+        guard !names.contains(where: \.isEmpty) else { throw DKIMSignatureError("h= has an empty field name (RFC 6376 §3.5)") }
+        guard names.contains("from") else { throw DKIMSignatureError("h= does not include From (RFC 6376 §6.1.1)") }
+        signedHeaders = names
+
+        identity = tags["i"]
+        if let identity {
+            guard let at = identity.lastIndex(of: "@") else { throw DKIMSignatureError("i= has no @ (RFC 6376 §3.5)") }
+            let identityDomain = String(identity[identity.index(after: at)...]).asciiLowercased
+            let signingDomain = domain.asciiLowercased
+            guard identityDomain == signingDomain || identityDomain.hasSuffix("." + signingDomain) else {
+                throw DKIMSignatureError("i= domain is not d= or a subdomain of it (RFC 6376 §6.1.1)")
+            }
+        }
+        if let l = tags["l"] {
+            guard let length = Self.decimal(l, maximumDigits: 76), let value = Int(exactly: length) else {
+                throw DKIMSignatureError("l= is not a decimal count (RFC 6376 §3.5)")
+            }
+            bodyLength = value
+        } else {
+            bodyLength = nil
+        }
+        if let q = tags["q"] {
+            let methods = q.split(separator: ":").map { withoutWhiteSpace(String($0)).asciiLowercased }
+            guard methods.contains(where: { $0 == "dns/txt" || $0.hasPrefix("dns/txt/") }) else {
+                throw DKIMSignatureError("q= names no supported query method (RFC 6376 §6.1.1)")
+            }
+        }
+        timestamp = try Self.time(tags["t"], "t")
+        expiration = try Self.time(tags["x"], "x")
+        if let t = timestamp, let x = expiration, x <= t {
+            throw DKIMSignatureError("x= is not later than t= (RFC 6376 §3.5)")
+        }
+        copiedHeaders = tags["z"]
+    }
+
+    /// The raw field with the value of `b=` removed, everything else untouched (RFC 6376 §3.7).
+    var fieldWithoutSignatureValue: [UInt8] {
+        guard let b = tags.tag("b") else { return field.raw }
+        let offset = field.colonIndex + 1
+        var raw = field.raw
+        raw.removeSubrange((offset + b.valueRange.lowerBound)..<(offset + b.valueRange.upperBound))
+        return raw
+    }
+
+    private static func time(_ value: String?, _ name: String) throws(DKIMSignatureError) -> Int64? {
+        guard let value else { return nil }
+        // 12 digits reach year 33658; longer values are read as "far future" rather than refused.
+        guard let seconds = decimal(value, maximumDigits: 40) else { throw DKIMSignatureError("\(name)= is not a decimal time (RFC 6376 §3.5)") }
+        return Int64(clamping: seconds)
+    }
+
+    /// A string of ASCII digits (at most `maximumDigits`) as an integer, saturating at `UInt64.max`.
+    static func decimal(_ text: String, maximumDigits: Int) -> UInt64? {
+        let digits = text.utf8
+        guard !digits.isEmpty, digits.count <= maximumDigits else { return nil }
+        var value: UInt64 = 0
+        for d in digits {
+            guard d >= 0x30, d <= 0x39 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(UInt64(d - 0x30))
+            value = o1 || o2 ? .max : s
+        }
+        return value
+    }
+
+    static func base64(_ text: String) -> [UInt8]? {
+        Data(base64Encoded: text).map { Array($0) }
+    }
+
+    /// Labels of letters, digits and hyphens (and underscores, which selectors and some names use), dot-separated.
+    static func isDomainName(_ text: String) -> Bool {
+        var name = Substring(text)
+        if name.hasSuffix(".") { name = name.dropLast() }
+        guard !name.isEmpty, name.utf8.count <= 253 else { return false }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            !label.isEmpty && label.utf8.count <= 63
+                && label.utf8.allSatisfy { b in (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b >= 0x30 && b <= 0x39 || b == 0x2D || b == 0x5F }
+        }
+    }
+
+    static func isSelector(_ text: String) -> Bool { !text.hasSuffix(".") && isDomainName(text) }
+}
+
+/// Why a `DKIM-Signature` field is unusable (RFC 6376 §6.1.1): the verdict is `permerror` with this reason.
+public struct DKIMSignatureError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let reason: String
+    init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

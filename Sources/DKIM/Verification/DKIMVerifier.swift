@@ -1,0 +1,161 @@
+import Crypto
+public import DNS
+public import Foundation
+
+/// Verifies every DKIM signature of a message, each with its own verdict (RFC 6376 §6, RFC 8463, RFC 8301).
+///
+/// - Signatures are taken top first; at most ``DKIMLimits/maximumSignaturesVerified`` are verified, the others get
+///   `neutral` "too many signatures".
+/// - rsa-sha256 with keys of 1024 to 8192 bits and ed25519-sha256 can pass; rsa-sha1 and shorter RSA keys are
+///   `permerror` (RFC 8301 §3.1, §3.2).
+/// - A key lookup that fails for now (SERVFAIL, timeout) is `temperror`; a missing key is `permerror`.
+/// - The body hash of each (canonicalization, `l=`) pair is computed once per message.
+public struct DKIMVerifier: Sendable {
+    private let keys: any DKIMKeyFetcher
+    private let now: @Sendable () -> Date
+
+    /// A verifier taking keys from `keys` and the time from `now` (for `t=` and `x=`).
+    public init(keys: any DKIMKeyFetcher, now: @escaping @Sendable () -> Date = Date.init) {
+        self.keys = keys
+        self.now = now
+    }
+
+    /// A verifier taking keys from DNS through `resolver`.
+    public init(resolver: Resolver<ContinuousClock>, now: @escaping @Sendable () -> Date = Date.init) {
+        self.init(keys: DNSKeyFetcher(resolver: resolver), now: now)
+    }
+
+    /// The verdicts of every `DKIM-Signature` field of `message`, top first; empty when the message has none.
+    public func verify(_ message: DKIMMessage) async -> [DKIMVerdict] {
+        let fields = message.headers.filter { $0.lowercasedName == "dkim-signature" }
+        let time = Int64(now().timeIntervalSince1970)
+        let bodies = BodyHashes(body: message.body)
+        let headerIndex = HeaderIndex(message.headers)
+        return await withTaskGroup(of: (Int, DKIMVerdict).self) { group in
+            for (position, field) in fields.enumerated() {
+                group.addTask {
+                    guard position < DKIMLimits.maximumSignaturesVerified else {
+                        return (position, Self.unread(field, .neutral,
+                                                      "too many signatures: only the first \(DKIMLimits.maximumSignaturesVerified) are verified"))
+                    }
+                    return (position, await verify(field, headerIndex: headerIndex, bodies: bodies, time: time))
+                }
+            }
+            var verdicts = [DKIMVerdict?](repeating: nil, count: fields.count)
+            for await (position, verdict) in group { verdicts[position] = verdict }
+            return verdicts.map { $0! }
+        }
+    }
+
+    private func verify(_ field: HeaderField, headerIndex: HeaderIndex, bodies: BodyHashes, time: Int64) async -> DKIMVerdict {
+        let signature: DKIMSignature
+        do { signature = try DKIMSignature(field: field) } catch { return Self.unread(field, .permerror, error.reason) }
+
+        func verdict(_ result: DKIMResult, _ reason: String?, testing: Bool = false) -> DKIMVerdict {
+            DKIMVerdict(result: result, reason: reason, domain: signature.domain.asciiLowercased, selector: signature.selector,
+                        identity: signature.identity ?? "@\(signature.domain)", algorithm: signature.algorithm.rawValue, isTesting: testing)
+        }
+
+        if signature.algorithm == .rsaSHA1 {
+            return verdict(.permerror, "rsa-sha1 signatures are not accepted (RFC 8301 §3.1)")
+        }
+        if let expiration = signature.expiration, expiration < time {
+            return verdict(.permerror, "signature expired at x=\(expiration) (RFC 6376 §3.5)")
+        }
+        if let timestamp = signature.timestamp, timestamp > time + DKIMLimits.allowedClockSkew {
+            return verdict(.permerror, "signature timestamp t=\(timestamp) is in the future (RFC 6376 §3.5)")
+        }
+
+        let records: [[UInt8]]
+        switch await keys.keyRecords(selector: signature.selector, domain: signature.domain.asciiLowercased) {
+        case .found(let found): records = Array(found.prefix(DKIMLimits.maximumKeyRecords))
+        case .notFound(let reason): return verdict(.permerror, reason)
+        case .temporaryFailure(let reason): return verdict(.temperror, reason)
+        }
+        var usable: [(DKIMPublicKey, KeyRecord)] = []
+        var firstProblem: String?
+        for text in records {
+            do throws(KeyRecordError) {
+                let record = try KeyRecord(parsing: text)
+                try Self.check(record, for: signature)
+                usable.append((try DKIMPublicKey(keyType: record.keyType, data: record.publicKeyData), record))
+            } catch {
+                firstProblem = firstProblem ?? error.reason
+            }
+        }
+        guard !usable.isEmpty else { return verdict(.permerror, firstProblem ?? "no usable key record") }
+        let testing = usable.contains { $0.1.isTesting }
+
+        guard let bodyHash = bodies.hash(signature.canonicalization.body, length: signature.bodyLength) else {
+            return verdict(.permerror, "l=\(signature.bodyLength ?? 0) is longer than the canonical body (RFC 6376 §3.5)", testing: testing)
+        }
+        guard bodyHash.elementsEqual(signature.bodyHash) else {
+            return verdict(.fail, "body hash did not verify (RFC 6376 §6.1.3)", testing: testing)
+        }
+        let digest = SHA256.hash(data: Self.headerHashInput(signature, headerIndex: headerIndex))
+        guard usable.contains(where: { $0.0.isValid(signature: signature.signature, digest: digest) }) else {
+            return verdict(.fail, "signature did not verify (RFC 6376 §6.1.3)", testing: testing)
+        }
+        return verdict(.pass, nil, testing: testing)
+    }
+
+    /// The key record rules that depend on the signature (RFC 6376 §6.1.2, RFC 8301 §3.2).
+    private static func check(_ record: KeyRecord, for signature: DKIMSignature) throws(KeyRecordError) {
+        guard !record.isRevoked else { throw KeyRecordError("key revoked: empty p= (RFC 6376 §3.6.1)") }
+        guard record.keyType == signature.algorithm.keyType else {
+            throw KeyRecordError("key type k=\(record.keyType) does not match a=\(signature.algorithm.rawValue) (RFC 6376 §6.1.2)")
+        }
+        if let hashes = record.hashes, !hashes.contains(signature.algorithm.hashName) {
+            throw KeyRecordError("key record h= does not allow \(signature.algorithm.hashName) (RFC 6376 §3.6.1)")
+        }
+        guard record.serviceTypes.contains("*") || record.serviceTypes.contains("email") else {
+            throw KeyRecordError("key record s= does not include email (RFC 6376 §3.6.1)")
+        }
+        if record.requiresExactIdentityDomain, signature.identityDomain.asciiLowercased != signature.domain.asciiLowercased {
+            throw KeyRecordError("key record t=s requires i= in d= itself, not a subdomain (RFC 6376 §3.6.1)")
+        }
+    }
+
+    /// The header hash input (RFC 6376 §3.7): the signed fields, chosen from the bottom up, canonicalized, then the
+    /// signature's own field with an empty `b=` and no final CRLF. A name listed more often than it occurs adds
+    /// nothing for the missing instances (§5.4.2).
+    static func headerHashInput(_ signature: DKIMSignature, headerIndex: HeaderIndex) -> [UInt8] {
+        headerHashInput(signedHeaders: signature.signedHeaders, canonicalization: signature.canonicalization.header,
+                        signatureField: signature.fieldWithoutSignatureValue[...], colonIndex: signature.field.colonIndex,
+                        headerIndex: headerIndex)
+    }
+
+    /// The header hash input from its parts; the signer calls this with its field ending in an empty `b=`.
+    static func headerHashInput(signedHeaders: [String], canonicalization: Canonicalization, signatureField: ArraySlice<UInt8>,
+                                colonIndex: Int, headerIndex: HeaderIndex) -> [UInt8] {
+        var out: [UInt8] = []
+        var used: [String: Int] = [:]
+        for name in signedHeaders {
+            let instances = headerIndex.fields[name] ?? []
+            let taken = used[name, default: 0]
+            guard taken < instances.count else { continue }
+            used[name] = taken + 1
+            canonicalization.canonicalize(header: instances[instances.count - 1 - taken], into: &out)
+        }
+        canonicalization.canonicalize(raw: signatureField, colonIndex: colonIndex, into: &out)
+        return out
+    }
+
+    /// A verdict for a field that could not be parsed: d= and s= taken from its tags when they can be read.
+    private static func unread(_ field: HeaderField, _ result: DKIMResult, _ reason: String) -> DKIMVerdict {
+        let tags = try? TagList(parsing: field.rawValue)
+        return DKIMVerdict(result: result, reason: reason, domain: tags?["d"]?.asciiLowercased, selector: tags?["s"],
+                           identity: tags?["i"], algorithm: tags?["a"])
+    }
+}
+
+/// The header fields of a message by lower-case name, top first, for the bottom-up choice of §5.4.2.
+struct HeaderIndex: Sendable {
+    let fields: [String: [HeaderField]]
+
+    init(_ headers: [HeaderField]) {
+        var fields: [String: [HeaderField]] = [:]
+        for field in headers { fields[field.lowercasedName, default: []].append(field) }
+        self.fields = fields
+    }
+}
