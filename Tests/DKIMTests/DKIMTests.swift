@@ -1,1 +1,0 @@
-// DKIM tests (issue 15).
