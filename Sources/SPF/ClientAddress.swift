@@ -27,7 +27,9 @@ public struct ClientAddress: Sendable, Hashable, CustomStringConvertible {
     /// `in-addr` or `ip6`, the `%{v}` macro (RFC 7208 §7.3).
     var version: String { isIPv4 ? "in-addr" : "ip6" }
 
-    /// The `%{i}` macro: dotted quad, or 32 dot-separated nibbles for IPv6 (RFC 7208 §7.3).
+    /// The `%{i}` macro: dotted quad, or 32 dot-separated nibbles for IPv6 (RFC 7208 §7.3). The nibbles are upper-case
+    /// hex, as the RFC 7208 test suite's `v-macro-ip6` explanation has them (§7.4's example is in lower case; DNS
+    /// names compare without case, so only explanations show the difference).
     var dotted: String {
         isIPv4 ? bytes.map(String.init).joined(separator: ".") : nibbles.joined(separator: ".")
     }
@@ -40,7 +42,7 @@ public struct ClientAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     private var nibbles: [String] {
-        bytes.flatMap { [String($0 >> 4, radix: 16), String($0 & 0xF, radix: 16)] }
+        bytes.flatMap { [String($0 >> 4, radix: 16, uppercase: true), String($0 & 0xF, radix: 16, uppercase: true)] }
     }
 
     /// The `%{c}` macro and the printed form: dotted quad, or RFC 5952 text for IPv6.

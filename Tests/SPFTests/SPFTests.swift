@@ -1,1 +1,0 @@
-// SPF tests (issue 15).
