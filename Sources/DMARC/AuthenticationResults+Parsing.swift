@@ -37,7 +37,8 @@ extension AuthenticationResults {
             guard results.count < Self.maximumResults else { throw .limit("more than \(Self.maximumResults) results") }
             var result = try Self.methodSpec(methodToken, &lexer)
             token = try lexer.next()
-            while case .word(let word) = token {
+            while case .word(let first) = token {
+                let word = try Self.glued(first, &lexer)
                 let (type, name) = Self.propertyName(word)
                 guard try lexer.next() == .equals, let value = try lexer.next()?.text else {
                     throw .malformed("\"\(word)\" is not followed by \"=\" and a value")
@@ -69,7 +70,8 @@ extension AuthenticationResults {
 
     /// `method [ "/" version ] "=" result`.
     private static func methodSpec(_ first: Token, _ lexer: inout Lexer) throws(AuthenticationResultsError) -> MethodResult {
-        guard case .word(let word) = first else { throw .malformed("expected a method") }
+        guard case .word(let start) = first else { throw .malformed("expected a method") }
+        let word = try glued(start, &lexer)
         let parts = word.lowercased().split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard isKeyword(parts[0]) else { throw .malformed("\"\(word)\" is not a method") }
         var methodVersion: Int?
@@ -81,6 +83,22 @@ extension AuthenticationResults {
             throw .malformed("\"\(word)\" is not followed by \"=\" and a result")
         }
         return MethodResult(method: String(parts[0]), methodVersion: methodVersion, result: result.lowercased())
+    }
+
+    /// A method or property name with the words that white space or comments split off it: the grammar allows CFWS
+    /// around the `/` of a method version and the `.` of a property (RFC 8601 §2.2, Appendix B's comment-heavy example).
+    /// At most four pieces are joined: `method / version` and `ptype . property` need three.
+    private static func glued(_ start: String, _ lexer: inout Lexer) throws(AuthenticationResultsError) -> String {
+        var word = start
+        for _ in 0..<4 {
+            var ahead = lexer
+            guard case .word(let next)? = try ahead.next() else { return word }
+            let joins = word.hasSuffix("/") || word.hasSuffix(".") || next.hasPrefix("/") || next.hasPrefix(".")
+            guard joins else { return word }
+            word += next
+            lexer = ahead
+        }
+        return word
     }
 
     /// `ptype "." property`, lower case; `name` is `nil` without a dot.

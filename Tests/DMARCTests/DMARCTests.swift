@@ -1,1 +1,0 @@
-// DMARC tests (issue 15).
