@@ -11,6 +11,8 @@ public struct ReportURI: Sendable, Hashable {
     public let scheme: String
     /// The obsolete `!size[k|m|g|t]` suffix in octets, when present. RFC 9989 §4.8 says reporters should ignore it.
     public let obsoleteSizeLimit: UInt64?
+    /// The list element as published, size suffix included.
+    public let text: String
 
     /// Reads one list element: an RFC 3986 URI with an optional `!size` suffix; `nil` when it is not one.
     ///
@@ -35,13 +37,9 @@ public struct ReportURI: Sendable, Hashable {
         self.scheme = scheme.lowercased()
         self.uri = self.scheme + ":" + String(decoding: rest, as: UTF8.self)
         self.obsoleteSizeLimit = size
+        self.text = String(text)
     }
 
-    /// The URI as it appears in a record (the size suffix included when there was one).
-    public var text: String {
-        guard let obsoleteSizeLimit else { return uri }
-        return uri + "!" + String(obsoleteSizeLimit)
-    }
 
     /// `1*DIGIT [ "k" / "m" / "g" / "t" ]` in octets.
     private static func size(_ text: Substring) -> UInt64? {
