@@ -35,6 +35,9 @@ public struct DNSError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { reason }
 
+    /// The code as a stable word (`timeout`, `network`, `badRecordData`, …), for metrics and logs.
+    public var category: String { String(describing: code) }
+
     public static func == (lhs: DNSError, rhs: DNSError) -> Bool { lhs.code == rhs.code }
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 

@@ -20,6 +20,9 @@ public struct HTTPFetchError: Error, Sendable, Hashable, CustomStringConvertible
         case cancelled
     }
 
+    /// The code as a stable word (`resolution`, `tls`, `timeout`, `status`, …), for metrics and logs.
+    public var category: String { String(describing: code) }
+
     private let code: Code
     /// What went wrong, for people.
     public let reason: String

@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 public import Logging
+import Metrics
 public import Store
 import Synchronization
 
@@ -64,6 +65,7 @@ public final class Outbox: Sendable {
         while !Task.isCancelled {
             let round = await deliverDue()
             await purgeIfDue()
+            await measureDepth()
             let pause = state.withLock { state in
                 state.storeFailures = round.storeFailed ? state.storeFailures + 1 : 0
                 return policy.pause(afterStoreFailures: state.storeFailures)
@@ -74,6 +76,13 @@ public final class Outbox: Sendable {
                 return
             }
         }
+    }
+
+    /// Sets `stockade_outbox_messages{state="queued|dead"}` from the store (left as it was when the store fails).
+    func measureDepth() async {
+        guard let depth = try? await store.outboxDepth() else { return }
+        Gauge(label: "stockade_outbox_messages", dimensions: [("state", "queued")]).record(depth.queued)
+        Gauge(label: "stockade_outbox_messages", dimensions: [("state", "dead")]).record(depth.dead)
     }
 
     /// One round: deletes messages sent earlier whose delete failed, then claims due messages and sends each once.

@@ -21,8 +21,10 @@ public struct MetricsSettings: Codable, Sendable, Equatable {
 /// What is counted: HTTP requests by route, method and status with their latency (Hummingbird's `MetricsMiddleware`:
 /// `hb_requests_total`, `hb_request_duration_seconds`, `hb_active_requests`), socketmap lookups by reply and policy
 /// source (`stockade_socketmap_lookups_total`), mail the outbox sent or failed to send
-/// (`stockade_outbox_attempts_total`), key-server uploads and verifications (`stockade_keyserver_uploads_total`,
-/// `stockade_keyserver_verifications_total`) by result.
+/// (`stockade_outbox_attempts_total`) and what it holds (`stockade_outbox_messages{state="queued|dead"}`), key-server
+/// uploads and verifications (`stockade_keyserver_uploads_total`, `stockade_keyserver_verifications_total`) by result,
+/// DNS queries by response code and DNSSEC status (`stockade_dns_queries_total`, from the `DNS` library), and MTA-STS
+/// policy fetches by result or failure reason (`stockade_mtasts_policy_fetches_total`, from the `MTASTS` library).
 enum MetricsEndpoint {
     private static let registry = Mutex<PrometheusCollectorRegistry?>(nil)
 

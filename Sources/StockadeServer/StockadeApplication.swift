@@ -95,8 +95,10 @@ public enum StockadeApplication {
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [HTTP10ConnectionClose.Installer(), RequestDeadlineHandler.Installer(timeout: headTimeout)],
             idleTimeout: TimeAmount(limits.idle))
-        let server: HTTPServerBuilder = if let tls = configuration.tls {
-            try .tls(.http1(configuration: http1), tlsConfiguration: TLSSetup.configuration(tls))
+        let certificates = try configuration.tls.map(ServerCertificates.init)
+        if let certificates { services.append(CertificateReloadOnHangup(certificates: certificates, logger: logger)) }
+        let server: HTTPServerBuilder = if let certificates {
+            try .tls(.http1(configuration: http1), tlsConfiguration: certificates.tlsConfiguration())
         } else {
             .http1(configuration: http1)
         }

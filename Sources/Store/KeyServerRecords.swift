@@ -84,6 +84,19 @@ public struct KeyServerTokenRecord: Sendable, Hashable {
 
 /// A message waiting in the outbox; removed only once the relay accepted it, kept as dead after its last allowed
 /// attempt.
+/// The size of the outbox (``KeyServerStore/outboxDepth()``).
+public struct OutboxDepth: Sendable, Hashable {
+    /// Messages not sent yet and not dead, due now or later.
+    public var queued: Int
+    /// Messages kept as dead after their last attempt.
+    public var dead: Int
+
+    public init(queued: Int, dead: Int) {
+        self.queued = queued
+        self.dead = dead
+    }
+}
+
 public struct OutgoingMailRecord: Sendable, Hashable {
     /// Assigned by the store.
     public var id: Int64?

@@ -22,6 +22,8 @@ public protocol KeyServerStore: Sendable {
     func dueMail(at time: Date, limit: Int) async throws(StoreError) -> [OutgoingMailRecord]
     /// One queued message, dead or alive.
     func mail(id: Int64) async throws(StoreError) -> OutgoingMailRecord?
+    /// How many messages the outbox holds: still to be sent (due or not), and dead.
+    func outboxDepth() async throws(StoreError) -> OutboxDepth
     /// Claims up to `limit` due messages (not dead, `nextAttemptAt <= time`), oldest first, in one write transaction:
     /// each gets `attempts + 1` and `nextAttemptAt = leaseUntil`, and is returned with those values. No other claim on
     /// the same database returns the row again before `leaseUntil`, so two servers never both hold it; if its holder

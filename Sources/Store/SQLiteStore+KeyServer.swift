@@ -115,6 +115,13 @@ extension SQLiteStore: KeyServerStore {
         }
     }
 
+    public func outboxDepth() async throws(StoreError) -> OutboxDepth {
+        try await read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT count(*) - count(deadAt) AS queued, count(deadAt) AS dead FROM vks_outbox")
+            return OutboxDepth(queued: row?["queued"] ?? 0, dead: row?["dead"] ?? 0)
+        }
+    }
+
     public func mail(id: Int64) async throws(StoreError) -> OutgoingMailRecord? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM vks_outbox WHERE id = ?", arguments: [id]).map(OutgoingMailRecord.init)

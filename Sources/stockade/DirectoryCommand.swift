@@ -39,10 +39,11 @@ struct DirectoryCommand: AsyncParsableCommand {
             @Argument(help: "The domain.") var name: String
             @Option(help: "provider (aliases are permanent) or hosted (a customer's domain).") var kind: DomainKind = .provider
             @OptionGroup var store: StoreOptions
+            @Flag(help: "Print JSON.") var json = false
 
             func run() async throws {
                 let domain = try await store.directory().addDomain(name, kind: kind)
-                print("domain \(domain.name) (\(domain.kind.rawValue)) added")
+                try report(json, "domain \(domain.name) (\(domain.kind.rawValue)) added", ["domain": domain.name, "kind": domain.kind.rawValue])
             }
         }
 
@@ -72,10 +73,11 @@ struct DirectoryCommand: AsyncParsableCommand {
             @Argument(help: "The account id.") var id: String
             @Option(help: "The primary address.") var primary: String
             @OptionGroup var store: StoreOptions
+            @Flag(help: "Print JSON.") var json = false
 
             func run() async throws {
                 try await store.directory().createAccount(id: id, primaryAddress: primary)
-                print("account \(id) created with \(primary)")
+                try report(json, "account \(id) created with \(primary)", ["account": id, "primary": primary])
             }
         }
 
@@ -83,10 +85,11 @@ struct DirectoryCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Close an account; its addresses are never reassigned.")
             @Argument(help: "The account id.") var id: String
             @OptionGroup var store: StoreOptions
+            @Flag(help: "Print JSON.") var json = false
 
             func run() async throws {
                 try await store.directory().closeAccount(id)
-                print("account \(id) closed")
+                try report(json, "account \(id) closed", ["account": id, "status": "closed"])
             }
         }
     }
@@ -100,10 +103,11 @@ struct DirectoryCommand: AsyncParsableCommand {
             @Argument(help: "The alias address.") var address: String
             @Option(help: "The account id.") var account: String
             @OptionGroup var store: StoreOptions
+            @Flag(help: "Print JSON.") var json = false
 
             func run() async throws {
                 let row = try await store.directory().addAlias(address, to: account)
-                print("alias \(row.display) belongs to \(row.accountID)")
+                try report(json, "alias \(row.display) belongs to \(row.accountID)", ["alias": row.display, "account": row.accountID])
             }
         }
 
@@ -111,10 +115,11 @@ struct DirectoryCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Remove an alias on a hosted domain (provider-domain aliases are permanent).")
             @Argument(help: "The alias address.") var address: String
             @OptionGroup var store: StoreOptions
+            @Flag(help: "Print JSON.") var json = false
 
             func run() async throws {
                 try await store.directory().removeAlias(address)
-                print("alias \(address) removed (it stays reserved to its account)")
+                try report(json, "alias \(address) removed (it stays reserved to its account)", ["alias": address, "status": "removed"])
             }
         }
     }
@@ -129,11 +134,12 @@ struct DirectoryCommand: AsyncParsableCommand {
             @Argument(help: "The certificate, armored or binary.") var file: String
             @Option(help: "The account id.") var account: String
             @OptionGroup var store: StoreOptions
+            @Flag(help: "Print JSON.") var json = false
 
             func run() async throws {
                 let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
                 let key = try await store.directory().importKey(bytes, accountID: account)
-                print("key \(key.fingerprint) stored for \(account)")
+                try report(json, "key \(key.fingerprint) stored for \(account)", ["fingerprint": "\(key.fingerprint)", "account": account])
             }
         }
 
@@ -144,10 +150,11 @@ struct DirectoryCommand: AsyncParsableCommand {
             @Argument(help: "The address.") var address: String
             @Argument(help: "The key's fingerprint.") var fingerprint: String
             @OptionGroup var store: StoreOptions
+            @Flag(help: "Print JSON.") var json = false
 
             func run() async throws {
                 try await store.directory().associate(address: address, fingerprint: fingerprint)
-                print("\(address) → \(fingerprint.uppercased())")
+                try report(json, "\(address) → \(fingerprint.uppercased())", ["address": address, "fingerprint": fingerprint.uppercased()])
             }
         }
     }
@@ -174,4 +181,9 @@ struct DirectoryCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// What a directory command did: a sentence, or with `--json` its fields as one key-sorted JSON object.
+private func report(_ json: Bool, _ sentence: String, _ fields: [String: String]) throws {
+    if json { try printJSON(fields) } else { print(sentence) }
 }

@@ -468,6 +468,8 @@ final class FailingStore: KeyServerStore {
 
     func mail(id: Int64) async throws(StoreError) -> OutgoingMailRecord? { try await base.mail(id: id) }
 
+    func outboxDepth() async throws(StoreError) -> OutboxDepth { try await base.outboxDepth() }
+
     func publishedKey(fingerprint: String) async throws(StoreError) -> PublishedKeyRecord? {
         try await base.publishedKey(fingerprint: fingerprint)
     }

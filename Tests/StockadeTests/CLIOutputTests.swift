@@ -25,6 +25,32 @@ import Testing
         ])
     }
 
+    /// Every `directory` command that changes something says what it did, as a sentence or with `--json` as an object.
+    @Test func directoryChangesReportInJSON() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-dirjson-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: data) }
+        let home = try GnuPGHome()
+        defer { home.close() }
+        let fingerprint = try home.generateKey("Alice <alice@example.org>")
+        let keyFile = try home.write(home.export(fingerprint), name: "alice.pgp")
+        let database = ["--database", data.appendingPathComponent("stockade.sqlite").path, "--json"]
+        #expect(try json(["directory", "domain", "add", "example.org"] + database) == ["domain": "example.org", "kind": "provider"])
+        #expect(try json(["directory", "domain", "add", "hosted.example", "--kind", "hosted"] + database)
+            == ["domain": "hosted.example", "kind": "hosted"])
+        #expect(try json(["directory", "account", "add", "alice", "--primary", "alice@example.org"] + database)
+            == ["account": "alice", "primary": "alice@example.org"])
+        #expect(try json(["directory", "alias", "add", "Al.Ice@hosted.example", "--account", "alice"] + database)
+            == ["alias": "Al.Ice@hosted.example", "account": "alice"])
+        #expect(try json(["directory", "key", "import", keyFile, "--account", "alice"] + database)
+            == ["fingerprint": fingerprint.uppercased(), "account": "alice"])
+        #expect(try json(["directory", "key", "associate", "alice@example.org", fingerprint.lowercased()] + database)
+            == ["address": "alice@example.org", "fingerprint": fingerprint.uppercased()])
+        #expect(try json(["directory", "alias", "remove", "Al.Ice@hosted.example"] + database)
+            == ["alias": "Al.Ice@hosted.example", "status": "removed"])
+        #expect(try json(["directory", "account", "close", "alice"] + database) == ["account": "alice", "status": "closed"])
+    }
+
     @Test func enumerationsAreCheckedByTheParser() throws {
         let kind = try CLI.run(["directory", "domain", "add", "x.test", "--kind", "bogus", "--database", "/nonexistent/x.sqlite"])
         #expect(kind.status != 0)

@@ -12,8 +12,9 @@ struct KeyServerWorld {
     /// `https://provider.web.test:PORT` when the server listens with TLS on 127.0.9.1 (see ``startTLS(limits:userIDs:directory:)``).
     var baseURL: String?
 
-    static func start(limits: [String: Any] = [:]) async throws -> KeyServerWorld {
-        try await start(limits: limits, userIDs: ["Alice <alice@example.org>", "Alice Work <alice@work.example>"])
+    /// `extra` settings replace the world's own (e.g. another `mail` relay) or add to them.
+    static func start(limits: [String: Any] = [:], extra: [String: Any] = [:]) async throws -> KeyServerWorld {
+        try await start(limits: limits, userIDs: ["Alice <alice@example.org>", "Alice Work <alice@work.example>"], extra: extra)
     }
 
     /// The world over HTTPS on 127.0.9.1 at a random port, with lab-CA certificates for `provider.web.test` (the key

@@ -37,7 +37,10 @@ struct MetricsTests {
         let missing = #"hb_requests_total{http_request_method="GET",http_response_status_code="404",http_route="NotFound"}"#
         let fetched = #"stockade_socketmap_lookups_total{reply="ok",source="fetched"}"#
         let cached = #"stockade_socketmap_lookups_total{reply="ok",source="cache"}"#
-        let literal = #"stockade_socketmap_lookups_total{reply="notfound",source="none"}"#
+        let noPolicy = #"stockade_socketmap_lookups_total{reply="notfound",source="none"}"#
+        let policyFetched = #"stockade_mtasts_policy_fetches_total{result="fetched"}"#
+        let policyStatus = #"stockade_mtasts_policy_fetches_total{result="status"}"#
+        let secureNXDOMAIN = #"stockade_dns_queries_total{dnssec="secure",rcode="NXDOMAIN"}"#
         let before = try Self.scrape(port: metricsPort)
 
         for _ in 0..<3 { #expect(try server.request("GET", "/health").status == 200) }
@@ -45,6 +48,11 @@ struct MetricsTests {
         #expect(try SocketmapServiceTests.postmap("enforce.web.test", port: socketmapPort)?.hasPrefix("secure match=") == true)
         #expect(try SocketmapServiceTests.postmap("enforce.web.test", port: socketmapPort)?.hasPrefix("secure match=") == true)
         #expect(try SocketmapServiceTests.postmap("[192.0.2.1]", port: socketmapPort) == nil)
+        // The policy of missing.web.test answers 404; nosuch.secure.test does not exist: the _mta-sts TXT query gets a
+        // signed NXDOMAIN, and without a policy nothing more is asked (DANE precedence is checked only for a policy).
+        #expect(try SocketmapServiceTests.postmap("missing.web.test", port: socketmapPort) == nil)
+        let nxdomainsBefore = try Self.scrape(port: metricsPort)[secureNXDOMAIN] ?? 0
+        #expect(try SocketmapServiceTests.postmap("nosuch.secure.test", port: socketmapPort) == nil)
 
         let after = try Self.scrape(port: metricsPort)
         func moved(_ key: String) -> Double { (after[key] ?? 0) - (before[key] ?? 0) }
@@ -52,10 +60,37 @@ struct MetricsTests {
         #expect(moved(missing) == 2)
         #expect(moved(fetched) == 1)
         #expect(moved(cached) == 1)
-        #expect(moved(literal) == 1)
+        #expect(moved(noPolicy) == 3)  // [192.0.2.1], missing.web.test, nosuch.secure.test
+        #expect(moved(policyFetched) == 1)
+        #expect(moved(policyStatus) == 1)
+        #expect((after[secureNXDOMAIN] ?? 0) - nxdomainsBefore == 1)
         // Latency histograms: one observation per request.
         #expect(moved(#"http_server_request_duration_count{http_request_method="GET",http_response_status_code="200",http_route="/health"}"#) == 3)
         // Not on the public listener.
         #expect(try server.request("GET", "/metrics").status == 404)
+    }
+
+    /// The outbox's depth and failures: a relay that refuses connections keeps the one verification mail queued after
+    /// exactly one failed attempt (the next one is 30 s later, ``OutboxPolicy``).
+    @Test func outboxDepthAndSendFailures() async throws {
+        let metricsPort = freeLoopbackPort()
+        let world = try await KeyServerWorld.start(extra: [
+            "mail": ["relay": "127.0.0.1:\(freeLoopbackPort())", "tls": "none"],
+            "metrics": ["listen": "127.0.0.1:\(metricsPort)"],
+        ])
+        defer { world.close() }
+        _ = try world.uploadAndRequest("alice@example.org")
+        let failed = #"stockade_outbox_attempts_total{result="transient-failure"}"#
+        var samples: [String: Double] = [:]
+        for _ in 0..<50 {
+            samples = try Self.scrape(port: metricsPort)
+            if samples[failed] == 1, samples[#"stockade_outbox_messages{state="queued"}"#] == 1 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(samples[failed] == 1, "\(samples.filter { $0.key.hasPrefix("stockade_outbox") })")
+        #expect(samples[#"stockade_outbox_attempts_total{result="sent"}"#] == nil)
+        #expect(samples[#"stockade_outbox_messages{state="queued"}"#] == 1)
+        #expect(samples[#"stockade_outbox_messages{state="dead"}"#] == 0)
+        #expect(samples[#"stockade_keyserver_uploads_total{result="accepted"}"#] == 1)
     }
 }

@@ -2,6 +2,7 @@ public import DNS
 public import Foundation
 public import HTTPFetch
 public import Logging
+import Metrics
 import Synchronization
 
 /// A sender's MTA-STS policy discovery (RFC 8461 §3 and §5.1) with a cache that outlives failures.
@@ -179,12 +180,21 @@ public final class MTASTSResolver: Sendable {
         do {
             let response = try await fetcher.get(url, policy: policy)
             let parsed = try MTASTSPolicy(parsing: response.body)
+            Self.countFetch("fetched")
             return .success((parsed, parsed.originalText))
         } catch let error as HTTPFetchError {
+            Self.countFetch(error.category)
             return .failure(Problem("fetching \(url): \(error.reason)"))
         } catch {
+            Self.countFetch("invalidPolicy")
             return .failure(Problem("the policy at \(url) is invalid: \(error)"))
         }
+    }
+
+    /// `stockade_mtasts_policy_fetches_total{result}`: each policy fetch, `fetched` or why it failed (the
+    /// ``HTTPFetchError/category`` such as `tls`, `timeout`, `status`, `contentType`, or `invalidPolicy`).
+    private static func countFetch(_ result: String) {
+        Counter(label: "stockade_mtasts_policy_fetches_total", dimensions: [("result", result)]).increment()
     }
 
     private func backedOff(_ domain: String, id: String, at time: Date) -> Date? {
