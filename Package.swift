@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "SPF", targets: ["SPF"]),
         .library(name: "DKIM", targets: ["DKIM"]),
         .library(name: "DMARC", targets: ["DMARC"]),
+        .library(name: "TLSRPT", targets: ["TLSRPT"]),
         .library(name: "StockadeServer", targets: ["StockadeServer"]),
         .executable(name: "stockade", targets: ["stockade"]),
     ],
@@ -48,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         // The server's pages: Mustache templates with one layout (issue 14).
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // gzip with an inflate limit for TLSRPT and DMARC reports (issue 17).
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -202,6 +205,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TLSRPT",
+            dependencies: [
+                "DNS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "StockadeServer",
             dependencies: [
                 "DNS",
@@ -250,6 +262,7 @@ let package = Package(
                 "SPF",
                 "DKIM",
                 "DMARC",
+                "TLSRPT",
                 "StockadeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -369,8 +382,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TLSRPTTests",
+            dependencies: ["TLSRPT", "DNS", "TestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StockadeTests",
-            dependencies: ["stockade", "StockadeServer", "SPF", "DKIM", "DMARC", "DNS", "OpenPGP", "HTTPFetch", "VKS", "SMTP", "KeyServer", "TestSupport",
+            dependencies: ["stockade", "StockadeServer", "SPF", "DKIM", "DMARC", "TLSRPT", "DNS", "OpenPGP", "HTTPFetch", "VKS", "SMTP", "KeyServer", "TestSupport",
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),

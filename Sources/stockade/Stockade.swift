@@ -24,6 +24,7 @@ struct Stockade: AsyncParsableCommand {
             SPFCommand.self,
             DKIMCommand.self,
             DMARCCommand.self,
+            TLSRPTCommand.self,
         ]
     )
 }

@@ -1,0 +1,1 @@
+// SMTP TLS Reporting (RFC 8460): record, report JSON, gzip with an inflate limit, the mail form (issue 17).

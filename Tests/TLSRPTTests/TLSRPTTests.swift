@@ -1,0 +1,1 @@
+// TLSRPT tests (issue 17).
