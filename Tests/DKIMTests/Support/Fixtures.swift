@@ -40,3 +40,46 @@ func message(_ text: String) throws -> DKIMMessage {
 
 /// The time RFC 8463's example was signed: t=1528637909.
 let rfc8463Time = Date(timeIntervalSince1970: 1_528_637_909)
+
+/// The test keys and their key records as the lab zone `lab/zones/dkim.test.zone` publishes them.
+enum TestKeys {
+    /// The private key `Fixtures/keys/NAME.pem`.
+    static func key(_ name: String) throws -> DKIMSigningKey {
+        try DKIMSigningKey(pem: try Fixture.text("keys/\(name).pem"))
+    }
+
+    /// The TXT records of `SELECTOR._domainkey.dkim.test` in the lab zone, each with its strings joined.
+    static func records(_ selector: String) throws -> [String] {
+        let zone = try String(contentsOf: Fixture.directory.appendingPathComponent("../../../lab/zones/dkim.test.zone"), encoding: .utf8)
+        return zone.split(separator: "\n").filter { $0.hasPrefix("\(selector)._domainkey ") }.map { line in
+            line.split(separator: "\"", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }
+                .map { String($0.element) }.joined()
+        }
+    }
+
+    /// A key fetcher serving every listed selector of dkim.test from the lab zone's text (no DNS).
+    static func offline(_ selectors: [String]) throws -> TableKeyFetcher {
+        var table: [String: KeyLookupResult] = [:]
+        for selector in selectors {
+            table["\(selector)._domainkey.dkim.test"] = .found(try records(selector).map { Array($0.utf8) })
+        }
+        return TableKeyFetcher(table)
+    }
+}
+
+/// The message most tests sign: folded fields, white space to canonicalize, trailing empty lines.
+let sampleMessage = """
+    From: Joe SixPack <joe@dkim.test>
+    To: Suzie Q <suzie@shopping.example.net>,
+    \tSam <sam@example.net>
+    Subject:  Is dinner   ready?\t
+    Date: Fri, 11 Jul 2003 21:00:37 -0700 (PDT)
+    Message-ID: <20030712040037.46341.5F8J@dkim.test>
+
+    Hi.  \t
+    We lost the game.  Are you hungry yet?
+
+    Joe.
+
+
+    """
