@@ -44,13 +44,15 @@ public enum StockadeApplication {
             default: break
             }
         }
+        let templates = try await PageTemplates.load(navigation: .init(keyServer: configuration.keyServer != nil,
+                                                                       devMail: configuration.keyServer != nil && configuration.mail?.sink != nil))
         if let settings = configuration.keyServer {
             let keyServer = KeyServer(store: store, secret: try KeyServerSecret.load(settings, dataDirectory: configuration.dataDirectory),
                                       configuration: KeyServerConfiguration(baseURL: settings.baseURL, mailFrom: settings.mailFrom))
             let limits = try KeyServerLimits(settings)
             VKSRoutes(keyServer: keyServer, limits: limits).add(to: router)
             HKPRoutes(keyServer: keyServer, limits: limits).add(to: router)
-            KeyServerPages(keyServer: keyServer, limits: limits).add(to: router)
+            KeyServerPages(keyServer: keyServer, limits: limits, templates: templates).add(to: router)
             guard let mail = configuration.mail else {
                 throw ConfigurationError(reason: "keyServer needs a mail relay: add \"mail\": {\"relay\": \"host:port\"}"
                                             + " (or, for development only, \"mail\": {\"sink\": \"DIR\"})")
@@ -58,7 +60,7 @@ public enum StockadeApplication {
             let transport: any MailTransport
             if let folder = mail.sink {
                 let mailSink = try MailSink(folder: folder, from: settings.mailFrom)
-                DevMailRoutes(sink: mailSink).add(to: router)
+                DevMailRoutes(sink: mailSink, templates: templates).add(to: router)
                 sink = mailSink
                 transport = mailSink
             } else {
@@ -84,7 +86,8 @@ public enum StockadeApplication {
         if !configuration.mtaSTS.isEmpty { try MTASTSRoutes(configuration.mtaSTS).add(to: router) }
         HealthRoutes(configuration: configuration).add(to: router)
         let demoKeys = configuration.demo == true ? try await DemoData.seed(directory, logger: logger) : []
-        HomePage(configuration: configuration, directory: directory, sinkOn: sink != nil, demoAddresses: demoKeys).add(to: router)
+        HomePage(configuration: configuration, directory: directory, sinkOn: sink != nil, demoAddresses: demoKeys, templates: templates)
+            .add(to: router)
         let banner = configuration.demo == true ? DemoData.banner(configuration: configuration, keys: demoKeys, sinkOn: sink != nil) : nil
         WKDRoutes(directory: directory, logger: logger).add(to: router)
         if let token = configuration.adminToken {

@@ -61,23 +61,23 @@ struct DemoTests {
 
         // Upload a key through the page, ask for the mail, read it at /dev/mail, follow its link.
         let carol = try CertificateBuilder(userID: "Carol <carol@example.org>").generate()
-        let uploaded = try form(server, "/upload", [("keytext", carol.armored())])
+        let uploaded = try server.form("/upload", [("keytext", carol.armored())])
         #expect(uploaded.status == 200)
-        let token = try #require(value(after: "name=\"token\" value=\"", in: uploaded.text))
-        let requested = try form(server, "/upload/verify", [("token", token), ("address", "carol@example.org")])
+        let token = try #require(snippet(after: "name=\"token\" value=\"", in: uploaded.text))
+        let requested = try server.form("/upload/verify", [("token", token), ("address", "carol@example.org")])
         #expect(requested.status == 200, "\(requested.text)")
         var name: String?
         for _ in 0..<100 {
             let list = try server.request("GET", "/dev/mail")
             #expect(list.status == 200)
-            if list.text.contains("carol@example.org") { name = value(after: "href=\"/dev/mail/", in: list.text); break }
+            if list.text.contains("carol@example.org") { name = snippet(after: "href=\"/dev/mail/", in: list.text); break }
             try await Task.sleep(for: .milliseconds(100))
         }
         let message = try server.request("GET", "/dev/mail/\(try #require(name, "no mail in the sink"))")
         #expect(message.status == 200)
         #expect(message.headers["content-type"] == "text/plain; charset=utf-8")
         #expect(message.text.contains("To: carol@example.org"))
-        let link = try #require(value(after: "http://127.0.0.1:\(port)/verify/", in: message.text, until: { !$0.isWhitespace }))
+        let link = try #require(snippet(after: "http://127.0.0.1:\(port)/verify/", in: message.text, until: { !$0.isWhitespace }))
         #expect(try server.request("GET", "/vks/v1/by-email/carol@example.org").status == 404)
         #expect(try server.request("POST", "/verify/\(link)").status == 200)
         #expect(try server.request("GET", "/vks/v1/by-email/carol@example.org").status == 200)
@@ -155,16 +155,5 @@ struct DemoTests {
             #expect(inspected.contains("Dana <dana@example.org>"))
             #expect(!inspected.contains("Invalid"), "\(inspected)")
         }
-    }
-
-    func form(_ server: ServerProcess, _ path: String, _ fields: [(String, String)]) throws -> HTTPExchange {
-        let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-        return try server.request("POST", path, headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Array(body.utf8))
-    }
-
-    func value(after marker: String, in text: String, until keep: (Character) -> Bool = { $0 != "\"" }) -> String? {
-        guard let range = text.range(of: marker) else { return nil }
-        let value = text[range.upperBound...].prefix(while: keep)
-        return value.isEmpty ? nil : String(value)
     }
 }
