@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "DKIM", targets: ["DKIM"]),
         .library(name: "DMARC", targets: ["DMARC"]),
         .library(name: "TLSRPT", targets: ["TLSRPT"]),
+        .library(name: "Milter", targets: ["Milter"]),
         .library(name: "StockadeServer", targets: ["StockadeServer"]),
         .executable(name: "stockade", targets: ["stockade"]),
     ],
@@ -202,6 +203,16 @@ let package = Package(
         .target(
             name: "DMARC",
             dependencies: ["DNS"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Milter",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
