@@ -1,0 +1,48 @@
+/// A departure from RFC 8460 that large senders make and that Stockade accepts, noting where it was seen.
+///
+/// Anything else outside RFC 8460 §4 is refused with a ``TLSRPTError``.
+public struct Deviation: Sendable, Hashable, CustomStringConvertible {
+    /// Which departure.
+    public enum Kind: String, Sendable, Hashable {
+        /// A `date-time` without `Z` or an offset; read as UTC.
+        case dateWithoutTimeZone = "date without a time zone, read as UTC"
+        /// A failure detail without `sending-mta-ip`.
+        case missingSendingMTAIP = "no sending-mta-ip"
+        /// A failure detail without `receiving-mx-hostname`.
+        case missingReceivingMXHostname = "no receiving-mx-hostname"
+        /// An `sts` or `tlsa` policy without `policy-string`.
+        case missingPolicyString = "no policy-string"
+        /// `mx-host` as one string, as in RFC 8460 Appendix B, rather than the array of §4.4.
+        case mxHostAsString = "mx-host is a string, not an array"
+    }
+
+    public let kind: Kind
+    /// Where in the report, e.g. `policies[0].failure-details[2]`.
+    public let path: String
+
+    public init(_ kind: Kind, at path: String) {
+        self.kind = kind
+        self.path = path
+    }
+
+    public var description: String { "\(path): \(kind.rawValue)" }
+}
+
+/// A report as read, with the deviations that were tolerated to read it.
+public struct ParsedReport: Sendable, Hashable {
+    /// How the report arrived.
+    public enum Form: String, Sendable, Hashable {
+        /// `application/tlsrpt+json`.
+        case json
+        /// `application/tlsrpt+gzip`.
+        case gzip
+        /// A `multipart/report; report-type=tlsrpt` mail with a JSON part.
+        case mailJSON = "mail+json"
+        /// A `multipart/report; report-type=tlsrpt` mail with a gzip part.
+        case mailGzip = "mail+gzip"
+    }
+
+    public let report: Report
+    public let deviations: [Deviation]
+    public let form: Form
+}
