@@ -393,6 +393,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MilterTests",
+            dependencies: [
+                "Milter", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TLSRPTTests",
             dependencies: ["TLSRPT", "DNS", "TestSupport", .product(name: "NIOCore", package: "swift-nio")],
             exclude: ["Fixtures"],
