@@ -21,11 +21,18 @@ test:
 build:
 	$(SWIFT) build
 
-# A release build installed under $(DESTDIR)$(PREFIX): bin/stockade, the README, and the systemd unit (with its paths
-# rewritten to PREFIX) in $(DESTDIR)/etc/systemd/system. Enabling the service is left to the operator.
+# A release build installed under $(DESTDIR)$(PREFIX): bin/stockade with, next to it, the page templates in SwiftPM's
+# resource bundle bin/Stockade_StockadeServer.resources (where the binary's Bundle.module looks), the README, and the
+# systemd unit (with its paths rewritten to PREFIX) in $(DESTDIR)/etc/systemd/system. Enabling the service is left to
+# the operator.
+RESOURCES = Stockade_StockadeServer.resources
+
 install:
 	$(SWIFT) build -c release --product stockade
 	install -m 0755 -D "$$($(SWIFT) build -c release --show-bin-path)/stockade" "$(DESTDIR)$(PREFIX)/bin/stockade"
+	rm -rf "$(DESTDIR)$(PREFIX)/bin/$(RESOURCES)"
+	cp -R "$$($(SWIFT) build -c release --show-bin-path)/$(RESOURCES)" "$(DESTDIR)$(PREFIX)/bin/$(RESOURCES)"
+	chmod -R u=rwX,go=rX "$(DESTDIR)$(PREFIX)/bin/$(RESOURCES)"
 	install -m 0644 -D README.md "$(DESTDIR)$(PREFIX)/share/doc/stockade/README.md"
 	install -m 0644 -D docs/security.md "$(DESTDIR)$(PREFIX)/share/doc/stockade/security.md"
 	sed 's|/usr/local|$(PREFIX)|g' contrib/systemd/stockade.service > stockade.service.tmp

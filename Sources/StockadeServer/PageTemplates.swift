@@ -26,10 +26,21 @@ struct PageTemplates: Sendable {
     let library: MustacheLibrary
     let navigation: Navigation
 
-    /// Loads the templates from the resource bundle installed next to the binary (SwiftPM's `Bundle.module`:
+    /// SwiftPM's resource bundle of this target, which `make install` puts next to the binary.
+    static let bundleName = "Stockade_StockadeServer.resources"
+
+    /// Loads the templates from the resource bundle next to the binary (SwiftPM's `Bundle.module`:
     /// `Stockade_StockadeServer.resources/Templates`).
-    /// - Throws: ``ConfigurationError`` when a template is missing or does not parse.
+    /// - Throws: ``ConfigurationError`` when the bundle is not installed, or a template is missing or does not parse.
     static func load(navigation: Navigation) async throws -> PageTemplates {
+        #if os(Linux)
+        // Without it Bundle.module would stop the process with a fatal error (or use the build folder if still there).
+        let installed = Bundle.main.bundleURL.appendingPathComponent(bundleName)
+        guard FileManager.default.fileExists(atPath: installed.path) else {
+            throw ConfigurationError(reason: "the page templates are missing: install \(bundleName) next to the binary, at \(installed.path)"
+                                        + " (make install does)")
+        }
+        #endif
         guard let folder = Bundle.module.resourceURL?.appendingPathComponent("Templates") else {
             throw ConfigurationError(reason: "the page templates are missing: no resource folder in \(Bundle.module.bundlePath)")
         }

@@ -4,9 +4,10 @@ import TestSupport
 import Testing
 
 /// The web pages in headless Chromium (Debian `chromium` and `chromium-driver`, Selenium from PyPI), on a server with
-/// the demo configuration: Tests/Browser/key_server_pages.py walks from `/` through upload, the verification mail at
-/// `/dev/mail`, confirmation, search and manage, checking the DOM of each page, and leaves screenshots of `/`,
-/// `/dev/mail`, the verification page and the search result in `.build/screenshots/` (not committed).
+/// the demo configuration: Tests/Browser/key_server_pages.py walks, with JavaScript off, from `/` through upload, the
+/// verification mail at `/dev/mail`, confirmation, search and manage, checking the DOM of each page, and leaves
+/// screenshots of `/`, `/dev/mail`, the verification page and the search result in `.build/screenshots/` (not
+/// committed).
 @Suite("Web pages in Chromium")
 struct KeyServerPagesBrowserTests {
     /// `.build/screenshots/` of the package.
@@ -47,9 +48,9 @@ struct KeyServerPagesBrowserTests {
         let lines = output.split(separator: "\n")
         #expect(lines.last == "PASS")
         #expect(!lines.contains { $0.hasPrefix("FAIL") })
-        // 32 checks (4 of them screenshots) and 13 clicks that each loaded the expected page.
+        // 33 checks (4 of them screenshots) and 13 clicks that each loaded the expected page.
         #expect(lines.filter { $0.hasPrefix("ok   clicked") }.count == 13)
-        #expect(lines.filter { $0.hasPrefix("ok ") }.count == 45)
+        #expect(lines.filter { $0.hasPrefix("ok ") }.count == 46)
         for name in Self.names {
             let png = try Data(contentsOf: Self.screenshots.appendingPathComponent(name))
             #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "\(name) is not a PNG")
