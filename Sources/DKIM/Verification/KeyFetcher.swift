@@ -34,7 +34,7 @@ public struct DNSKeyFetcher: DKIMKeyFetcher {
             return .temporaryFailure("key lookup for \(name) failed: \(error.reason)")
         }
         if case .bogus(let reason) = answer.dnssec {
-            return .temporaryFailure("key lookup for \(name): DNSSEC bogus\(reason.isEmpty ? "" : " (\(reason))")")
+            return .temporaryFailure("key lookup for \(name): \(answer.responseCode), DNSSEC bogus\(reason.isEmpty ? "" : ": \(reason)")")
         }
         switch answer.responseCode {
         case .noError:

@@ -83,3 +83,14 @@ let sampleMessage = """
 
 
     """
+
+/// A message without the sample's odd spacing: one space after each colon, no trailing white space in fields.
+let plainMessage = """
+    From: Joe SixPack <joe@dkim.test>
+    To: Suzie Q <suzie@shopping.example.net>
+    Subject: Is dinner ready?
+    Date: Fri, 11 Jul 2003 21:00:37 -0700 (PDT)
+
+    Hi.
+    We lost the game.  Are you hungry yet?
+    """
