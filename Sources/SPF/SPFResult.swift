@@ -1,5 +1,5 @@
 /// The result of an SPF check (RFC 7208 §2.6).
-public enum SPFResult: String, Sendable, Hashable, CaseIterable, Codable {
+public enum SPFResult: String, Sendable, Hashable, CaseIterable {
     /// No syntactically valid domain, or no SPF record (§2.6.1).
     case none
     /// The domain owner states nothing about the client (§2.6.2).
