@@ -28,10 +28,13 @@ public struct DKIMOutcome: Sendable, Hashable {
     public let domain: String
     /// The selector, `s=`, when known.
     public let selector: String?
+    /// The start of the signature's `b=` value, for `header.b` (RFC 6008 §4: at least the first 8 characters), when known.
+    public let signaturePrefix: String?
 
-    public init(result: Result, domain: String, selector: String? = nil) {
+    public init(result: Result, domain: String, selector: String? = nil, signaturePrefix: String? = nil) {
         self.result = result
         self.domain = domain
         self.selector = selector
+        self.signaturePrefix = signaturePrefix
     }
 }

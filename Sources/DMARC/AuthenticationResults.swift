@@ -10,6 +10,7 @@ public struct AuthenticationResults: Sendable, Hashable {
     /// The results in field order; empty means `none` (RFC 8601 §2.2 `no-result`).
     public var results: [MethodResult]
 
+    /// A field from `authservID` with `results` in order (none for `none`).
     public init(authservID: String, version: Int? = nil, results: [MethodResult]) {
         self.authservID = authservID
         self.version = version
@@ -30,6 +31,7 @@ public struct AuthenticationResults: Sendable, Hashable {
         public var comment: String?
         public var properties: [Property]
 
+        /// A result; `method`, `result` and property names are written as given (use lower case).
         public init(method: String, methodVersion: Int? = nil, result: String, reason: String? = nil, comment: String? = nil,
                     properties: [Property] = []) {
             self.method = method
@@ -54,6 +56,7 @@ public struct AuthenticationResults: Sendable, Hashable {
         public var name: String
         public var value: String
 
+        /// `type.name=value`, e.g. `Property("header", "from", "example.com")`.
         public init(_ type: String, _ name: String, _ value: String) {
             self.type = type
             self.name = name

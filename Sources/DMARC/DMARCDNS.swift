@@ -25,6 +25,7 @@ public protocol DMARCDNS: Sendable {
 public struct ResolverDMARCDNS<C: Clock>: DMARCDNS where C.Duration == Duration {
     private let resolver: Resolver<C>
 
+    /// Asks `resolver`, whose cache and DNSSEC validation (a bogus answer is SERVFAIL) it shares.
     public init(resolver: Resolver<C>) {
         self.resolver = resolver
     }

@@ -14,6 +14,7 @@ public struct DMARCEvaluator: Sendable {
     private let dns: any DMARCDNS
     private let mode: Mode
 
+    /// An evaluator asking `dns`, following `mode` (RFC 9989 by default).
     public init(dns: any DMARCDNS, mode: Mode = .rfc9989) {
         self.dns = dns
         self.mode = mode

@@ -94,3 +94,29 @@ struct AuthenticationResultsTests {
         #expect(code("example.com;none") == nil)
     }
 }
+
+/// The field Stockade adds from its SPF, DKIM and DMARC outcomes.
+@Suite("Authentication-Results from outcomes")
+struct AuthenticationResultsOutcomeTests {
+    @Test("RFC 8601 §2.7 and RFC 9989 §9.1: spf, dkim per signature, dmarc with policy.dmarc and header.from")
+    func fromOutcomes() async {
+        let dns = FixedDNS.records(["example.com": "v=DMARC1; p=reject; t=y"])
+        let spf = SPFOutcome(result: .softfail, domain: "bounces.example.net")
+        let dkim = [DKIMOutcome(result: .pass, domain: "example.net", selector: "s1", signaturePrefix: "oINEO8hg"),
+                    DKIMOutcome(result: .fail, domain: "example.com", selector: "s2/x")]
+        let dmarc = await DMARCEvaluator(dns: dns).evaluate(authorDomain: "example.com", spf: spf, dkim: dkim)
+        let field = AuthenticationResults(authservID: "mx.stockade.test", spf: spf, mailFrom: "list@bounces.example.net", dkim: dkim,
+                                          dmarc: dmarc, authorDomain: "example.com")
+        #expect(field.field() == """
+            Authentication-Results: mx.stockade.test;\r
+            \tspf=softfail smtp.mailfrom=list@bounces.example.net;\r
+            \tdkim=pass header.d=example.net header.s=s1 header.b=oINEO8hg;\r
+            \tdkim=fail header.d=example.com header.s="s2/x";\r
+            \tdmarc=fail policy.dmarc=quarantine header.from=example.com
+            """)
+        let none = AuthenticationResults(authservID: "mx.stockade.test", spf: nil, dkim: [],
+                                         dmarc: await DMARCEvaluator(dns: FixedDNS()).evaluate(authorDomain: "example.org", spf: nil, dkim: []),
+                                         authorDomain: "example.org")
+        #expect(none.value == "mx.stockade.test; dmarc=none header.from=example.org")
+    }
+}
