@@ -165,16 +165,10 @@ struct Evaluation<R: SPFResolver> {
     /// ``SPFChecker/maximumPTRNames``. DNS errors mean no name (§5.5); with a term, a void PTR answer counts.
     private mutating func validatedNames(countingVoidFor term: String?) async throws(Abort) -> [DNSName] {
         let client = values.client
-        guard let reverse = Self.queryableName(client.reverseName) else { return [] }
-        let names: [DNSName]
-        if let term {
-            guard let records = try? await lookup(reverse, .ptr, for: term, countingVoid: false) else { return [] }
-            names = records.compactMap(Self.ptrTarget)
-            if names.isEmpty { try countVoidLookup(term) }
-        } else {
-            guard let answer = try? await resolver.resolve(reverse, .ptr) else { return [] }
-            names = answer.rrset.compactMap(Self.ptrTarget)
-        }
+        guard let reverse = Self.queryableName(client.reverseName), let answer = try? await resolver.resolve(reverse, .ptr),
+              answer.responseCode == .noError || answer.isNXDomain else { return [] }
+        let names = answer.rrset.compactMap(Self.ptrTarget)
+        if names.isEmpty, let term { try countVoidLookup(term) }
         var validated: [DNSName] = []
         for name in names.prefix(SPFChecker<R>.maximumPTRNames) {
             guard let answer = try? await resolver.resolve(name, client.addressType), answer.responseCode == .noError else { continue }
