@@ -9,12 +9,16 @@ func hexBytes(_ hex: String) -> [UInt8] {
     return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
 }
 
-/// The frame in a hex string of one whole frame.
+/// The frame in a hex string of exactly one whole frame.
 func frame(_ hex: String) throws -> MilterFrame {
     var buffer = ByteBuffer(bytes: hexBytes(hex))
-    let frame = try MilterFrame.next(&buffer)!
-    precondition(buffer.readableBytes == 0, "more than one frame in \(hex)")
+    guard let frame = try MilterFrame.next(&buffer), buffer.readableBytes == 0 else { throw NotOneFrame(hex: hex) }
     return frame
+}
+
+struct NotOneFrame: Error, CustomStringConvertible {
+    let hex: String
+    var description: String { "not exactly one frame: \(hex)" }
 }
 
 /// The wire octets of replies, as hex.
