@@ -10,6 +10,8 @@ public struct Deviation: Sendable, Hashable, CustomStringConvertible {
         case missingSendingMTAIP = "no sending-mta-ip"
         /// A failure detail without `receiving-mx-hostname`.
         case missingReceivingMXHostname = "no receiving-mx-hostname"
+        /// An optional failure-detail member given as `""`; read as absent.
+        case emptyOptionalMember = "empty string, read as absent"
         /// An `sts` or `tlsa` policy without `policy-string`.
         case missingPolicyString = "no policy-string"
         /// `mx-host` as one string, as in RFC 8460 Appendix B, rather than the array of §4.4.

@@ -106,16 +106,30 @@ private struct ReportReader {
         guard Self.isResultTypeName(typeName) else {
             throw .invalidValue(path + ".result-type", "\"\(typeName)\" is not a result type name")
         }
-        let sendingIP = try object.optionalIP("sending-mta-ip")
-        if sendingIP == nil { deviations.append(Deviation(.missingSendingMTAIP, at: path)) }
-        let hostname = try object.optionalString("receiving-mx-hostname")
-        if hostname == nil { deviations.append(Deviation(.missingReceivingMXHostname, at: path)) }
+        let sendingIP = try optionalText(object, "sending-mta-ip", path: path, isIP: true)
+        if object.optional("sending-mta-ip") == nil { deviations.append(Deviation(.missingSendingMTAIP, at: path)) }
+        let hostname = try optionalText(object, "receiving-mx-hostname", path: path)
+        if object.optional("receiving-mx-hostname") == nil { deviations.append(Deviation(.missingReceivingMXHostname, at: path)) }
         return FailureDetail(resultType: ResultType(rawValue: typeName), sendingMTAIP: sendingIP, receivingMXHostname: hostname,
-                             receivingMXHelo: try object.optionalString("receiving-mx-helo"),
-                             receivingIP: try object.optionalIP("receiving-ip"),
+                             receivingMXHelo: try optionalText(object, "receiving-mx-helo", path: path),
+                             receivingIP: try optionalText(object, "receiving-ip", path: path, isIP: true),
                              failedSessionCount: try object.count("failed-session-count"),
-                             additionalInformation: try object.optionalString("additional-information"),
-                             failureReasonCode: try object.optionalString("failure-reason-code"))
+                             additionalInformation: try optionalText(object, "additional-information", path: path),
+                             failureReasonCode: try optionalText(object, "failure-reason-code", path: path))
+    }
+
+    /// An optional string member; an empty string is read as absent (a tolerated deviation), and an IP member
+    /// must hold an IPv4 or IPv6 address in text form (RFC 8460 §4.4 `ip-address`).
+    mutating func optionalText(_ object: Object, _ name: String, path: String, isIP: Bool = false) throws(TLSRPTError) -> String? {
+        guard let text = try object.optionalString(name) else { return nil }
+        guard !text.isEmpty else {
+            deviations.append(Deviation(.emptyOptionalMember, at: path + "." + name))
+            return nil
+        }
+        if isIP, (try? SocketAddress(ipAddress: text, port: 0)) == nil {
+            throw .invalidValue(path + "." + name, "\"\(text)\" is not an IP address")
+        }
+        return text
     }
 
     /// The longest result type name accepted.
@@ -158,15 +172,6 @@ private struct Object {
     func optionalString(_ name: String) throws(TLSRPTError) -> String? {
         guard let value = members[name] else { return nil }
         guard case .string(let text) = value else { throw .wrongType(path(name), expected: "a string") }
-        return text
-    }
-
-    /// An IPv4 or IPv6 address in text form (RFC 8460 §4.4 `ip-address`).
-    func optionalIP(_ name: String) throws(TLSRPTError) -> String? {
-        guard let text = try optionalString(name) else { return nil }
-        guard (try? SocketAddress(ipAddress: text, port: 0)) != nil else {
-            throw .invalidValue(path(name), "\"\(text)\" is not an IP address")
-        }
         return text
     }
 
