@@ -32,6 +32,7 @@ DNS_ZONES=(
     "spf.test nsec"
     "dkim.test nsec"
     "dmarc.test nsec"
+    "tlsrpt.test nsec"
 )
 
 # RRsets changed in the signed file after signing (so their RRSIG no longer matches: unbound SERVFAIL, EDE 6), as
