@@ -23,11 +23,11 @@ struct PageTemplates: Sendable {
     /// The templates the pages include: the layout and shared parts.
     static let partials = ["layout", "search-form", "upload-result", "managed-key"]
 
-    let library: MustacheLibrary
-    let navigation: Navigation
-
     /// SwiftPM's resource bundle of this target, which `make install` puts next to the binary.
     static let bundleName = "Stockade_StockadeServer.resources"
+
+    let library: MustacheLibrary
+    let navigation: Navigation
 
     /// Loads the templates from the resource bundle next to the binary (SwiftPM's `Bundle.module`:
     /// `Stockade_StockadeServer.resources/Templates`).
