@@ -41,9 +41,9 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
     /// The body in this canonical form (§3.4.3, §3.4.4).
     ///
     /// `simple`: trailing empty lines removed; an empty body becomes one CRLF. `relaxed`: WSP at line ends removed,
-    /// runs of WSP made one SP, trailing empty lines removed; an empty body stays empty (RFC 6376 erratum 3192 and
-    /// §3.4.4 as published agree on this). A body that does not end with CRLF gets one.
-    func canonicalize(body: [UInt8]) -> [UInt8] {
+    /// runs of WSP made one SP, trailing empty lines removed; an empty body stays empty (§3.4.4 adds a CRLF only to a
+    /// non-empty body). A body that does not end with CRLF gets one.
+    public func canonicalize(body: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(body.count + 2)
         switch self {
