@@ -13,7 +13,7 @@ public struct TLSRPTError: Error, Sendable, Hashable, CustomStringConvertible {
         // The report (RFC 8460 §4).
         case missingField, wrongType, negativeCount, invalidValue, invalidDate, invertedDateRange
         // gzip (RFC 1952) with an inflate limit.
-        case corruptGzip, truncatedGzip, trailingData, inflateLimitExceeded
+        case corruptGzip, truncatedGzip, trailingData, inflateLimitExceeded, compressionFailed
         // The mail form (RFC 8460 §5.3).
         case malformedMail, notAReport, noReportPart, multipleReportParts, tooManyParts, badTransferEncoding
     }
@@ -82,6 +82,8 @@ public struct TLSRPTError: Error, Sendable, Hashable, CustomStringConvertible {
     static func inflateLimitExceeded(_ limit: Int) -> TLSRPTError {
         TLSRPTError(.inflateLimitExceeded, "the gzip stream inflates to more than \(limit) octets")
     }
+
+    static func compressionFailed(_ why: String) -> TLSRPTError { TLSRPTError(.compressionFailed, "gzip compression failed: \(why)") }
 
     // MARK: Mail
 

@@ -182,8 +182,8 @@ private struct Object {
             guard text != "-0" else { throw .wrongType(path(name), expected: "an integer") }
             throw .negativeCount(path(name))
         }
-        guard let value = Int(text) else { throw .wrongType(path(name), expected: "an integer") }
-        guard value <= Report.maximumCount else { throw .invalidValue(path(name), "larger than 2^53 - 1") }
+        guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { throw .wrongType(path(name), expected: "an integer") }
+        guard let value = Int(text), value <= Report.maximumCount else { throw .invalidValue(path(name), "larger than 2^53 - 1") }
         return value
     }
 }

@@ -1,1 +1,0 @@
-// TLSRPT tests (issue 17).
