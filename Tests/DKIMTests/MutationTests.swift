@@ -84,6 +84,12 @@ import TestSupport
         let start = clock.now
         for _ in 0..<Self.iterations {
             guard let message = try? DKIMMessage(parsing: Self.mutate(original, &random)) else { continue }
+            // The fuzz harness dkim-message's properties: the wire form reads back equal, canonical bodies are fixed points.
+            #expect(try DKIMMessage(parsing: message.bytes) == message)
+            for c in Canonicalization.allCases {
+                let once = c.canonicalize(body: message.body)
+                #expect(c.canonicalize(body: once) == once)
+            }
             let verdicts = await verifier.verify(message)
             #expect(verdicts.count == message.headers.filter { $0.lowercasedName == "dkim-signature" }.count)
             for verdict in verdicts { results[verdict.result, default: 0] += 1 }
