@@ -56,4 +56,24 @@ struct RecordMutationTests {
         // Mutations keep enough records valid to exercise the accepting paths too.
         #expect(accepted > 10_000)
     }
+
+    /// Mutated records evaluated end to end (macro expansion, limits, includes of the same record): a verdict every
+    /// time, never temperror (the resolver never fails), an explanation only with fail, a mechanism only with a match.
+    @Test func tenThousandMutatedRecordsEvaluated() async throws {
+        var generator = SeededGenerator(state: 4408)
+        let client = try ClientAddress("192.0.2.1")
+        var seen: [SPFResult: Int] = [:]
+        for index in 0..<10_000 {
+            let input = Self.mutate(Array(Self.seeds[index % Self.seeds.count].utf8), &generator)
+            let checker = SPFChecker(resolver: InMemoryResolver(record: input), now: { 1_700_000_000 })
+            let verdict = await checker.check(client: client, mailFrom: "user@example.com", helo: "mail.example.com")
+            #expect(verdict.result != .temperror, "\(String(decoding: input, as: UTF8.self)): \(verdict.reason)")
+            #expect(verdict.explanation == nil || verdict.result == .fail)
+            #expect((verdict.mechanism != nil) == [.pass, .fail, .softfail].contains(verdict.result) || verdict.result == .neutral)
+            #expect(!verdict.reason.isEmpty)
+            seen[verdict.result, default: 0] += 1
+        }
+        // The mutations reach every result a resolver without failures allows.
+        #expect(Set(seen.keys) == [.none, .neutral, .pass, .fail, .softfail, .permerror], "\(seen)")
+    }
 }
