@@ -16,7 +16,7 @@ struct MilterServerTests {
         #expect(try await client.read(158) == hexBytes(MilterConversationTests.negotiationReply))
         // D C D H D M D R D D L… B D: no replies (NR_* flags); E: the header, then accept.
         try await client.send(Array(Self.session[1...27].joined()))
-        #expect(try await client.read(33) == hexBytes("0000001c68582d53746f636b6164652d4d696c7465720020636865636b656400" + "0000000161"))
+        #expect(try await client.read(37) == hexBytes("0000001c68582d53746f636b6164652d4d696c7465720020636865636b656400" + "0000000161"))
         try await client.send(Array(Self.session[28...30].joined()))
         #expect(try await client.readUntilClosed() == [])
         await client.close()
@@ -30,7 +30,7 @@ struct MilterServerTests {
         for start in stride(from: 0, to: bytes.count, by: 7) {
             try await client.send(Array(bytes[start..<min(bytes.count, start + 7)]))
         }
-        #expect(try await client.read(158 + 33) == hexBytes(MilterConversationTests.negotiationReply
+        #expect(try await client.read(158 + 37) == hexBytes(MilterConversationTests.negotiationReply
             + "0000001c68582d53746f636b6164652d4d696c7465720020636865636b656400" + "0000000161"))
         await client.close()
     }

@@ -7,7 +7,7 @@ import Testing
 /// with ``MarkingFilter``, driven by swaks; accepted mail lands in the lab's SMTP sink.
 @Suite("Milter with Postfix (lab)", .serialized)
 struct PostfixMilterTests {
-    static let smtpdAddress = "127.0.9.1"
+    static let smtpdAddress = "127.0.11.25"
 
     @Test func postfixAppliesTheMiltersReplies() async throws {
         let sink = "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
