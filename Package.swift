@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "DMARC", targets: ["DMARC"]),
         .library(name: "TLSRPT", targets: ["TLSRPT"]),
         .library(name: "Milter", targets: ["Milter"]),
+        .library(name: "MailAuthentication", targets: ["MailAuthentication"]),
         .library(name: "StockadeServer", targets: ["StockadeServer"]),
         .executable(name: "stockade", targets: ["stockade"]),
     ],
@@ -206,6 +207,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "MailAuthentication",
+            dependencies: ["DNS", "SPF", "DKIM", "DMARC"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Milter",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -274,6 +280,7 @@ let package = Package(
                 "DKIM",
                 "DMARC",
                 "TLSRPT",
+                "MailAuthentication",
                 "StockadeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -390,6 +397,11 @@ let package = Package(
             name: "DMARCTests",
             dependencies: ["DMARC", "DNS", "TestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MailAuthenticationTests",
+            dependencies: ["MailAuthentication", "DKIM", "DMARC", "SPF", "DNS", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

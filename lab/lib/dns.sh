@@ -33,6 +33,7 @@ DNS_ZONES=(
     "dkim.test nsec"
     "dmarc.test nsec"
     "tlsrpt.test nsec"
+    "mail.test nsec"
 )
 
 # RRsets changed in the signed file after signing (so their RRSIG no longer matches: unbound SERVFAIL, EDE 6), as
