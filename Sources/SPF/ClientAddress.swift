@@ -1,4 +1,4 @@
-public import DNS
+import DNS
 
 /// The IP address of the SMTP client, `<ip>` of RFC 7208 §4.1. An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`)
 /// is the IPv4 address it carries, as the client really is an IPv4 host.

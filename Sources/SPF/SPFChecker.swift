@@ -40,8 +40,8 @@ public struct SPFChecker<R: SPFResolver>: Sendable {
 
     /// Checks whether `client` may send mail from `mailFrom` (RFC 7208 §2.4): `check_host(<ip>, <domain>, <sender>)`.
     ///
-    /// An empty `mailFrom` (the null reverse-path) checks `postmaster@<helo>` (§2.4); a `mailFrom` without `@` is a
-    /// domain whose local-part is `postmaster` (§4.3).
+    /// `mailFrom` may keep its angle brackets. An empty one (the null reverse-path, `<>`) checks `postmaster@<helo>`
+    /// (§2.4); one without `@`, or with an empty local-part, has the local-part `postmaster` (§4.3).
     public func check(client: ClientAddress, mailFrom: String, helo: String) async -> SPFVerdict {
         var sender = mailFrom.hasPrefix("<") && mailFrom.hasSuffix(">") ? String(mailFrom.dropFirst().dropLast()) : mailFrom
         if sender.isEmpty { sender = "postmaster@" + helo }
