@@ -207,7 +207,7 @@ extension AuthenticationResults {
             throw .malformed("unterminated comment")
         }
 
-        /// A quoted string (RFC 5322 §3.2.4), quoted pairs undone, folding removed.
+        /// A quoted string (RFC 5322 §3.2.4), quoted pairs undone, CR and LF removed (folding).
         private mutating func quotedString() throws(AuthenticationResultsError) -> String {
             index += 1
             var out: [UInt8] = []
@@ -218,7 +218,8 @@ extension AuthenticationResults {
                 case UInt8(ascii: "\""): return String(decoding: out, as: UTF8.self)
                 case UInt8(ascii: "\\"):
                     guard index < bytes.count else { throw .malformed("unterminated quoted string") }
-                    out.append(bytes[index])
+                    // A quoted line break is still folding, not content.
+                    if bytes[index] != 0x0D && bytes[index] != 0x0A { out.append(bytes[index]) }
                     index += 1
                 case 0x0D, 0x0A: continue
                 default: out.append(byte)

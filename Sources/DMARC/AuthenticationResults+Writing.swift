@@ -3,7 +3,7 @@ extension AuthenticationResults {
     /// `authserv-id; none` without results (RFC 8601 §2.2). Values that are neither a token nor, for properties, a
     /// domain name or `local-part@domain` are written as quoted strings.
     public var value: String {
-        resinfos.isEmpty ? Self.quotedIfNeeded(authservID) + "; none" : ([Self.head(self)] + resinfos).joined(separator: "; ")
+        resinfos.isEmpty ? Self.head(self) + "; none" : ([Self.head(self)] + resinfos).joined(separator: "; ")
     }
 
     /// The whole field, `Authentication-Results: ` and the value, folded before each result with `lineEnding` and a tab.

@@ -6,14 +6,15 @@ enum Grammar {
     }
 
     /// `domain-name` (RFC 6376 §3.5: labels of letters, digits, `-` and `_`, dot-separated) or
-    /// `[local-part] "@" domain-name` with a dot-atom local part (RFC 5322 §3.4.1).
+    /// `[local-part] "@" domain-name` with a dot-atom local part (RFC 5322 §3.4.1) without `=`, which readers take
+    /// for the start of the next property.
     static func isMailboxOrDomain(_ text: String) -> Bool {
         let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
         guard let domain = parts.last, isDomainName(domain) else { return false }
         guard parts.count == 2 else { return true }
         let local = parts[0]
         return local.isEmpty || local.split(separator: ".", omittingEmptySubsequences: false).allSatisfy {
-            !$0.isEmpty && $0.utf8.allSatisfy(isAtext)
+            !$0.isEmpty && $0.utf8.allSatisfy { isAtext($0) && $0 != UInt8(ascii: "=") }
         }
     }
 
