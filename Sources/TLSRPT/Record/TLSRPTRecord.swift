@@ -13,10 +13,12 @@ public struct TLSRPTRecord: Sendable, Hashable {
 
     /// A reporting URI: `mailto:` (RFC 6068) or `https:` (RFC 8460 §3 `tlsrpt-uri`).
     public struct ReportingURI: Sendable, Hashable, CustomStringConvertible {
+        /// The two schemes RFC 8460 §3 allows.
         public enum Scheme: String, Sendable, Hashable {
             case mailto, https
         }
 
+        /// `mailto` or `https`.
         public let scheme: Scheme
         /// The URI as published.
         public let text: String

@@ -18,10 +18,12 @@ public struct Deviation: Sendable, Hashable, CustomStringConvertible {
         case mxHostAsString = "mx-host is a string, not an array"
     }
 
+    /// Which departure it is.
     public let kind: Kind
     /// Where in the report, e.g. `policies[0].failure-details[2]`.
     public let path: String
 
+    /// A deviation of `kind` at `path`.
     public init(_ kind: Kind, at path: String) {
         self.kind = kind
         self.path = path
@@ -44,7 +46,10 @@ public struct ParsedReport: Sendable, Hashable {
         case mailGzip = "mail+gzip"
     }
 
+    /// The report, deviations resolved as ``Deviation/Kind`` describes.
     public let report: Report
+    /// What was tolerated to read it, in document order; empty for a report that follows RFC 8460 to the letter.
     public let deviations: [Deviation]
+    /// The form it came in.
     public let form: Form
 }

@@ -3,8 +3,9 @@
 public struct Report: Sendable, Hashable {
     /// `organization-name`: the sending organization (RFC 8460 §4.1).
     public var organizationName: String
-    /// `date-range`: the period the report covers, start not after end (RFC 8460 §4.1).
+    /// `date-range.start-datetime`: the start of the period the report covers (RFC 8460 §4.1).
     public var start: ReportDate
+    /// `date-range.end-datetime`: the end of the period, not before ``start``.
     public var end: ReportDate
     /// `contact-info`: an address or URI to reach the reporting organization.
     public var contactInfo: String
@@ -32,6 +33,7 @@ public struct Report: Sendable, Hashable {
 
 /// One `policies` entry: the policy a sender applied and what happened to the sessions under it (RFC 8460 §4.2).
 public struct PolicyResult: Sendable, Hashable {
+    /// `policy`: the policy applied.
     public var policy: Policy
     /// `summary.total-successful-session-count`.
     public var successfulSessionCount: Int
@@ -67,6 +69,7 @@ public struct Policy: Sendable, Hashable {
         case noPolicyFound = "no-policy-found"
     }
 
+    /// `policy-type`.
     public var kind: Kind
     /// `policy-string`: the MTA-STS policy's lines or the TLSA records in presentation form.
     public var strings: [String]
@@ -86,6 +89,7 @@ public struct Policy: Sendable, Hashable {
 
 /// A `failure-details` entry: how many sessions failed one way, between which hosts (RFC 8460 §4.3).
 public struct FailureDetail: Sendable, Hashable {
+    /// `result-type`: what went wrong.
     public var resultType: ResultType
     /// `sending-mta-ip`.
     public var sendingMTAIP: String?
@@ -119,7 +123,9 @@ public struct FailureDetail: Sendable, Hashable {
 
 /// A `result-type` (RFC 8460 §4.3; the IANA "STARTTLS Validation Result Types" registry, which may grow).
 public struct ResultType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    /// The name as written in reports, e.g. `certificate-expired`.
     public let rawValue: String
+    /// A result type by name; ``Report/parse(json:)`` accepts lower-case letters, digits and `-`, up to 64 of them.
     public init(rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
 
