@@ -44,41 +44,57 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
     /// runs of WSP made one SP, trailing empty lines removed; an empty body stays empty (§3.4.4 adds a CRLF only to a
     /// non-empty body). A body that does not end with CRLF gets one.
     public func canonicalize(body: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(body.count + 2)
+        var out: [UInt8]
         switch self {
         case .simple:
-            out.append(contentsOf: body)
+            out = body
         case .relaxed:
-            var pendingSpace = false
-            var i = 0
-            while i < body.count {
-                let byte = body[i]
-                if byte.isWSP {
-                    pendingSpace = true
-                } else if byte == .cr, i + 1 < body.count, body[i + 1] == .lf {
-                    pendingSpace = false  // WSP before a line end is dropped
-                    out.append(.cr)
-                    out.append(.lf)
-                    i += 1
-                } else {
-                    if pendingSpace { out.append(.space) }
-                    pendingSpace = false
-                    out.append(byte)
-                }
-                i += 1
-            }
+            out = Self.relaxedLines(body)
         }
         if !out.isEmpty, !(out.count >= 2 && out[out.count - 2] == .cr && out[out.count - 1] == .lf) {
             out.append(contentsOf: [.cr, .lf])
         }
         // Remove the empty lines at the end: keep one CRLF after the last line with content.
-        while out.count >= 4, out[out.count - 4] == .cr, out[out.count - 3] == .lf, out[out.count - 2] == .cr, out[out.count - 1] == .lf {
-            out.removeLast(2)
-        }
-        if out.count == 2, out[0] == .cr, out[1] == .lf, self == .relaxed { out.removeAll() }
+        var end = out.count
+        while end >= 4, out[end - 4] == .cr, out[end - 3] == .lf, out[end - 2] == .cr, out[end - 1] == .lf { end -= 2 }
+        if end == 2, self == .relaxed { end = 0 }
+        out.removeLast(out.count - end)
         if out.isEmpty, self == .simple { out = [.cr, .lf] }
         return out
+    }
+
+    /// Relaxed body lines (§3.4.4): WSP before a CRLF dropped, other runs of WSP made one SP. Written through
+    /// buffers, since this runs over every octet of every verified body.
+    private static func relaxedLines(_ body: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: body.count) { out, written in
+            body.withUnsafeBufferPointer { input in
+                var count = 0
+                var pendingSpace = false
+                var i = 0
+                while i < input.count {
+                    let byte = input[i]
+                    if byte.isWSP {
+                        pendingSpace = true
+                    } else if byte == .cr, i + 1 < input.count, input[i + 1] == .lf {
+                        pendingSpace = false  // WSP before a line end is dropped
+                        out[count] = .cr
+                        out[count + 1] = .lf
+                        count += 2
+                        i += 1
+                    } else {
+                        if pendingSpace {
+                            out[count] = .space
+                            count += 1
+                        }
+                        pendingSpace = false
+                        out[count] = byte
+                        count += 1
+                    }
+                    i += 1
+                }
+                written = count
+            }
+        }
     }
 }
 

@@ -24,7 +24,7 @@ public struct DKIMMessage: Sendable, Hashable {
         guard input.count <= DKIMLimits.maximumMessageSize else {
             throw DKIMError(.messageTooLarge, "message of \(input.count) octets exceeds the limit of \(DKIMLimits.maximumMessageSize)")
         }
-        let bytes = Self.crlfNormalized(input)
+        let bytes = Self.crlfNormalized(Array(input))  // one concrete type: generic code is slow across modules
         var headers: [HeaderField] = []
         var index = 0
         var current: [UInt8]? = nil
@@ -81,17 +81,20 @@ public struct DKIMMessage: Sendable, Hashable {
         return out
     }
 
-    /// The input with every bare LF turned into CRLF.
-    static func crlfNormalized(_ input: some Collection<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(input.count + input.count / 32)
-        var previous: UInt8 = 0
-        for byte in input {
-            if byte == .lf, previous != .cr { out.append(.cr) }
-            out.append(byte)
-            previous = byte
+    /// The input with every bare LF turned into CRLF; the input itself when it has none.
+    static func crlfNormalized(_ input: [UInt8]) -> [UInt8] {
+        input.withUnsafeBufferPointer { bytes in
+            var bare = 0
+            for i in bytes.indices where bytes[i] == .lf && (i == 0 || bytes[i - 1] != .cr) { bare += 1 }
+            guard bare > 0 else { return input }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + bare)
+            for i in bytes.indices {
+                if bytes[i] == .lf, i == 0 || bytes[i - 1] != .cr { out.append(.cr) }
+                out.append(bytes[i])
+            }
+            return out
         }
-        return out
     }
 
     /// The index of the CR of the CRLF that ends the line starting at `start` (or the end of the bytes).
