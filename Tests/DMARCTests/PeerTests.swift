@@ -44,7 +44,7 @@ struct PeerTests {
     /// `opendmarc-check DOMAIN` for each domain, run in a private mount namespace where the lab's resolv.conf is
     /// /etc/resolv.conf (OpenDMARC only reads the system resolver; needs root, as lab/README.md says).
     static func opendmarc(_ domains: [String]) throws -> [String: String] {
-        let script = "mount --bind \"$0\" /etc/resolv.conf && for d in \"$@\"; do echo \"== $d\"; opendmarc-check \"$d\" 2>&1; done"
+        let script = "mount --bind \"$0\" /etc/resolv.conf || exit 1; for d in \"$@\"; do echo \"== $d\"; opendmarc-check \"$d\" 2>&1; done; exit 0"
         let output = try runTool("unshare", ["-m", "--propagation", "private", "sh", "-c", script, try labVariable("STOCKADE_LAB_RESOLV_CONF")] + domains)
         var answers: [String: String] = [:]
         for block in String(decoding: output, as: UTF8.self).components(separatedBy: "== ").dropFirst() {
