@@ -28,7 +28,8 @@ struct PostfixMilterTests {
 
         // An ordinary message: queued, relayed to the sink, with the milter's header after swaks' own.
         let token = UUID().uuidString
-        let accepted = try swaks(common + ["--header", "Subject: ordinary \(token)", "--body", "100% body \(token)"])
+        let accepted = try swaks(common + ["--header", "Subject: ordinary \(token)", "--add-header", "X-Remove-Me: gone",
+                                           "--body", "100% body \(token)"])
         #expect(accepted.status == 0, "\(accepted.transcript)\n\(postfix.log())")
         #expect(accepted.transcript.contains("\n<-  250 2.0.0 Ok: queued as "))
         let delivered = try await Self.waitForMessage(containing: token, in: maildir)
@@ -38,6 +39,10 @@ struct PostfixMilterTests {
         #expect(headers.filter { $0.hasPrefix("X-Stockade-Milter:") } == ["X-Stockade-Milter: checked"], "\(delivered)")
         #expect(headers.last == "X-Stockade-Milter: checked", "the added header goes after the others")
         #expect(headers.contains("Subject: ordinary \(token)"))
+        #expect(!headers.contains { $0.hasPrefix("X-Remove-Me") }, "chgheader with an empty value deletes")
+        // insheader at 0 goes before Postfix's own Received header, which milters never see.
+        #expect(headers.first == "X-Stockade-First: yes")
+        #expect(headers.dropFirst().first?.hasPrefix("Received: from client.test (unknown [127.0.0.1])") == true)
         #expect(lines[(headerEnd + 1)...].contains("100% body \(token)"))
 
         // The milter gone: Postfix's milter_default_action (tempfail) answers.

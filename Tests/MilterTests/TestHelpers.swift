@@ -52,14 +52,19 @@ final class FixedFilter: MilterFilter {
     private func record(_ stage: String, _ message: MilterMessage) { seen.withLock { $0[stage] = message } }
 }
 
-/// The test filter of the end-to-end tests: adds `X-Stockade-Milter: checked` to every message and rejects one whose
-/// Subject contains `REJECT-ME` with `550 5.7.1 Rejected by test filter`.
+/// The test filter of the end-to-end tests: rejects a message whose Subject contains `REJECT-ME` with
+/// `550 5.7.1 Rejected by test filter`; to any other it adds `X-Stockade-Milter: checked` at the end, inserts
+/// `X-Stockade-First: yes` before the first header, and deletes the first `X-Remove-Me` header if there is one.
 struct MarkingFilter: MilterFilter {
     func endOfMessage(_ message: MilterMessage) async -> MilterDecision {
         if message.headers.contains(where: { $0.name.lowercased() == "subject" && $0.text.contains("REJECT-ME") }) {
             return MilterDecision(.reject(try! MilterSMTPReply(code: 550, status: "5.7.1", "Rejected by test filter")))
         }
-        return MilterDecision(.accept, headerChanges: [try! .add("X-Stockade-Milter", "checked")])
+        var changes = [try! MilterHeaderChange.add("X-Stockade-Milter", "checked")]
+        if message.headers.contains(where: { $0.name == "X-Remove-Me" }) {
+            changes += [try! .insert("X-Stockade-First", "yes", at: 0), try! .delete("X-Remove-Me", occurrence: 1)]
+        }
+        return MilterDecision(.accept, headerChanges: changes)
     }
 }
 
