@@ -172,18 +172,18 @@ import TestSupport
     /// Keys under 1024 bits: all three refuse them (RFC 8301 §3.2); OpenDKIM says "policy".
     static let bannedCases: [Case] = [
         Case(name: "rsa-sha1 (signed by dkimpy), RFC 8301 §3.1", message: {
-            try withTemporaryFileSync(try message(sampleMessage).bytes) { try Peers.dkimpySign($0, key: "rsa2048", selector: "rsa2048", algorithm: "rsa-sha1") }
+            try withTemporaryFile(try message(sampleMessage).bytes) { try Peers.dkimpySign($0, key: "rsa2048", selector: "rsa2048", algorithm: "rsa-sha1") }
         }, stockade: ["permerror: rsa-sha1 signatures are not accepted (RFC 8301 §3.1)"], dkimpy: [true], openDKIM: ["pass"]),
         Case(name: "rsa-sha256 with a 512-bit key (signed by dkimpy), RFC 8301 §3.2", message: {
-            try withTemporaryFileSync(try message(sampleMessage).bytes) { try Peers.dkimpySign($0, key: "rsa512", selector: "rsa512", algorithm: "rsa-sha256") }
+            try withTemporaryFile(try message(sampleMessage).bytes) { try Peers.dkimpySign($0, key: "rsa512", selector: "rsa512", algorithm: "rsa-sha256") }
         }, stockade: ["permerror: RSA key of 512 bits is shorter than 1024 (RFC 8301 §3.2)"], dkimpy: [false], openDKIM: ["policy"]),
         Case(name: "rsa-sha256 with a 768-bit key (signed by dkimpy), RFC 8301 §3.2", message: {
-            try withTemporaryFileSync(try message(sampleMessage).bytes) { try Peers.dkimpySign($0, key: "rsa768", selector: "rsa768", algorithm: "rsa-sha256") }
+            try withTemporaryFile(try message(sampleMessage).bytes) { try Peers.dkimpySign($0, key: "rsa768", selector: "rsa768", algorithm: "rsa-sha256") }
         }, stockade: ["permerror: RSA key of 768 bits is shorter than 1024 (RFC 8301 §3.2)"], dkimpy: [false], openDKIM: ["policy"]),
         Case(name: "rsa-sha256 with a 1024-bit key, the smallest allowed", message: { try signed("rsa1024", key: "rsa1024").bytes },
              stockade: ["pass"], dkimpy: [true], openDKIM: ["pass"]),
         Case(name: "ed25519-sha256 signed by dkimpy", message: {
-            try withTemporaryFileSync(try message(plainMessage).bytes) { try Peers.dkimpySign($0, key: "ed25519", selector: "ed25519", algorithm: "ed25519-sha256", canonicalization: "simple/simple") }
+            try withTemporaryFile(try message(plainMessage).bytes) { try Peers.dkimpySign($0, key: "ed25519", selector: "ed25519", algorithm: "ed25519-sha256", canonicalization: "simple/simple") }
         }, stockade: ["pass"], dkimpy: [true], openDKIM: ["pass"]),
         Case(name: "x= in the past", message: {
             var signer = DKIMSigner(domain: "dkim.test", selector: "ed25519", key: try TestKeys.key("ed25519"))
@@ -207,16 +207,8 @@ import TestSupport
                 .first { verdict.hasPrefix($0) } ?? verdict
         }
         #expect(comparable == c.stockade)
-        let (dkimpy, openDKIM) = try await withTemporaryFile(bytes) { path in (try Peers.dkimpy(path), try Peers.openDKIM(path)) }
+        let (dkimpy, openDKIM) = try withTemporaryFile(bytes) { path in (try Peers.dkimpy(path), try Peers.openDKIM(path)) }
         if let expected = c.dkimpy { #expect(dkimpy == expected, "dkimpy") }
         #expect(openDKIM == c.openDKIM, "OpenDKIM")
     }
-}
-
-/// Writes bytes to a temporary file for a synchronous body (dkimpy signing), then removes it.
-func withTemporaryFileSync<T>(_ bytes: [UInt8], _ body: (String) throws -> T) throws -> T {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-dkim-\(UUID().uuidString).eml")
-    try Data(bytes).write(to: url)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url.path)
 }

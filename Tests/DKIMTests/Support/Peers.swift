@@ -63,10 +63,10 @@ enum Peers {
     }
 }
 
-/// Writes bytes to a new temporary file, runs `body` with its path, removes it.
-func withTemporaryFile<T>(_ bytes: [UInt8], _ body: (String) async throws -> T) async throws -> T {
+/// Writes bytes to a new temporary file, runs `body` with its path, removes the file.
+func withTemporaryFile<T>(_ bytes: [UInt8], _ body: (String) throws -> T) throws -> T {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-dkim-\(UUID().uuidString).eml")
     try Data(bytes).write(to: url)
     defer { try? FileManager.default.removeItem(at: url) }
-    return try await body(url.path)
+    return try body(url.path)
 }
