@@ -4,16 +4,17 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A ``MilterServer`` running in a task for one test, on a free port of 127.0.0.1.
+/// A ``MilterServer`` running in a task for one test, by default on a free port of 127.0.0.1.
 final class RunningMilterServer: Sendable {
     private let task: Task<Void, any Error>
     let port: Int
 
-    init(filter: some MilterFilter, host: String = "127.0.0.1", port: Int = 0, limits: MilterServerLimits = MilterServerLimits()) async throws {
+    init(filter: some MilterFilter, address: MilterListenAddress = .inet(host: "127.0.0.1", port: 0),
+         limits: MilterServerLimits = MilterServerLimits()) async throws {
         let bound = Mutex<Int?>(nil)
-        let server = MilterServer(filter: filter, address: .inet(host: host, port: port), limits: limits,
+        let server = MilterServer(filter: filter, address: address, limits: limits,
                                   logger: Logger(label: "milter-test", factory: { _ in SwiftLogNoOpLogHandler() }),
-                                  onBound: { address in bound.withLock { $0 = address.port } })
+                                  onBound: { address in bound.withLock { $0 = address.port ?? 0 } })
         task = Task { try await server.run() }
         for _ in 0..<500 {
             if let port = bound.withLock({ $0 }) {
@@ -47,13 +48,19 @@ final class RawMilterClient: Sendable {
     private let channel: any Channel
     private let reader: Task<Void, Never>
 
-    init(port: Int) async throws {
-        let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
+    /// Connects to 127.0.0.1:`port`, or to the Unix socket at `unixPath`.
+    init(port: Int = 0, unixPath: String? = nil) async throws {
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let wrap: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
             }
+        }
+        let connection = if let unixPath {
+            try await bootstrap.connect(unixDomainSocketPath: unixPath, channelInitializer: wrap)
+        } else {
+            try await bootstrap.connect(host: "127.0.0.1", port: port, channelInitializer: wrap)
+        }
         let shared = self.shared
         channel = connection.channel
         reader = Task {

@@ -1,3 +1,4 @@
+import Foundation
 import Milter
 import NIOCore
 import Testing
@@ -80,6 +81,17 @@ struct MilterServerTests {
         #expect(try await second.read(158) == hexBytes(MilterConversationTests.negotiationReply))
         await first.close()
         await second.close()
+    }
+
+    @Test func unixSocket() async throws {
+        let path = "/tmp/stockade-milter-\(UInt32.random(in: 0...UInt32.max)).sock"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let server = try await RunningMilterServer(filter: MarkingFilter(), address: .unix(path: path))
+        defer { server.stop() }
+        let client = try await RawMilterClient(unixPath: path)
+        try await client.send(Self.session[0])
+        #expect(try await client.read(158) == hexBytes(MilterConversationTests.negotiationReply))
+        await client.close()
     }
 
     @Test func listenAddresses() {
