@@ -14,8 +14,8 @@ struct TLSRPTCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a TLS report (JSON, gzip, or a whole multipart/report mail) and summarize it.",
             discussion: """
-                The report is read strictly (I-JSON, RFC 3339 dates, exact types); the deviations large senders make that
-                Stockade tolerates are listed. Exits 1 when the report is rejected.
+                The report is read strictly (I-JSON, RFC 3339 dates, exact types); the deviations from RFC 8460 that Stockade tolerates are listed. Exits 1 when the report is rejected.
+
                 Example: stockade tlsrpt parse google.com!example.com!1700000000!1700086399.json.gz --json
                 """)
         @Argument(help: "The report file.") var file: String
