@@ -50,6 +50,12 @@ public struct DMARCEvaluator: Sendable {
         }
     }
 
+    /// The DNS Tree Walk from `domain` alone (RFC 9989 §4.10): the records found and the Organizational Domain they
+    /// give (§4.10.2), e.g. for reports. Independent of ``Mode``.
+    public func treeWalk(from domain: String) async -> TreeWalkResult {
+        await DNSSession(dns: dns).walk(from: DomainName.normalized(domain))
+    }
+
     private enum Discovery {
         case found(policyDomain: String, record: DMARCRecord, organizational: String)
         case absent(organizational: String?, reason: String)

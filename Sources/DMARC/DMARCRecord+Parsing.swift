@@ -79,7 +79,6 @@ extension DMARCRecord {
         failureReportingOptions = [.allFail]
         aggregateReportURIs = []
         failureReportURIs = []
-        hasAggregateReportTag = false
         discarded = []
         self.text = text
     }
@@ -110,7 +109,6 @@ extension DMARCRecord {
             guard let options = Self.failureOptions(lower) else { return discard(tag, "not a dmarc-fo list: the default 0 applies") }
             failureReportingOptions = options
         case "rua", "ruf":
-            if name == "rua" { hasAggregateReportTag = true }
             var uris: [ReportURI] = []
             for element in value.split(separator: ",", omittingEmptySubsequences: false) {
                 let trimmed = element.trimmingSpacesAndTabs()

@@ -72,8 +72,6 @@ public struct DMARCRecord: Sendable, Hashable {
     public var aggregateReportURIs: [ReportURI]
     /// `ruf`: the syntactically valid failure report URIs, in record order.
     public var failureReportURIs: [ReportURI]
-    /// Whether an `rua` tag was present (even when none of its URIs was valid).
-    public var hasAggregateReportTag: Bool
     /// Tags ignored or discarded, in record order.
     public var discarded: [DiscardedTag]
     /// The record as published (TXT strings concatenated).

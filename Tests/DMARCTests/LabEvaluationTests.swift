@@ -93,6 +93,19 @@ struct LabEvaluationTests {
         #expect(strict.verdict == .pass && !strict.spfAligned && strict.dkimAligned)
     }
 
+    @Test("RFC 9989 §4.10.2: a tree walk alone, its records and the Organizational Domain")
+    func treeWalk() async throws {
+        let walk = await (try evaluator()).treeWalk(from: "Mail.Org.PSD.dmarc.test.")
+        #expect(walk.start == "mail.org.psd.dmarc.test")
+        #expect(walk.records.map(\.domain) == ["org.psd.dmarc.test", "psd.dmarc.test"])
+        #expect(walk.records.map(\.record.psd) == [.unknown, .yes])
+        #expect(walk.organizationalDomain == "org.psd.dmarc.test")
+        #expect(walk.publicSuffixRecord?.domain == "psd.dmarc.test")
+        #expect(walk.failure == nil)
+        let failed = await (try evaluator()).treeWalk(from: "a.x.child.secure.test")
+        #expect(failed.failure == "_dmarc.a.x.child.secure.test TXT: SERVFAIL" && failed.records.isEmpty)
+    }
+
     @Test("RFC 9989 §5.3.6: SERVFAIL (an unserved signed delegation) is temperror")
     func servfail() async throws {
         let result = await (try evaluator()).evaluate(authorDomain: "x.child.secure.test", spf: nil, dkim: [])
