@@ -166,7 +166,9 @@ public struct MilterConversation: Sendable {
                 case .change(let occurrence): replies.append(.changeHeader(index: occurrence, name: change.name, value: value))
                 }
             }
-            if let reason = decision.quarantine { replies.append(.quarantine(reason)) }
+            if let reason = decision.quarantine {
+                replies.append(.quarantine(String(reason.map { $0 == "\0" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" ? " " : $0 })))
+            }
         case .reject, .tempfail, .discard:
             break
         }

@@ -35,9 +35,6 @@ public struct MilterHeaderChange: Sendable, Equatable {
         guard !name.isEmpty, name.utf8.allSatisfy({ (33...126).contains($0) && $0 != UInt8(ascii: ":") }) else {
             throw MilterError(.invalidReply, "header name \(name.debugDescription)")
         }
-        if value == nil, case .change = kind {} else if value == nil {
-            throw MilterError(.invalidReply, "only a change can delete a header")
-        }
         if let value {
             let octets = Array(value.utf8)
             for (index, octet) in octets.enumerated() {
@@ -46,6 +43,8 @@ public struct MilterHeaderChange: Sendable, Equatable {
                     throw MilterError(.invalidReply, "NUL, CR or an unfolded LF in the value of \(name)")
                 }
             }
+        } else if case .change = kind {} else {
+            throw MilterError(.invalidReply, "only a change can delete a header")
         }
         self.kind = kind
         self.name = name
@@ -73,7 +72,9 @@ public struct MilterDecision: Sendable, Equatable {
     public var verdict: MilterVerdict
     /// Applied in order when the verdict lets the message through (continue, accept); dropped otherwise.
     public var headerChanges: [MilterHeaderChange]
-    /// A quarantine reason (Postfix: the message is held, the reason logged); sent with continue and accept only.
+    /// A quarantine reason (Postfix 3.7 puts the message on hold and logs `milter triggers HOLD action`, not the
+    /// reason); sent with continue and accept only,
+    /// with NUL, CR and LF replaced by spaces.
     public var quarantine: String?
 
     public init(_ verdict: MilterVerdict, headerChanges: [MilterHeaderChange] = [], quarantine: String? = nil) {

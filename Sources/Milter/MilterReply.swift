@@ -16,7 +16,7 @@ public enum MilterReply: Sendable, Equatable {
     case replyCode(MilterSMTPReply)
     /// `d`: accept the message and throw it away.
     case discard
-    /// `q`: quarantine the message with a reason (Postfix puts it on hold; the reason goes to its log).
+    /// `q`: quarantine the message with a reason (Postfix puts it on hold).
     case quarantine(String)
     /// `h`: add a header at the end.
     case addHeader(name: String, value: String)

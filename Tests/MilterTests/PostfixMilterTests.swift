@@ -45,11 +45,29 @@ struct PostfixMilterTests {
         #expect(headers.dropFirst().first?.hasPrefix("Received: from client.test (unknown [127.0.0.1])") == true)
         #expect(lines[(headerEnd + 1)...].contains("100% body \(token)"))
 
+        // Quarantine: Postfix accepts, then puts the message on hold (its log line does not carry the milter's reason).
+        let held = try swaks(common + ["--header", "Subject: QUARANTINE-ME"])
+        #expect(held.status == 0 && held.transcript.contains("\n<-  250 2.0.0 Ok: queued as "), "\(held.transcript)")
+        let queueID = try #require(held.transcript.split(separator: "\n").first { $0.hasPrefix("<-  250 2.0.0 Ok: queued as ") }?
+            .split(separator: " ").last.map(String.init))
+        #expect(try await Self.waitForLog("\(queueID): milter-hold: END-OF-MESSAGE from unknown[127.0.0.1]: milter triggers HOLD action;", in: postfix),
+                "\(postfix.log())")
+        #expect(FileManager.default.fileExists(atPath: "\(postfix.directory.path)/queue/hold/\(queueID)"))
+
         // The milter gone: Postfix's milter_default_action (tempfail) answers.
         server.stop()
         try await Task.sleep(for: .milliseconds(200))
         let down = try swaks(common + ["--header", "Subject: while down"])
         #expect(down.transcript.contains("\n<** 451 4.7.1 Service unavailable - try again later\n"), "\(down.transcript)")
+    }
+
+    /// Whether the instance's log gets a line containing `text` within 5 s.
+    static func waitForLog(_ text: String, in postfix: PostfixMilterHost) async throws -> Bool {
+        for _ in 0..<100 {
+            if postfix.log().contains(text) { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 
     /// The sink's `.eml` that contains `token` (it stores each message as received, with CRLF line ends).

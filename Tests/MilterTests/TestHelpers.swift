@@ -53,12 +53,15 @@ final class FixedFilter: MilterFilter {
 }
 
 /// The test filter of the end-to-end tests: rejects a message whose Subject contains `REJECT-ME` with
-/// `550 5.7.1 Rejected by test filter`; to any other it adds `X-Stockade-Milter: checked` at the end, inserts
+/// `550 5.7.1 Rejected by test filter`, quarantines one with `QUARANTINE-ME` (reason `test hold`); to any other it adds `X-Stockade-Milter: checked` at the end, inserts
 /// `X-Stockade-First: yes` before the first header, and deletes the first `X-Remove-Me` header if there is one.
 struct MarkingFilter: MilterFilter {
     func endOfMessage(_ message: MilterMessage) async -> MilterDecision {
         if message.headers.contains(where: { $0.name.lowercased() == "subject" && $0.text.contains("REJECT-ME") }) {
             return MilterDecision(.reject(try! MilterSMTPReply(code: 550, status: "5.7.1", "Rejected by test filter")))
+        }
+        if message.headers.contains(where: { $0.name.lowercased() == "subject" && $0.text.contains("QUARANTINE-ME") }) {
+            return MilterDecision(.accept, quarantine: "test hold")
         }
         var changes = [try! MilterHeaderChange.add("X-Stockade-Milter", "checked")]
         if message.headers.contains(where: { $0.name == "X-Remove-Me" }) {
