@@ -95,7 +95,9 @@ public struct MilterConversation: Sendable {
         case .negotiate:
             throw MilterError(.unexpectedCommand, "a second option negotiation")
         case .macros(_, let macros):
-            for macro in macros { message.macros[macro.name] = macro.value }
+            for macro in macros where message.macros[macro.name] != nil || message.macros.count < configuration.limits.maximumMacros {
+                message.macros[macro.name] = macro.value
+            }
             return .reply([])
         case .connect(let client):
             message.client = client

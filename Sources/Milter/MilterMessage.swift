@@ -11,7 +11,7 @@ public struct MilterMessage: Sendable, Equatable {
     /// The RCPT TO addresses as sent, in order, at most ``MilterLimits/maximumRecipients``.
     public var recipients: [String] = []
     /// Every macro received so far for the connection and the message, by name as sent (`i`, `{auth_authen}`);
-    /// a later value replaces an earlier one.
+    /// a later value replaces an earlier one; at most ``MilterLimits/maximumMacros`` names.
     public var macros: [String: String] = [:]
     /// The headers in order, at most ``MilterLimits/maximumHeaders`` and ``MilterLimits/maximumHeaderOctets``.
     public var headers: [MilterHeader] = []
@@ -62,6 +62,8 @@ public struct MilterLimits: Sendable, Equatable {
     public static let defaultMaximumRecipients = 1_000
     /// Enough for any ordinary message; a Received trail of a few hundred hops is already pathological.
     public static let defaultMaximumHeaders = 1_000
+    /// Distinct macro names kept per connection: Postfix's default `milter_*_macros` name about 30 in all.
+    public static let defaultMaximumMacros = 256
     /// 1 MiB of header names and values.
     public static let defaultMaximumHeaderOctets = 1 << 20
     /// Postfix's `message_size_limit` default (10 240 000 octets), rounded up to 10 MiB.
@@ -69,15 +71,18 @@ public struct MilterLimits: Sendable, Equatable {
 
     public var maximumRecipients: Int
     public var maximumHeaders: Int
+    public var maximumMacros: Int
     public var maximumHeaderOctets: Int
     public var maximumBodyOctets: Int
 
     public init(maximumRecipients: Int = MilterLimits.defaultMaximumRecipients,
                 maximumHeaders: Int = MilterLimits.defaultMaximumHeaders,
+                maximumMacros: Int = MilterLimits.defaultMaximumMacros,
                 maximumHeaderOctets: Int = MilterLimits.defaultMaximumHeaderOctets,
                 maximumBodyOctets: Int = MilterLimits.defaultMaximumBodyOctets) {
         self.maximumRecipients = maximumRecipients
         self.maximumHeaders = maximumHeaders
+        self.maximumMacros = maximumMacros
         self.maximumHeaderOctets = maximumHeaderOctets
         self.maximumBodyOctets = maximumBodyOctets
     }

@@ -123,12 +123,22 @@ struct MilterConversationTests {
         #expect(await codeOf { _ = try await stingy.receive(.negotiate(noHeaders)) } == .unsupportedVersion)
     }
 
+    @Test func quarantineReasonStaysOneLine() async throws {
+        var session = MilterSession(filter: FixedFilter(decision: MilterDecision(.continue, quarantine: "a\nb\0c\r\nd")))
+        _ = try await session.receive(try frame(PostfixCapture.offer))
+        #expect(try await session.receive(.endOfMessage([])).map(hex) == "000000097161206220632064" + "00" + "0000000163")
+    }
+
     @Test func limitsBoundWhatIsKept() async throws {
         var configuration = MilterConversation.Configuration()
-        configuration.limits = MilterLimits(maximumRecipients: 2, maximumHeaders: 2, maximumHeaderOctets: 1_000, maximumBodyOctets: 10)
+        configuration.limits = MilterLimits(maximumRecipients: 2, maximumHeaders: 2, maximumMacros: 2, maximumHeaderOctets: 1_000,
+                                            maximumBodyOctets: 10)
         let filter = FixedFilter()
         var session = MilterSession(filter: filter, configuration: configuration)
         _ = try await session.receive(try frame(PostfixCapture.offer))
+        _ = try await session.receive(.macros(stage: UInt8(ascii: "M"), [MilterMacro(name: "i", value: "1"), MilterMacro(name: "j", value: "2"),
+                                                                          MilterMacro(name: "k", value: "3")]))
+        _ = try await session.receive(.macros(stage: UInt8(ascii: "E"), [MilterMacro(name: "i", value: "4")]))
         _ = try await session.receive(.mailFrom("<a@x.test>", arguments: []))
         for index in 0..<3 { _ = try await session.receive(.recipient("<r\(index)@y.test>", arguments: [])) }
         for index in 0..<3 { _ = try await session.receive(.header(name: "X-\(index)", value: Array(" v".utf8))) }
@@ -137,6 +147,7 @@ struct MilterConversationTests {
         _ = try await session.receive(.endOfMessage([]))
         let message = try #require(filter.message(at: "endOfMessage"))
         #expect(message.recipients == ["<r0@y.test>", "<r1@y.test>"])
+        #expect(message.macros == ["i": "4", "j": "2"])
         #expect(message.headers.map(\.name) == ["X-0", "X-1"] && message.headersTruncated)
         #expect(message.body == Array("aaaaaaaabb".utf8) && message.bodyLength == 16 && message.bodyTruncated)
         // Abort starts a new message: the envelope and content are gone, the client stays.
