@@ -20,7 +20,8 @@ BIN="$SCRATCH/$CONFIG/stockade-fuzz"
 # ASan's report names the failing property and the stack; Swift's own backtracer would only add a slow second one.
 export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 HARNESSES=(dns-message tlsa openpgp-packets openpgp-armor openpgp-certificate mtasts-policy mtasts-record netstring
-           wkd-address hkp-search smtp-reply)
+           wkd-address hkp-search smtp-reply spf-record dmarc-record authentication-results dkim-signature dkim-message
+           milter-frames tlsrpt-report tlsrpt-gzip tlsrpt-record)
 
 # libFuzzer without its main(), from the toolchain of the swift on PATH.
 fuzzer_runtime() {

@@ -18,6 +18,15 @@ struct Harness: Sendable {
         Harness(name: "wkd-address", summary: "WKDAddress: hash alphabet and length, re-parse equal, URL paths", run: WKDAddressHarness.run),
         Harness(name: "hkp-search", summary: "HKPSearch(_:): normalized forms, re-parse equal", run: HKPSearchHarness.run),
         Harness(name: "smtp-reply", summary: "SMTPReplyDecoder: code and line limits, re-encode equal, chunking-independent", run: SMTPReplyHarness.run),
+        Harness(name: "spf-record", summary: "SPFRecord(parsing:): typed error or a record within limits whose text reads back equal", run: SPFRecordHarness.run),
+        Harness(name: "dmarc-record", summary: "DMARCRecord.select / DMARCRecord(parsing:): tag limits, discarded parts, text round trip", run: DMARCRecordHarness.run),
+        Harness(name: "authentication-results", summary: "AuthenticationResults(parsing:): limits, written field reads back equal", run: AuthenticationResultsHarness.run),
+        Harness(name: "dkim-signature", summary: "TagList / DKIMSignature(field:) / KeyRecord(parsing:): no duplicate tags, ranges, From in h=, i= under d=, limits", run: DKIMSignatureHarness.run),
+        Harness(name: "dkim-message", summary: "DKIMMessage(parsing:): limits, no bare LF, wire form reads back equal, canonical bodies are fixed points", run: DKIMMessageHarness.run),
+        Harness(name: "milter-frames", summary: "MilterFrame.next → MilterCommand → MilterConversation: exact framing, limits, replies read back equal", run: MilterFrameHarness.run),
+        Harness(name: "tlsrpt-report", summary: "TLSRPT Report.parse: JSON, gzip or mail; typed reasons, I-JSON rules", run: TLSRPTReportHarness.run),
+        Harness(name: "tlsrpt-gzip", summary: "BoundedInflater: never inflates more than its limit plus one octet", run: TLSRPTGzipHarness.run),
+        Harness(name: "tlsrpt-record", summary: "TLSRPTRecord(parsing:): v=TLSRPTv1, rua URIs, one record only", run: TLSRPTRecordHarness.run),
     ]
 
     static func named(_ name: String) -> Harness? { all.first { $0.name == name } }
