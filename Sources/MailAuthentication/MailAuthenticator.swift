@@ -27,15 +27,18 @@ public struct MailAuthenticator: Sendable {
         async let dkimVerdicts = dkim.verify(message)
         let spfDomain = Self.domain(ofMailFrom: mailFrom) ?? helo.lowercased()
         let spfOutcome = SPFOutcome(result: SPFOutcome.Result(rawValue: await spfVerdict.result.rawValue) ?? .permerror, domain: spfDomain)
-        let dkimOutcomes = await dkimVerdicts.compactMap(Self.outcome)
+        let verdicts = await dkimVerdicts
+        let dkimOutcomes = verdicts.compactMap(Self.outcome)
+        // A key in testing mode (t=y) counts as no signature at all (RFC 6376 §3.6.1): shown, never aligned.
+        let counted = verdicts.filter { !$0.isTesting }.compactMap(Self.outcome)
         var dmarcResults: [(domain: String, result: DMARCResult)] = []
         let authors = AuthorDomains.of(message.headers)
         if case .success(let domains) = authors {
             for domain in domains {
-                dmarcResults.append((domain, await dmarc.evaluate(authorDomain: domain, spf: spfOutcome, dkim: dkimOutcomes)))
+                dmarcResults.append((domain, await dmarc.evaluate(authorDomain: domain, spf: spfOutcome, dkim: counted)))
             }
         }
-        return MessageAuthentication(spf: await spfVerdict, spfOutcome: spfOutcome, mailFrom: mailFrom, dkim: await dkimVerdicts,
+        return MessageAuthentication(spf: await spfVerdict, spfOutcome: spfOutcome, mailFrom: mailFrom, dkim: verdicts,
                                      dkimOutcomes: dkimOutcomes, authors: authors, dmarc: dmarcResults)
     }
 
