@@ -120,4 +120,21 @@ struct TLSRPTCommandTests {
 
             """)
     }
+
+    /// The lab's tlsrpt.test (RFC 8460 §3): one record, `rua` required, `mailto:` and `https:` only, strings joined.
+    @Test(arguments: [
+        ("good", 0, #"{"record":"v=TLSRPTv1; rua=mailto:tlsrpt@good.tlsrpt.test,https://reports.good.tlsrpt.test/v1/tlsrpt","rua":["mailto:tlsrpt@good.tlsrpt.test","https://reports.good.tlsrpt.test/v1/tlsrpt"],"valid":true}"#),
+        ("split", 0, #"{"record":"v=TLSRPTv1; rua=mailto:tlsrpt@split.tlsrpt.test","rua":["mailto:tlsrpt@split.tlsrpt.test"],"valid":true}"#),
+        ("mixed", 0, #"{"record":"v=TLSRPTv1; rua=mailto:tlsrpt@mixed.tlsrpt.test","rua":["mailto:tlsrpt@mixed.tlsrpt.test"],"valid":true}"#),
+        ("two", 1, #"{"reason":"2 TXT records begin with v=TLSRPTv1; exactly one is allowed","rua":[],"valid":false}"#),
+        ("badscheme", 1, #"{"reason":"rua URI \"ftp://reports.badscheme.tlsrpt.test/\": the scheme is not mailto: or https:","rua":[],"valid":false}"#),
+        ("norua", 1, #"{"reason":"the record has no rua field","rua":[],"valid":false}"#),
+    ])
+    func recordsOfTheLab(name: String, status: Int32, json: String) throws {
+        let result = try CLI.run(["tlsrpt", "record", "\(name).tlsrpt.test", "--resolver", try CLI.labResolver(), "--json"])
+        #expect(result.status == status, "\(result.error)")
+        let compact = result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+            .replacingOccurrences(of: "\" : ", with: "\":")
+        #expect(compact == json)
+    }
 }
