@@ -123,6 +123,16 @@ struct MilterConversationTests {
         #expect(await codeOf { _ = try await stingy.receive(.negotiate(noHeaders)) } == .unsupportedVersion)
     }
 
+    /// `K` ends the connection's state; the MTA negotiates again on the same socket.
+    @Test func quitNewConnectionStartsOver() async throws {
+        var session = MilterSession(filter: FixedFilter())
+        _ = try await session.receive(try frame(PostfixCapture.offer))
+        _ = try await session.receive(try frame(PostfixCapture.negotiatedSession[2]))
+        #expect(try await session.receive(try frame("000000014b")) == [])
+        #expect(session.conversation.negotiated == nil && session.conversation.message.client == nil)
+        #expect(try await session.receive(try frame(PostfixCapture.offer)).map(hex) == Self.negotiationReply)
+    }
+
     @Test func quarantineReasonStaysOneLine() async throws {
         var session = MilterSession(filter: FixedFilter(decision: MilterDecision(.continue, quarantine: "a\nb\0c\r\nd")))
         _ = try await session.receive(try frame(PostfixCapture.offer))
