@@ -1,7 +1,7 @@
 // Benchmarks of the DKIM library (issue 15): verifications per second of a 10 KB message signed with rsa-sha256
 // (2048 bits) and ed25519-sha256, next to the cost of the signature and hash alone in swift-crypto ("the crypto
 // limit", shared/PERFORMANCE.md: DKIM within 1.2x of it). Keys come from a table, as from a warm DNS cache; the keys
-// are the DKIM tests' fixtures. The dkimpy figure for the same messages comes from dkimpy_bench.py next to this file.
+// are the DKIM tests' fixtures. The dkimpy figure for the same messages comes from Benchmarks/peers/dkimpy_bench.py.
 // Results and commands: docs/benchmarks.md.
 import Benchmark
 import Crypto

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """dkimpy's verifications per second on the files DKIMBenchmarks writes (STOCKADE_BENCH_DUMP_DIR=DIR):
-python3 dkimpy_bench.py DIR/dkim-rsa2048.eml DIR/dkim-ed25519.eml
+python3 Benchmarks/peers/dkimpy_bench.py DIR/dkim-rsa2048.eml DIR/dkim-ed25519.eml
 Keys come from the lab zone's text (no DNS in the loop, as Stockade's benchmark reads them from a table)."""
 import pathlib
 import re
@@ -9,7 +9,7 @@ import time
 
 import dkim
 
-ZONE = pathlib.Path(__file__).resolve().parents[3] / "lab/zones/dkim.test.zone"
+ZONE = pathlib.Path(__file__).resolve().parents[2] / "lab/zones/dkim.test.zone"
 
 
 def records():
