@@ -62,6 +62,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
     public var mail: MailSettings?
     /// The Postfix MTA-STS policy service; off when absent.
     public var socketmap: SocketmapSettings?
+    /// The SPF, DKIM and DMARC milter in front of Postfix; off when absent.
+    public var milter: MilterSettings?
     /// MTA-STS policies this server publishes as the policy host of their domains.
     public var mtaSTS: [PublishedPolicySetting]
     /// Timeouts and the connection cap of the HTTP listener; defaults when absent.
@@ -76,7 +78,7 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
                 domains: [DomainSetting] = [], tls: TLSSettings? = nil, adminToken: String? = nil,
                 keyServer: KeyServerSettings? = nil, mail: MailSettings? = nil, socketmap: SocketmapSettings? = nil,
                 mtaSTS: [PublishedPolicySetting] = [], connections: ConnectionSettings? = nil, demo: Bool? = nil,
-                metrics: MetricsSettings? = nil) {
+                metrics: MetricsSettings? = nil, milter: MilterSettings? = nil) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.resolver = resolver
@@ -90,10 +92,11 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         self.connections = connections
         self.demo = demo
         self.metrics = metrics
+        self.milter = milter
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS, connections, demo, metrics
+        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS, connections, demo, metrics, milter
     }
 
     public init(from decoder: any Decoder) throws {
@@ -112,7 +115,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             mtaSTS: try container.decodeIfPresent([PublishedPolicySetting].self, forKey: .mtaSTS) ?? [],
             connections: try container.decodeIfPresent(ConnectionSettings.self, forKey: .connections),
             demo: try container.decodeIfPresent(Bool.self, forKey: .demo),
-            metrics: try container.decodeIfPresent(MetricsSettings.self, forKey: .metrics))
+            metrics: try container.decodeIfPresent(MetricsSettings.self, forKey: .metrics),
+            milter: try container.decodeIfPresent(MilterSettings.self, forKey: .milter))
     }
 
     /// Reads a configuration file, refusing every key that no setting reads, with its path

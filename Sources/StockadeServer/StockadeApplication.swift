@@ -83,6 +83,9 @@ public enum StockadeApplication {
             services += try PolicyServiceSetup.services(settings, maxConnections: socketmapCap, store: store, resolver: configuration.resolver,
                                                         logger: logger)
         }
+        if let settings = configuration.milter {
+            services.append(try MilterServiceSetup.service(settings, resolver: configuration.resolver, logger: logger))
+        }
         if !configuration.mtaSTS.isEmpty { try MTASTSRoutes(configuration.mtaSTS).add(to: router) }
         HealthRoutes(configuration: configuration).add(to: router)
         let demoKeys = configuration.demo == true ? try await DemoData.seed(directory, logger: logger) : []

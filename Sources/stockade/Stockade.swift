@@ -18,6 +18,7 @@ struct Stockade: AsyncParsableCommand {
             SMTPCommand.self,
             TLSACommand.self,
             SocketmapCommand.self,
+            MilterCommand.self,
             VKSCommand.self,
             LookupCommand.self,
             VerifyCommand.self,

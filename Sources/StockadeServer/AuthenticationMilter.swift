@@ -1,0 +1,57 @@
+import DKIM
+import DMARC
+import MailAuthentication
+import Milter
+import SPF
+
+/// The milter in front of Postfix: SPF, DKIM and DMARC on every message at its end, the `Authentication-Results`
+/// header on top (any header claiming our authserv-id removed first: the client forged it), and the disposition the
+/// Author Domain's policy asks for, shaped by the ``MilterSettings``.
+struct AuthenticationMilter: MilterFilter {
+    /// The header this milter writes (RFC 8601).
+    static let resultsHeader = "Authentication-Results"
+
+    let authenticator: MailAuthenticator
+    let policy: AuthenticationMilterPolicy
+
+    func endOfMessage(_ message: MilterMessage) async -> MilterDecision {
+        guard let text = message.macro("client_addr") ?? message.client?.address, let client = try? SPF.ClientAddress(text) else {
+            // A local submission (non_smtpd_milters) or a Unix-socket client: no address to check SPF against.
+            return MilterDecision(.continue)
+        }
+        let authentication = await authenticator.authenticate(Self.dkimMessage(message), client: client, helo: message.helo ?? "",
+                                                              mailFrom: Self.bare(message.sender ?? ""))
+        let results = authentication.authenticationResults(authservID: policy.authservID)
+        return policy.decision(for: authentication.requested, client: client,
+                               headerChanges: Self.removingForgedResults(message.headers, authservID: policy.authservID)
+                                   + [try? MilterHeaderChange.insert(Self.resultsHeader, results.value, at: 0)].compactMap { $0 })
+    }
+
+    /// The message as DKIM reads it: each header `name:value` with its folds back to CRLF, the body as Postfix sent it.
+    static func dkimMessage(_ message: MilterMessage) -> DKIMMessage {
+        let headers = message.headers.compactMap { header -> HeaderField? in
+            var raw = Array(header.name.utf8) + [UInt8(ascii: ":")]
+            for octet in header.value {
+                if octet == 0x0A { raw.append(0x0D) }
+                raw.append(octet)
+            }
+            return HeaderField(raw: raw)
+        }
+        return DKIMMessage(headers: headers, body: message.body)
+    }
+
+    /// Deletions of every `Authentication-Results` claiming `authservID`, last first so that the occurrence numbers
+    /// of the ones still to delete do not shift.
+    static func removingForgedResults(_ headers: [MilterHeader], authservID: String) -> [MilterHeaderChange] {
+        let values = headers.filter { $0.name.lowercased() == resultsHeader.lowercased() }.map(\.text)
+        return values.indices.reversed().compactMap { index in
+            guard AuthenticationResults.hasAuthservID(authservID, in: values[index]) else { return nil }
+            return try? MilterHeaderChange.delete(resultsHeader, occurrence: UInt32(index + 1))
+        }
+    }
+
+    /// The MAIL FROM address without its angle brackets (empty for the null reverse-path).
+    static func bare(_ sender: String) -> String {
+        sender.hasPrefix("<") && sender.hasSuffix(">") ? String(sender.dropFirst().dropLast()) : sender
+    }
+}

@@ -1,0 +1,53 @@
+import MailAuthentication
+import Milter
+import SPF
+
+/// How the milter acts on what DMARC asks for: the ``MilterSettings`` resolved to their defaults.
+struct AuthenticationMilterPolicy: Sendable {
+    let authservID: String
+    /// Refuse a failing `p=reject` (else quarantine it).
+    let rejects: Bool
+    /// Hold quarantined mail in Postfix's queue (else deliver it with the header only).
+    let holds: Bool
+    /// Refuse mail without a single readable From domain.
+    let rejectsNoAuthorDomain: Bool
+    let trustedForwarders: [MilterNetwork]
+
+    init(_ settings: MilterSettings) throws {
+        guard !settings.authservID.isEmpty, !settings.authservID.contains(where: { $0.isWhitespace || $0 == ";" }) else {
+            throw ConfigurationError(reason: "milter.authservID must be a host name, e.g. mx.example.org")
+        }
+        authservID = settings.authservID
+        rejects = settings.reject ?? true
+        holds = (settings.quarantine ?? .hold) == .hold
+        rejectsNoAuthorDomain = (settings.noAuthorDomain ?? .reject) == .reject
+        trustedForwarders = try (settings.trustedForwarders ?? []).map(MilterNetwork.init)
+    }
+
+    /// The decision for `requested` from `client`; `headerChanges` apply whenever the message goes through.
+    func decision(for requested: RequestedDisposition, client: SPF.ClientAddress, headerChanges: [MilterHeaderChange]) -> MilterDecision {
+        let trusted = trustedForwarders.contains { $0.contains(client) }
+        switch requested {
+        case .deliver:
+            return MilterDecision(.accept, headerChanges: headerChanges)
+        case .reject(let domain, let reason) where rejects && !trusted:
+            return MilterDecision(.reject(Self.reply(550, "5.7.1", "DMARC policy of \(domain) rejects this message: \(reason)")))
+        case .reject(let domain, let reason), .quarantine(let domain, let reason):
+            guard holds, !trusted else { return MilterDecision(.accept, headerChanges: headerChanges) }
+            return MilterDecision(.accept, headerChanges: headerChanges, quarantine: "DMARC policy of \(domain): \(reason)")
+        case .temporaryFailure(let domain, let reason):
+            return MilterDecision(.tempfail(Self.reply(451, "4.7.1", "DMARC of \(domain) cannot be checked now: \(reason)")))
+        case .noAuthorDomain(let problem):
+            guard rejectsNoAuthorDomain else { return MilterDecision(.accept, headerChanges: headerChanges) }
+            return MilterDecision(.reject(Self.reply(550, "5.7.1", "RFC 5322 section 3.6 requires exactly one From address: \(problem)")))
+        }
+    }
+
+    /// A one-line reply with `text` cut to the line limit and control characters replaced by spaces.
+    static func reply(_ code: Int, _ status: String, _ text: String) -> MilterSMTPReply? {
+        let clean = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        var line = Substring(clean)
+        while line.utf8.count > MilterSMTPReply.maximumLineLength { line = line.dropLast() }
+        return try? MilterSMTPReply(code: code, status: status, String(line))
+    }
+}

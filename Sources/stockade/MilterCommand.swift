@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+import StockadeServer
+import UnixSignals
+
+/// `stockade milter`: the SPF, DKIM and DMARC milter for Postfix, alone (what `"milter"` in `stockade serve`'s
+/// configuration runs).
+struct MilterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "milter",
+        abstract: "Enforce DMARC in front of Postfix (smtpd_milters = inet:HOST:PORT).",
+        discussion: """
+            At the end of each message: SPF, DKIM and DMARC, one Authentication-Results header on top (headers forged \
+            with our authserv-id removed), then 550 5.7.1 for a failing p=reject, a hold for p=quarantine, 451 4.7.1 \
+            when DNS fails. Example: stockade milter --listen inet:127.0.0.1:8891 --authserv-id mx.example.org
+            """)
+
+    @Option(help: "Where to listen: inet:HOST:PORT or unix:PATH.") var listen = "inet:127.0.0.1:8891"
+    @Option(help: "The authserv-id of the Authentication-Results header (this MTA's name).") var authservId = "localhost"
+    @Flag(help: "Hold failing p=reject mail instead of refusing it.") var noReject = false
+    @Flag(help: "Deliver quarantined mail with the header instead of holding it.") var quarantineHeader = false
+    @OptionGroup var resolverOptions: ResolverOptions
+
+    func run() async throws {
+        let settings = MilterSettings(listen: listen, authservID: authservId, reject: !noReject,
+                                      quarantine: quarantineHeader ? .header : .hold)
+        let logger = Logger(label: "stockade.milter")
+        let service: any Service
+        do {
+            service = try MilterServiceSetup.service(settings, dns: try resolverOptions.makeResolver(), logger: logger, onBound: { address in
+                FileHandle.standardError.write(Data("listening on \(address.ipAddress ?? "?"):\(address.port ?? 0)\n".utf8))
+            })
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.reason)
+        }
+        try await ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+    }
+}
