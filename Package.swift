@@ -164,6 +164,7 @@ let package = Package(
         .target(
             name: "PostfixPolicy",
             dependencies: [
+                "ListenerLimits",
                 "DNS",
                 "DANE",
                 "MTASTS",
@@ -207,6 +208,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ListenerLimits",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MailAuthentication",
             dependencies: ["DNS", "SPF", "DKIM", "DMARC"],
             swiftSettings: swiftSettings
@@ -214,6 +220,7 @@ let package = Package(
         .target(
             name: "Milter",
             dependencies: [
+                "ListenerLimits",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -243,11 +250,6 @@ let package = Package(
                 "MTASTS",
                 "PostfixPolicy",
                 "HTTPFetch",
-                "Milter",
-                "MailAuthentication",
-                "DKIM",
-                "DMARC",
-                "SPF",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -286,7 +288,6 @@ let package = Package(
                 "DMARC",
                 "TLSRPT",
                 "MailAuthentication",
-                "Milter",
                 "StockadeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),

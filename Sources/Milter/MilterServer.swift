@@ -1,5 +1,6 @@
 public import Logging
 public import NIOCore
+import ListenerLimits
 import NIOPosix
 public import ServiceLifecycle
 
