@@ -1,23 +1,23 @@
-import Foundation
-import TestSupport
+package import Foundation
 
 /// A private Postfix 3.7 instance for one test: an `smtpd` on `address:port` with `smtpd_milters` pointing at the
 /// milter under test, relaying every accepted message to the lab's SMTP sink. Its own config, queue and data
 /// directories in a fresh temporary directory; the instance's log is `maillog`. Needs root (`postfix start`, the queue
 /// owned by `postfix`); as root, Postfix 3.7 starts `postfix -c DIR` without an `alternate_config_directories` entry.
-final class PostfixMilterHost {
-    let directory: URL
-    let address: String
-    let port: Int
+package final class PostfixMilterHost {
+    package let directory: URL
+    package let address: String
+    package let port: Int
     private var running = false
 
-    var config: String { directory.appendingPathComponent("config").path }
-    var maillog: String { directory.appendingPathComponent("maillog").path }
+    package var config: String { directory.appendingPathComponent("config").path }
+    package var maillog: String { directory.appendingPathComponent("maillog").path }
 
     /// - Parameters:
     ///   - milter: Postfix's milter address, e.g. `inet:127.0.0.1:8891`.
     ///   - relay: the lab sink, `host:port`.
-    init(address: String, port: Int, milter: String, relay: String) throws {
+    ///   - settings: extra `main.cf` lines, e.g. `smtpd_authorized_xclient_hosts = 127.0.0.0/8`.
+    package init(address: String, port: Int, milter: String, relay: String, settings: [String] = []) throws {
         self.address = address
         self.port = port
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("stockade-milter-postfix-\(UUID().uuidString.prefix(8))")
@@ -59,7 +59,7 @@ final class PostfixMilterHost {
             milter_protocol = 6
             milter_default_action = tempfail
 
-            """
+            """ + settings.map { "\($0)\n" }.joined()
         let master = """
             \(address):\(port) inet n - n - - smtpd
             cleanup   unix  n - n -     0 cleanup
@@ -88,24 +88,24 @@ final class PostfixMilterHost {
         try FileManager.default.setAttributes(old, ofItemAtPath: "\(config)/master.cf")
     }
 
-    func start() throws {
+    package func start() throws {
         try runTool("postfix", ["-c", config, "start"])
         running = true
     }
 
     /// Stops the instance (`postfix stop` signals the master by its own pid file) and removes the directory.
-    func stop() {
+    package func stop() {
         if running { _ = try? runTool("postfix", ["-c", config, "stop"]) }
         running = false
         try? FileManager.default.removeItem(at: directory)
     }
 
     /// The instance's log, for failure messages.
-    func log() -> String { (try? String(contentsOfFile: maillog, encoding: .utf8)) ?? "" }
+    package func log() -> String { (try? String(contentsOfFile: maillog, encoding: .utf8)) ?? "" }
 }
 
 /// Runs swaks to completion; returns its exit status and transcript (stdout and stderr).
-func swaks(_ arguments: [String]) throws -> (status: Int32, transcript: String) {
+package func swaks(_ arguments: [String]) throws -> (status: Int32, transcript: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try locateTool("swaks"))
     process.arguments = arguments

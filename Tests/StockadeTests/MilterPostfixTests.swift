@@ -1,0 +1,176 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `stockade milter` in front of a real Postfix 3.7 `smtpd` (``PostfixMilterHost``), driven by swaks, against the lab's
+/// mail.test zones (lab/zones/mail.test.zone). Postfix reports its loopback peer (127.0.0.1), which SPF never
+/// authorizes: only DKIM can align.
+@Suite("milter with Postfix (lab)", .serialized)
+struct MilterPostfixTests {
+    static let smtpdAddress = "127.0.12.25"
+    static let authservID = "mx.milter.test"
+    /// How long the milter and Postfix get to come up or to deliver, in steps of ``pollInterval``.
+    static let pollSteps = 200
+    static let pollInterval = Duration.milliseconds(50)
+
+    /// A running `stockade milter` and the Postfix in front of it; `stop()` ends both.
+    final class Setup {
+        let milter: Process
+        let postfix: PostfixMilterHost
+        let folder: URL
+
+        init() async throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-milter-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let port = freeLoopbackPort()
+            milter = Process()
+            milter.executableURL = CLI.executable
+            milter.arguments = ["milter", "--listen", "inet:127.0.0.1:\(port)", "--authserv-id", MilterPostfixTests.authservID,
+                                "--resolver", try CLI.labResolver()]
+            milter.standardOutput = FileHandle.nullDevice
+            milter.standardError = FileHandle.nullDevice
+            try milter.run()
+            for _ in 0..<MilterPostfixTests.pollSteps where !canConnect(host: "127.0.0.1", port: port) {
+                try await Task.sleep(for: MilterPostfixTests.pollInterval)
+            }
+            let sink = "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
+            postfix = try PostfixMilterHost(address: MilterPostfixTests.smtpdAddress, port: freeLoopbackPort(),
+                                            milter: "inet:127.0.0.1:\(port)", relay: sink)
+            try postfix.start()
+        }
+
+        func stopMilter() {
+            if milter.isRunning { milter.terminate() }
+            milter.waitUntilExit()
+        }
+
+        func stop() {
+            stopMilter()
+            postfix.stop()
+            try? FileManager.default.removeItem(at: folder)
+        }
+
+        /// Sends `message` (LF line ends; swaks turns them into CRLF) from `from` to a recipient at the sink.
+        func send(_ message: String, from: String) throws -> (status: Int32, transcript: String) {
+            let file = folder.appendingPathComponent("\(UUID().uuidString).eml").path
+            try Data(message.utf8).write(to: URL(fileURLWithPath: file))
+            return try swaks(["--server", MilterPostfixTests.smtpdAddress, "--port", "\(postfix.port)", "--ehlo", "client.test",
+                              "--timeout", "20", "--from", from, "--to", "rcpt@y.test", "--data", file])
+        }
+
+        /// `message` signed by `stockade dkim sign` with the zone's selector s1 of mail.test.
+        func signed(_ message: String) throws -> String {
+            let key = folder.appendingPathComponent("s1.pem").path
+            // The zone's key: the Ed25519 seed is SHA-256 of this text.
+            _ = try runTool("python3", ["-c", """
+                import hashlib, sys
+                from cryptography.hazmat.primitives import serialization
+                from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+                key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"stockade mail.test ed25519 selector s1").digest())
+                open(sys.argv[1], "wb").write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                                serialization.NoEncryption()))
+                """, key])
+            let file = folder.appendingPathComponent("unsigned.eml").path
+            try Data(message.utf8).write(to: URL(fileURLWithPath: file))
+            let result = try CLI.run(["dkim", "sign", file, "--domain", "mail.test", "--selector", "s1", "--key", key])
+            guard result.status == 0 else { throw SigningFailed(error: result.error) }
+            return result.output
+        }
+    }
+
+    struct SigningFailed: Error { let error: String }
+
+    static func message(from: String, subject: String, extraHeaders: [String] = []) -> String {
+        (extraHeaders + ["From: Alice <\(from)>", "To: rcpt@y.test", "Subject: \(subject)", "Date: Sun, 06 Dec 2026 12:00:00 +0000",
+                         "Message-ID: <\(UUID().uuidString)@mail.test>", "", "Hi.", ""]).joined(separator: "\n")
+    }
+
+    /// The queue ID of `250 2.0.0 Ok: queued as ID` in a swaks transcript.
+    static func queueID(_ transcript: String) -> String? {
+        transcript.split(separator: "\n").first { $0.hasPrefix("<-  250 2.0.0 Ok: queued as ") }?.split(separator: " ").last.map(String.init)
+    }
+
+    /// Whether the queue file `id` appears in the hold queue within the poll time.
+    static func waitForHold(_ id: String, in postfix: PostfixMilterHost) async throws -> Bool {
+        for _ in 0..<pollSteps {
+            if FileManager.default.fileExists(atPath: "\(postfix.directory.path)/queue/hold/\(id)") { return true }
+            try await Task.sleep(for: pollInterval)
+        }
+        return false
+    }
+
+    /// The sink's `.eml` that contains `token`.
+    static func waitForMessage(containing token: String) async throws -> String? {
+        let maildir = try labVariable("STOCKADE_LAB_SMTP_MAILDIR")
+        for _ in 0..<pollSteps {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: maildir)) ?? [] where name.hasSuffix(".eml") {
+                if let text = try? String(contentsOfFile: "\(maildir)/\(name)", encoding: .utf8), text.contains(token) { return text }
+            }
+            try await Task.sleep(for: pollInterval)
+        }
+        return nil
+    }
+
+    /// Signed by mail.test (DKIM aligns, SPF fails from 127.0.0.1): delivered with our header on top, the client's
+    /// header forged with our authserv-id removed, another receiver's header kept.
+    @Test func alignedSignatureIsDeliveredWithOneHeaderOnTop() async throws {
+        let setup = try await Setup()
+        defer { setup.stop() }
+        let token = UUID().uuidString
+        let message = try setup.signed(Self.message(from: "alice@mail.test", subject: "pass \(token)", extraHeaders: [
+            "Authentication-Results: other.example; spf=pass smtp.mailfrom=mail.test",
+            "Authentication-Results: \(Self.authservID); dmarc=pass",
+        ]))
+        let sent = try setup.send(message, from: "alice@mail.test")
+        #expect(sent.status == 0, "\(sent.transcript)\n\(setup.postfix.log())")
+        let delivered = try #require(try await Self.waitForMessage(containing: token), "\(setup.postfix.log())")
+        let lines = delivered.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+        let headers = lines[..<(lines.firstIndex(of: "") ?? lines.count)]
+        let ours = "Authentication-Results: \(Self.authservID); spf=fail smtp.mailfrom=alice@mail.test; "
+            + "dkim=pass header.d=mail.test header.s=s1; dmarc=pass policy.dmarc=none header.from=mail.test"
+        #expect(headers.first == ours, "\(delivered)")
+        #expect(headers.filter { $0.hasPrefix("Authentication-Results:") }
+            == [ours, "Authentication-Results: other.example; spf=pass smtp.mailfrom=mail.test"], "\(delivered)")
+    }
+
+    /// From mail.test (p=reject), unsigned: refused at the end of DATA.
+    @Test func unsignedRejectPolicyIsRefused() async throws {
+        let setup = try await Setup()
+        defer { setup.stop() }
+        let sent = try setup.send(Self.message(from: "alice@mail.test", subject: "unsigned"), from: "alice@mail.test")
+        #expect(sent.status != 0)
+        #expect(sent.transcript.contains(
+            "\n<** 550 5.7.1 DMARC policy of mail.test rejects this message: no aligned Authenticated Identifier; p=reject\n"),
+                "\(sent.transcript)\n\(setup.postfix.log())")
+    }
+
+    /// p=quarantine, and p=reject with t=y (lowered to quarantine): accepted, then held in Postfix's queue.
+    @Test(arguments: ["quarantine.mail.test", "testing.mail.test"])
+    func quarantineIsHeld(domain: String) async throws {
+        let setup = try await Setup()
+        defer { setup.stop() }
+        let sent = try setup.send(Self.message(from: "alice@\(domain)", subject: "held"), from: "alice@\(domain)")
+        let id = try #require(Self.queueID(sent.transcript), "\(sent.transcript)\n\(setup.postfix.log())")
+        #expect(try await Self.waitForHold(id, in: setup.postfix), "\(setup.postfix.log())")
+    }
+
+    /// The Author Domain's DMARC lookup fails (SERVFAIL): try again later.
+    @Test func dnsFailureIsTemporary() async throws {
+        let setup = try await Setup()
+        defer { setup.stop() }
+        let sent = try setup.send(Self.message(from: "alice@x.child.secure.test", subject: "servfail"), from: "alice@x.child.secure.test")
+        #expect(sent.status != 0)
+        #expect(sent.transcript.contains(
+            "\n<** 451 4.7.1 DMARC of x.child.secure.test cannot be checked now: _dmarc.x.child.secure.test TXT: SERVFAIL\n"),
+                "\(sent.transcript)\n\(setup.postfix.log())")
+    }
+
+    /// The milter gone: Postfix's `milter_default_action = tempfail` answers.
+    @Test func stoppedMilterLeavesPostfixsDefault() async throws {
+        let setup = try await Setup()
+        defer { setup.stop() }
+        setup.stopMilter()
+        let sent = try setup.send(Self.message(from: "alice@mail.test", subject: "down"), from: "alice@mail.test")
+        #expect(sent.transcript.contains("\n<** 451 4.7.1 Service unavailable - try again later\n"), "\(sent.transcript)")
+    }
+}
