@@ -1,3 +1,4 @@
+import Foundation
 import MailAuthentication
 import Milter
 import SPF
@@ -39,13 +40,16 @@ struct AuthenticationMilterPolicy: Sendable {
             return MilterDecision(.tempfail(Self.reply(451, "4.7.1", "DMARC of \(domain) cannot be checked now: \(reason)")))
         case .noAuthorDomain(let problem):
             guard rejectsNoAuthorDomain else { return MilterDecision(.accept, headerChanges: headerChanges) }
-            return MilterDecision(.reject(Self.reply(550, "5.7.1", "RFC 5322 section 3.6 requires exactly one From address: \(problem)")))
+            return MilterDecision(.reject(Self.reply(550, "5.7.1", "one From field must name the author (RFC 5322 section 3.6): \(problem)")))
         }
     }
 
-    /// A one-line reply with `text` cut to the line limit and control characters replaced by spaces.
+    /// A one-line reply in ASCII (SMTP replies are, RFC 5321 §4.2): `§` spelled `section `, other non-ASCII as `?`,
+    /// control characters as spaces, cut to the line limit.
     static func reply(_ code: Int, _ status: String, _ text: String) -> MilterSMTPReply? {
-        let clean = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        let clean = String(text.replacingOccurrences(of: "§", with: "section ").unicodeScalars.map { scalar -> Character in
+            scalar.value < 0x20 || scalar.value == 0x7F ? " " : scalar.isASCII ? Character(scalar) : "?"
+        })
         var line = Substring(clean)
         while line.utf8.count > MilterSMTPReply.maximumLineLength { line = line.dropLast() }
         return try? MilterSMTPReply(code: code, status: status, String(line))
