@@ -1,25 +1,34 @@
 import DKIM
 import DMARC
+import Foundation
 import MailAuthentication
 import Milter
 import SPF
 
 /// The milter in front of Postfix: SPF, DKIM and DMARC on every message at its end, the `Authentication-Results`
 /// header on top (any header claiming our authserv-id removed first: the client forged it), and the disposition the
-/// Author Domain's policy asks for, shaped by the ``MilterSettings``.
+/// Author Domain's policy asks for, shaped by the ``MilterSettings``. Outbound mail of a `signing` domain is signed
+/// instead (``MilterSigners``).
 struct AuthenticationMilter: MilterFilter {
     /// The header this milter writes (RFC 8601).
     static let resultsHeader = "Authentication-Results"
 
     let authenticator: MailAuthenticator
     let policy: AuthenticationMilterPolicy
+    let signers: MilterSigners
 
     func endOfMessage(_ message: MilterMessage) async -> MilterDecision {
-        guard let text = message.macro("client_addr") ?? message.client?.address, let client = try? SPF.ClientAddress(text) else {
+        let dkimMessage = Self.dkimMessage(message)
+        let client = (message.macro("client_addr") ?? message.client?.address).flatMap { try? SPF.ClientAddress($0) }
+        let authenticated = !(message.macro("auth_authen") ?? "").isEmpty
+        if let signer = signers.signer(for: dkimMessage, authenticated: authenticated, client: client) {
+            return MilterSigners.sign(dkimMessage, with: signer, at: Date())
+        }
+        guard let client else {
             // A local submission (non_smtpd_milters) or a Unix-socket client: no address to check SPF against.
             return MilterDecision(.continue)
         }
-        let authentication = await authenticator.authenticate(Self.dkimMessage(message), client: client, helo: message.helo ?? "",
+        let authentication = await authenticator.authenticate(dkimMessage, client: client, helo: message.helo ?? "",
                                                               mailFrom: Self.bare(message.sender ?? ""))
         let results = authentication.authenticationResults(authservID: policy.authservID)
         return policy.decision(for: authentication.requested, client: client,

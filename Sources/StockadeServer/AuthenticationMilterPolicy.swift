@@ -22,7 +22,7 @@ struct AuthenticationMilterPolicy: Sendable {
         rejects = settings.reject ?? true
         holds = (settings.quarantine ?? .hold) == .hold
         rejectsNoAuthorDomain = (settings.noAuthorDomain ?? .reject) == .reject
-        trustedForwarders = try (settings.trustedForwarders ?? []).map(MilterNetwork.init)
+        trustedForwarders = try (settings.trustedForwarders ?? []).map { try MilterNetwork($0, setting: "milter.trustedForwarders") }
     }
 
     /// The decision for `requested` from `client`; `headerChanges` apply whenever the message goes through.

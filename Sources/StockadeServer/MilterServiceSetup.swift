@@ -14,7 +14,8 @@ public enum MilterServiceSetup {
             throw ConfigurationError(reason: "milter.listen must be inet:HOST:PORT or unix:PATH, got \(settings.listen)")
         }
         let policy = try AuthenticationMilterPolicy(settings)
-        let filter = AuthenticationMilter(authenticator: MailAuthenticator(resolver: dns, receivingHost: policy.authservID), policy: policy)
+        let filter = AuthenticationMilter(authenticator: MailAuthenticator(resolver: dns, receivingHost: policy.authservID), policy: policy,
+                                          signers: try MilterSigners(settings))
         return EndsQuietlyOnShutdown(base: MilterServer(filter: filter, address: address, logger: logger, onBound: onBound))
     }
 

@@ -17,6 +17,22 @@ public struct MilterSettings: Codable, Sendable, Equatable {
         case accept
     }
 
+    /// One domain the milter signs for (`milter.signing`).
+    public struct Signing: Codable, Sendable, Equatable {
+        /// The `d=` domain; mail whose From domain is this one is signed.
+        public var domain: String
+        /// The `s=` selector.
+        public var selector: String
+        /// The private key's PEM file (PKCS#8 Ed25519 or RSA).
+        public var key: String
+
+        public init(domain: String, selector: String, key: String) {
+            self.domain = domain
+            self.selector = selector
+            self.key = key
+        }
+    }
+
     /// Where to listen, `inet:HOST:PORT` or `unix:PATH`.
     public var listen: String
     /// The authserv-id of the Authentication-Results header, this MTA's name (e.g. `mx.example.org`).
@@ -30,14 +46,21 @@ public struct MilterSettings: Codable, Sendable, Equatable {
     /// Networks (`192.0.2.0/24`, `2001:db8::/32`, a bare address) whose DMARC failures are accepted with the header:
     /// forwarders and mailing lists that break alignment.
     public var trustedForwarders: [String]?
+    /// Domains whose outbound mail is DKIM-signed instead of checked.
+    public var signing: [Signing]?
+    /// Networks whose mail counts as outbound (besides SMTP AUTH, Postfix's `{auth_authen}`), e.g. `127.0.0.0/8`.
+    public var trustedNetworks: [String]?
 
     public init(listen: String, authservID: String, reject: Bool? = nil, quarantine: Quarantine? = nil,
-                noAuthorDomain: NoAuthorDomain? = nil, trustedForwarders: [String]? = nil) {
+                noAuthorDomain: NoAuthorDomain? = nil, trustedForwarders: [String]? = nil, signing: [Signing]? = nil,
+                trustedNetworks: [String]? = nil) {
         self.listen = listen
         self.authservID = authservID
         self.reject = reject
         self.quarantine = quarantine
         self.noAuthorDomain = noAuthorDomain
         self.trustedForwarders = trustedForwarders
+        self.signing = signing
+        self.trustedNetworks = trustedNetworks
     }
 }

@@ -22,11 +22,20 @@ struct MilterCommand: AsyncParsableCommand {
     @Option(help: "The authserv-id of the Authentication-Results header (this MTA's name).") var authservId = "localhost"
     @Flag(help: "Hold failing p=reject mail instead of refusing it.") var noReject = false
     @Flag(help: "Deliver quarantined mail with the header instead of holding it.") var quarantineHeader = false
+    @Option(help: ArgumentHelp("Sign outbound mail of DOMAIN (repeatable).", valueName: "domain:selector:keyfile")) var sign: [String] = []
+    @Option(help: "A network whose mail is outbound, signed not checked (repeatable), e.g. 127.0.0.0/8.") var trustedNetwork: [String] = []
+    @Option(help: "A forwarder whose DMARC failures are accepted with the header (repeatable).") var trustedForwarder: [String] = []
     @OptionGroup var resolverOptions: ResolverOptions
 
     func run() async throws {
+        let signing = try sign.map { entry -> MilterSettings.Signing in
+            let parts = entry.split(separator: ":", maxSplits: 2).map(String.init)
+            guard parts.count == 3 else { throw ValidationError("--sign must be domain:selector:keyfile, got \(entry)") }
+            return MilterSettings.Signing(domain: parts[0], selector: parts[1], key: parts[2])
+        }
         let settings = MilterSettings(listen: listen, authservID: authservId, reject: !noReject,
-                                      quarantine: quarantineHeader ? .header : .hold)
+                                      quarantine: quarantineHeader ? .header : .hold, trustedForwarders: trustedForwarder,
+                                      signing: signing, trustedNetworks: trustedNetwork)
         let logger = Logger(label: "stockade.milter")
         let service: any Service
         do {

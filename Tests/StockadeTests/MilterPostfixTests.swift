@@ -19,14 +19,15 @@ struct MilterPostfixTests {
         let postfix: PostfixMilterHost
         let folder: URL
 
-        init() async throws {
+        /// - Parameter options: more `stockade milter` options.
+        init(options: [String] = []) async throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-milter-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let port = freeLoopbackPort()
             milter = Process()
             milter.executableURL = CLI.executable
             milter.arguments = ["milter", "--listen", "inet:127.0.0.1:\(port)", "--authserv-id", MilterPostfixTests.authservID,
-                                "--resolver", try CLI.labResolver()]
+                                "--resolver", try CLI.labResolver()] + options
             milter.standardOutput = FileHandle.nullDevice
             milter.standardError = FileHandle.nullDevice
             try milter.run()
@@ -60,22 +61,28 @@ struct MilterPostfixTests {
 
         /// `message` signed by `stockade dkim sign` with the zone's selector s1 of mail.test.
         func signed(_ message: String) throws -> String {
-            let key = folder.appendingPathComponent("s1.pem").path
-            // The zone's key: the Ed25519 seed is SHA-256 of this text.
-            _ = try runTool("python3", ["-c", """
-                import hashlib, sys
-                from cryptography.hazmat.primitives import serialization
-                from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-                key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"stockade mail.test ed25519 selector s1").digest())
-                open(sys.argv[1], "wb").write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                                serialization.NoEncryption()))
-                """, key])
+            let key = try MilterPostfixTests.writeKey(in: folder)
             let file = folder.appendingPathComponent("unsigned.eml").path
             try Data(message.utf8).write(to: URL(fileURLWithPath: file))
             let result = try CLI.run(["dkim", "sign", file, "--domain", "mail.test", "--selector", "s1", "--key", key])
             guard result.status == 0 else { throw SigningFailed(error: result.error) }
             return result.output
         }
+    }
+
+    /// Writes the zone's key of selector s1 of mail.test as PKCS#8 PEM in `folder`; returns its path.
+    static func writeKey(in folder: URL) throws -> String {
+        let key = folder.appendingPathComponent("s1.pem").path
+        // The zone's key: the Ed25519 seed is SHA-256 of this text.
+        _ = try runTool("python3", ["-c", """
+            import hashlib, sys
+            from cryptography.hazmat.primitives import serialization
+            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+            key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"stockade mail.test ed25519 selector s1").digest())
+            open(sys.argv[1], "wb").write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                            serialization.NoEncryption()))
+            """, key])
+        return key
     }
 
     struct SigningFailed: Error { let error: String }
@@ -172,5 +179,30 @@ struct MilterPostfixTests {
         setup.stopMilter()
         let sent = try setup.send(Self.message(from: "alice@mail.test", subject: "down"), from: "alice@mail.test")
         #expect(sent.transcript.contains("\n<** 451 4.7.1 Service unavailable - try again later\n"), "\(sent.transcript)")
+    }
+
+    /// Unsigned mail of mail.test from a trusted network (the loopback Postfix reports) is signed with s1, not checked:
+    /// delivered with the signature on top, and the delivered message passes DMARC on that signature alone.
+    @Test func trustedNetworkMailIsSigned() async throws {
+        let keyFolder = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-milter-key-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: keyFolder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: keyFolder) }
+        let key = try Self.writeKey(in: keyFolder)
+        let setup = try await Setup(options: ["--sign", "mail.test:s1:\(key)", "--trusted-network", "127.0.0.0/8"])
+        defer { setup.stop() }
+        let token = UUID().uuidString
+        let sent = try setup.send(Self.message(from: "alice@mail.test", subject: "outbound \(token)"), from: "alice@mail.test")
+        #expect(sent.status == 0, "\(sent.transcript)\n\(setup.postfix.log())")
+        let delivered = try #require(try await Self.waitForMessage(containing: token), "\(setup.postfix.log())")
+        #expect(delivered.hasPrefix("DKIM-Signature: v=1; a=ed25519-sha256; "), "\(delivered)")
+        #expect(!delivered.contains("Authentication-Results:"), "signed, not checked")
+        let file = keyFolder.appendingPathComponent("delivered.eml").path
+        try Data(delivered.utf8).write(to: URL(fileURLWithPath: file))
+        let check = try CLI.run(["dmarc", "check", file, "--ip", "192.0.2.66", "--helo", "mx.mail.test", "--mail-from", "alice@mail.test",
+                                 "--authserv-id", "mx.example.net", "--resolver", try CLI.labResolver(), "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(check.output.utf8)) as? [String: Any], "\(check.error)")
+        #expect(report["authentication_results"] as? String
+            == "mx.example.net; spf=fail smtp.mailfrom=alice@mail.test; dkim=pass header.d=mail.test header.s=s1; "
+            + "dmarc=pass policy.dmarc=none header.from=mail.test")
     }
 }
