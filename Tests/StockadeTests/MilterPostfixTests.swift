@@ -35,8 +35,10 @@ struct MilterPostfixTests {
                 try await Task.sleep(for: MilterPostfixTests.pollInterval)
             }
             let sink = "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
+            // XCLIENT from loopback, so a test can speak as the zone's senders (192.0.2.10, 192.0.2.66), who may relay too.
             postfix = try PostfixMilterHost(address: MilterPostfixTests.smtpdAddress, port: freeLoopbackPort(),
-                                            milter: "inet:127.0.0.1:\(port)", relay: sink)
+                                            milter: "inet:127.0.0.1:\(port)", relay: sink,
+                                            settings: ["smtpd_authorized_xclient_hosts = 127.0.0.0/8", "mynetworks = 127.0.0.0/8, 192.0.2.0/24"])
             try postfix.start()
         }
 
@@ -51,12 +53,14 @@ struct MilterPostfixTests {
             try? FileManager.default.removeItem(at: folder)
         }
 
-        /// Sends `message` (LF line ends; swaks turns them into CRLF) from `from` to a recipient at the sink.
-        func send(_ message: String, from: String) throws -> (status: Int32, transcript: String) {
+        /// Sends `message` (LF line ends; swaks turns them into CRLF) from `from` to a recipient at the sink, as
+        /// `client` (XCLIENT) when given.
+        func send(_ message: String, from: String, client: String? = nil) throws -> (status: Int32, transcript: String) {
             let file = folder.appendingPathComponent("\(UUID().uuidString).eml").path
             try Data(message.utf8).write(to: URL(fileURLWithPath: file))
             return try swaks(["--server", MilterPostfixTests.smtpdAddress, "--port", "\(postfix.port)", "--ehlo", "client.test",
-                              "--timeout", "20", "--from", from, "--to", "rcpt@y.test", "--data", file])
+                              "--timeout", "20", "--from", from, "--to", "rcpt@y.test", "--data", file]
+                             + (client.map { ["--xclient-addr", $0] } ?? []))
         }
 
         /// `message` signed by `stockade dkim sign` with the zone's selector s1 of mail.test.
@@ -204,5 +208,22 @@ struct MilterPostfixTests {
         #expect(report["authentication_results"] as? String
             == "mx.example.net; spf=fail smtp.mailfrom=alice@mail.test; dkim=pass header.d=mail.test header.s=s1; "
             + "dmarc=pass policy.dmarc=none header.from=mail.test")
+    }
+
+    /// SPF sees the client Postfix reports: as 192.0.2.10 (XCLIENT) an unsigned mail.test message passes SPF, aligns and
+    /// is delivered; as 192.0.2.66 the same message is refused.
+    @Test func spfChecksThePostfixClient() async throws {
+        let setup = try await Setup()
+        defer { setup.stop() }
+        let token = UUID().uuidString
+        let sent = try setup.send(Self.message(from: "alice@mail.test", subject: "spf \(token)"), from: "alice@mail.test", client: "192.0.2.10")
+        #expect(sent.status == 0, "\(sent.transcript)\n\(setup.postfix.log())")
+        let delivered = try #require(try await Self.waitForMessage(containing: token), "\(setup.postfix.log())")
+        #expect(delivered.hasPrefix("Authentication-Results: \(Self.authservID); spf=pass smtp.mailfrom=alice@mail.test; "
+                                    + "dmarc=pass policy.dmarc=none header.from=mail.test\r\n"), "\(delivered)")
+        let refused = try setup.send(Self.message(from: "alice@mail.test", subject: "spf"), from: "alice@mail.test", client: "192.0.2.66")
+        #expect(refused.transcript.contains(
+            "\n<** 550 5.7.1 DMARC policy of mail.test rejects this message: no aligned Authenticated Identifier; p=reject\n"),
+                "\(refused.transcript)")
     }
 }
