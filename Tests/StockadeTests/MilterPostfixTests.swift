@@ -155,8 +155,9 @@ struct MilterPostfixTests {
                 "\(sent.transcript)\n\(setup.postfix.log())")
     }
 
-    /// p=quarantine, and p=reject with t=y (lowered to quarantine): accepted, then held in Postfix's queue.
-    @Test(arguments: ["quarantine.mail.test", "testing.mail.test"])
+    /// p=quarantine, p=reject with t=y (lowered to quarantine), and an existing subdomain under sp=quarantine: accepted,
+    /// then held in Postfix's queue.
+    @Test(arguments: ["quarantine.mail.test", "testing.mail.test", "sub.mail.test"])
     func quarantineIsHeld(domain: String) async throws {
         let setup = try await Setup()
         defer { setup.stop() }
@@ -225,5 +226,21 @@ struct MilterPostfixTests {
         #expect(refused.transcript.contains(
             "\n<** 550 5.7.1 DMARC policy of mail.test rejects this message: no aligned Authenticated Identifier; p=reject\n"),
                 "\(refused.transcript)")
+    }
+
+    /// A name that does not exist under mail.test falls under np=reject; SPF passing for an unaligned MAIL FROM
+    /// (bounces.mail.test is its own Organizational Domain) does not help mail.test.
+    @Test func nonexistentSubdomainAndUnalignedSPFAreRefused() async throws {
+        let setup = try await Setup()
+        defer { setup.stop() }
+        let missing = try setup.send(Self.message(from: "alice@nope.mail.test", subject: "np"), from: "alice@nope.mail.test")
+        #expect(missing.transcript.contains(
+            "\n<** 550 5.7.1 DMARC policy of nope.mail.test rejects this message: no aligned Authenticated Identifier; np=reject\n"),
+                "\(missing.transcript)")
+        let unaligned = try setup.send(Self.message(from: "alice@mail.test", subject: "unaligned"), from: "alice@bounces.mail.test",
+                                       client: "192.0.2.10")
+        #expect(unaligned.transcript.contains(
+            "\n<** 550 5.7.1 DMARC policy of mail.test rejects this message: no aligned Authenticated Identifier; p=reject\n"),
+                "\(unaligned.transcript)")
     }
 }
