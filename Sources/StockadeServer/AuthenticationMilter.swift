@@ -1,6 +1,7 @@
 import DKIM
 import DMARC
 import Foundation
+import Logging
 import MailAuthentication
 import Milter
 import SPF
@@ -16,12 +17,19 @@ struct AuthenticationMilter: MilterFilter {
     let authenticator: MailAuthenticator
     let policy: AuthenticationMilterPolicy
     let signers: MilterSigners
+    let logger: Logger
 
     func endOfMessage(_ message: MilterMessage) async -> MilterDecision {
+        guard !message.bodyTruncated, !message.headersTruncated else {
+            // Signatures cannot be checked on part of a message: refuse rather than judge it wrongly.
+            logger.warning("message beyond the milter's limits", metadata: ["queueID": "\(message.queueID ?? "-")"])
+            return MilterDecision(.reject(AuthenticationMilterPolicy.reply(552, "5.3.4", "message too big for DKIM and DMARC checks")))
+        }
         let dkimMessage = Self.dkimMessage(message)
         let client = (message.macro("client_addr") ?? message.client?.address).flatMap { try? SPF.ClientAddress($0) }
         let authenticated = !(message.macro("auth_authen") ?? "").isEmpty
         if let signer = signers.signer(for: dkimMessage, authenticated: authenticated, client: client) {
+            logger.info("signed", metadata: ["queueID": "\(message.queueID ?? "-")", "domain": "\(signer.domain)", "selector": "\(signer.selector)"])
             return MilterSigners.sign(dkimMessage, with: signer, at: Date())
         }
         guard let client else {
@@ -31,6 +39,7 @@ struct AuthenticationMilter: MilterFilter {
         let authentication = await authenticator.authenticate(dkimMessage, client: client, helo: message.helo ?? "",
                                                               mailFrom: Self.bare(message.sender ?? ""))
         let results = authentication.authenticationResults(authservID: policy.authservID)
+        logger.info("checked", metadata: ["queueID": "\(message.queueID ?? "-")", "client": "\(client)", "requested": "\(authentication.requested)"])
         return policy.decision(for: authentication.requested, client: client,
                                headerChanges: Self.removingForgedResults(message.headers, authservID: policy.authservID)
                                    + [try? MilterHeaderChange.insert(Self.resultsHeader, results.value, at: 0)].compactMap { $0 })

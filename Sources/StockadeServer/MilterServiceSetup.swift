@@ -15,7 +15,7 @@ public enum MilterServiceSetup {
         }
         let policy = try AuthenticationMilterPolicy(settings)
         let filter = AuthenticationMilter(authenticator: MailAuthenticator(resolver: dns, receivingHost: policy.authservID), policy: policy,
-                                          signers: try MilterSigners(settings))
+                                          signers: try MilterSigners(settings), logger: logger)
         return EndsQuietlyOnShutdown(base: MilterServer(filter: filter, address: address, logger: logger, onBound: onBound))
     }
 

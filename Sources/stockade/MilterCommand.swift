@@ -19,7 +19,7 @@ struct MilterCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "Where to listen: inet:HOST:PORT or unix:PATH.") var listen = "inet:127.0.0.1:8891"
-    @Option(help: "The authserv-id of the Authentication-Results header (this MTA's name).") var authservId = "localhost"
+    @Option(help: "The authserv-id of the Authentication-Results header (default: this host's name).") var authservId: String?
     @Flag(help: "Hold failing p=reject mail instead of refusing it.") var noReject = false
     @Flag(help: "Deliver quarantined mail with the header instead of holding it.") var quarantineHeader = false
     @Option(help: ArgumentHelp("Sign outbound mail of DOMAIN (repeatable).", valueName: "domain:selector:keyfile")) var sign: [String] = []
@@ -33,7 +33,7 @@ struct MilterCommand: AsyncParsableCommand {
             guard parts.count == 3 else { throw ValidationError("--sign must be domain:selector:keyfile, got \(entry)") }
             return MilterSettings.Signing(domain: parts[0], selector: parts[1], key: parts[2])
         }
-        let settings = MilterSettings(listen: listen, authservID: authservId, reject: !noReject,
+        let settings = MilterSettings(listen: listen, authservID: authservId ?? ProcessInfo.processInfo.hostName, reject: !noReject,
                                       quarantine: quarantineHeader ? .header : .hold, trustedForwarders: trustedForwarder,
                                       signing: signing, trustedNetworks: trustedNetwork)
         let logger = Logger(label: "stockade.milter")

@@ -1,5 +1,7 @@
 import DKIM
+import DNS
 import Foundation
+import Logging
 import MailAuthentication
 import Milter
 import SPF
@@ -87,5 +89,18 @@ import Testing
         #expect { try ServerConfiguration.load(path: file.path) } throws: { error in
             (error as? ConfigurationError)?.reason == "\(file.path): milter.rejct: unknown key"
         }
+    }
+
+    /// A body cut at the milter's limit cannot be checked: refused before any lookup.
+    @Test func truncatedMessageIsRefused() async throws {
+        let settings = MilterSettings(listen: "inet:127.0.0.1:8891", authservID: "mx.example.org")
+        let resolver = Resolver<ContinuousClock>(configuration: try ResolverConfiguration(servers: ["127.0.0.1:53"]))
+        let filter = AuthenticationMilter(authenticator: MailAuthenticator(resolver: resolver), policy: try AuthenticationMilterPolicy(settings),
+                                          signers: try MilterSigners(settings), logger: Logger(label: "test"))
+        var message = MilterMessage()
+        message.body = Array("hi\r\n".utf8)
+        message.bodyLength = 11 << 20
+        #expect(await filter.endOfMessage(message)
+            == MilterDecision(.reject(try MilterSMTPReply(code: 552, status: "5.3.4", "message too big for DKIM and DMARC checks"))))
     }
 }

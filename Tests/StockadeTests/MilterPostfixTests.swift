@@ -243,4 +243,18 @@ struct MilterPostfixTests {
             "\n<** 550 5.7.1 DMARC policy of mail.test rejects this message: no aligned Authenticated Identifier; p=reject\n"),
                 "\(unaligned.transcript)")
     }
+
+    /// A trusted forwarder (XCLIENT 192.0.2.66 inside `--trusted-forwarder 192.0.2.64/26`): the DMARC failure is
+    /// delivered with the header instead of refused.
+    @Test func trustedForwarderFailureIsDelivered() async throws {
+        let setup = try await Setup(options: ["--trusted-forwarder", "192.0.2.64/26"])
+        defer { setup.stop() }
+        let token = UUID().uuidString
+        let sent = try setup.send(Self.message(from: "alice@mail.test", subject: "forwarded \(token)"), from: "alice@mail.test",
+                                  client: "192.0.2.66")
+        #expect(sent.status == 0, "\(sent.transcript)\n\(setup.postfix.log())")
+        let delivered = try #require(try await Self.waitForMessage(containing: token), "\(setup.postfix.log())")
+        #expect(delivered.hasPrefix("Authentication-Results: \(Self.authservID); spf=fail smtp.mailfrom=alice@mail.test; "
+                                    + "dmarc=fail policy.dmarc=reject header.from=mail.test\r\n"), "\(delivered)")
+    }
 }
