@@ -13,6 +13,8 @@ struct AuthenticationMilterPolicy: Sendable {
     /// Refuse mail without a single readable From domain.
     let rejectsNoAuthorDomain: Bool
     let trustedForwarders: [MilterNetwork]
+    /// Milder handling per Author Domain, by lower-cased domain.
+    let overrides: [String: MilterSettings.Override]
 
     init(_ settings: MilterSettings) throws {
         guard !settings.authservID.isEmpty, !settings.authservID.contains(where: { $0.isWhitespace || $0 == ";" }) else {
@@ -22,13 +24,14 @@ struct AuthenticationMilterPolicy: Sendable {
         rejects = settings.reject ?? true
         holds = (settings.quarantine ?? .hold) == .hold
         rejectsNoAuthorDomain = (settings.noAuthorDomain ?? .reject) == .reject
+        overrides = Dictionary((settings.domainOverrides ?? [:]).map { ($0.key.lowercased(), $0.value) }) { first, _ in first }
         trustedForwarders = try (settings.trustedForwarders ?? []).map { try MilterNetwork($0, setting: "milter.trustedForwarders") }
     }
 
     /// The decision for `requested` from `client`; `headerChanges` apply whenever the message goes through.
     func decision(for requested: RequestedDisposition, client: SPF.ClientAddress, headerChanges: [MilterHeaderChange]) -> MilterDecision {
         let trusted = trustedForwarders.contains { $0.contains(client) }
-        switch requested {
+        switch Self.applying(overrides, to: requested) {
         case .deliver:
             return MilterDecision(.accept, headerChanges: headerChanges)
         case .reject(let domain, let reason) where rejects && !trusted:
@@ -41,6 +44,20 @@ struct AuthenticationMilterPolicy: Sendable {
         case .noAuthorDomain(let problem):
             guard rejectsNoAuthorDomain else { return MilterDecision(.accept, headerChanges: headerChanges) }
             return MilterDecision(.reject(Self.reply(550, "5.7.1", "one From field must name the author (RFC 5322 section 3.6): \(problem)")))
+        }
+    }
+
+    /// `requested` after the Author Domain's override: `quarantine` turns a reject into a quarantine, `none` delivers.
+    static func applying(_ overrides: [String: MilterSettings.Override], to requested: RequestedDisposition) -> RequestedDisposition {
+        switch requested {
+        case .reject(let domain, let reason), .quarantine(let domain, let reason):
+            switch overrides[domain.lowercased()] {
+            case .none?: return .deliver
+            case .quarantine?: return .quarantine(domain: domain, reason: reason)
+            case nil: return requested
+            }
+        default:
+            return requested
         }
     }
 

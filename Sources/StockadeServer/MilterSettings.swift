@@ -17,6 +17,14 @@ public struct MilterSettings: Codable, Sendable, Equatable {
         case accept
     }
 
+    /// A local override of one Author Domain's failing policy (`milter.domainOverrides`): only ever milder.
+    public enum Override: String, Codable, Sendable {
+        /// Treat a failing `p=reject` as `p=quarantine`.
+        case quarantine
+        /// Deliver with the header whatever the policy asks.
+        case none
+    }
+
     /// One domain the milter signs for (`milter.signing`).
     public struct Signing: Codable, Sendable, Equatable {
         /// The `d=` domain; mail whose From domain is this one is signed.
@@ -46,20 +54,23 @@ public struct MilterSettings: Codable, Sendable, Equatable {
     /// Networks (`192.0.2.0/24`, `2001:db8::/32`, a bare address) whose DMARC failures are accepted with the header:
     /// forwarders and mailing lists that break alignment.
     public var trustedForwarders: [String]?
+    /// Author Domains (lower case) whose failing policy is applied more mildly here, e.g. `{"lists.example.org": "none"}`.
+    public var domainOverrides: [String: Override]?
     /// Domains whose outbound mail is DKIM-signed instead of checked.
     public var signing: [Signing]?
     /// Networks whose mail counts as outbound (besides SMTP AUTH, Postfix's `{auth_authen}`), e.g. `127.0.0.0/8`.
     public var trustedNetworks: [String]?
 
     public init(listen: String, authservID: String, reject: Bool? = nil, quarantine: Quarantine? = nil,
-                noAuthorDomain: NoAuthorDomain? = nil, trustedForwarders: [String]? = nil, signing: [Signing]? = nil,
-                trustedNetworks: [String]? = nil) {
+                noAuthorDomain: NoAuthorDomain? = nil, trustedForwarders: [String]? = nil,
+                domainOverrides: [String: Override]? = nil, signing: [Signing]? = nil, trustedNetworks: [String]? = nil) {
         self.listen = listen
         self.authservID = authservID
         self.reject = reject
         self.quarantine = quarantine
         self.noAuthorDomain = noAuthorDomain
         self.trustedForwarders = trustedForwarders
+        self.domainOverrides = domainOverrides
         self.signing = signing
         self.trustedNetworks = trustedNetworks
     }

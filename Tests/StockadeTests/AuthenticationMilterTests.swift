@@ -56,6 +56,17 @@ import Testing
             == MilterDecision(.accept, headerChanges: [Self.header]))
     }
 
+    /// `domainOverrides`: only the named Author Domain is treated more mildly.
+    @Test func domainOverridesSoftenOneDomain() throws {
+        let json = #"{"listen": "inet:127.0.0.1:8891", "authservID": "mx.example.org", "domainOverrides": {"Lists.example": "none", "q.test": "quarantine"}}"#
+        #expect(try decide(.reject(domain: "lists.example", reason: "p=reject"), json) == MilterDecision(.accept, headerChanges: [Self.header]))
+        #expect(try decide(.quarantine(domain: "lists.example", reason: "p=quarantine"), json) == MilterDecision(.accept, headerChanges: [Self.header]))
+        #expect(try decide(.reject(domain: "q.test", reason: "p=reject"), json)
+            == MilterDecision(.accept, headerChanges: [Self.header], quarantine: "DMARC policy of q.test: p=reject"))
+        #expect(try decide(.reject(domain: "other.test", reason: "p=reject"), json)
+            == MilterDecision(.reject(try MilterSMTPReply(code: 550, status: "5.7.1", "DMARC policy of other.test rejects this message: p=reject"))))
+    }
+
     @Test func badSettingsAreRefused() throws {
         for json in [#"{"listen": "x", "authservID": "mx example"}"#, #"{"listen": "x", "authservID": "mx", "trustedForwarders": ["192.0.2.0/33"]}"#,
                      #"{"listen": "x", "authservID": "mx", "trustedForwarders": ["mail.test"]}"#] {
