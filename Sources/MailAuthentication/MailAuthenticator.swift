@@ -42,9 +42,14 @@ public struct MailAuthenticator: Sendable {
                                      dkimOutcomes: dkimOutcomes, authors: authors, dmarc: dmarcResults)
     }
 
+    /// A MAIL FROM argument without its angle brackets: `<a@b>` is `a@b`, `<>` (the null reverse-path) is empty.
+    public static func reversePath(_ mailFrom: String) -> String {
+        mailFrom.hasPrefix("<") && mailFrom.hasSuffix(">") ? String(mailFrom.dropFirst().dropLast()) : mailFrom
+    }
+
     /// The domain of a MAIL FROM address; nil for the null reverse-path.
     static func domain(ofMailFrom mailFrom: String) -> String? {
-        let address = mailFrom.hasPrefix("<") && mailFrom.hasSuffix(">") ? String(mailFrom.dropFirst().dropLast()) : mailFrom
+        let address = reversePath(mailFrom)
         guard !address.isEmpty else { return nil }
         guard let at = address.lastIndex(of: "@") else { return address.lowercased() }
         return String(address[address.index(after: at)...]).lowercased()

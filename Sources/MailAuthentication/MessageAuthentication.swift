@@ -39,7 +39,7 @@ public struct MessageAuthentication: Sendable {
     /// with `smtp.mailfrom`, one `dkim=` per signature, one `dmarc=` per Author Domain with `header.from`.
     public func authenticationResults(authservID: String) -> AuthenticationResults {
         let first = dmarc.first
-        var field = AuthenticationResults(authservID: authservID, spf: spfOutcome, mailFrom: mailFrom.isEmpty ? nil : Self.bare(mailFrom),
+        var field = AuthenticationResults(authservID: authservID, spf: spfOutcome, mailFrom: mailFrom.isEmpty ? nil : MailAuthenticator.reversePath(mailFrom),
                                           dkim: dkimOutcomes, dmarc: first?.result, authorDomain: first?.domain ?? "")
         for (domain, result) in dmarc.dropFirst() {
             var properties: [AuthenticationResults.Property] = []
@@ -48,10 +48,6 @@ public struct MessageAuthentication: Sendable {
             field.results.append(.init(method: "dmarc", result: result.verdict.rawValue, properties: properties))
         }
         return field
-    }
-
-    private static func bare(_ mailFrom: String) -> String {
-        mailFrom.hasPrefix("<") && mailFrom.hasSuffix(">") ? String(mailFrom.dropFirst().dropLast()) : mailFrom
     }
 }
 

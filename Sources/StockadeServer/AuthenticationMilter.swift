@@ -37,7 +37,7 @@ struct AuthenticationMilter: MilterFilter {
             return MilterDecision(.continue)
         }
         let authentication = await authenticator.authenticate(dkimMessage, client: client, helo: message.helo ?? "",
-                                                              mailFrom: Self.bare(message.sender ?? ""))
+                                                              mailFrom: MailAuthenticator.reversePath(message.sender ?? ""))
         let results = authentication.authenticationResults(authservID: policy.authservID)
         logger.info("checked", metadata: ["queueID": "\(message.queueID ?? "-")", "client": "\(client)", "requested": "\(authentication.requested)"])
         return policy.decision(for: authentication.requested, client: client,
@@ -66,10 +66,5 @@ struct AuthenticationMilter: MilterFilter {
             guard AuthenticationResults.hasAuthservID(authservID, in: values[index]) else { return nil }
             return try? MilterHeaderChange.delete(resultsHeader, occurrence: UInt32(index + 1))
         }
-    }
-
-    /// The MAIL FROM address without its angle brackets (empty for the null reverse-path).
-    static func bare(_ sender: String) -> String {
-        sender.hasPrefix("<") && sender.hasSuffix(">") ? String(sender.dropFirst().dropLast()) : sender
     }
 }
