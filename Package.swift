@@ -32,6 +32,9 @@ let package = Package(
         .library(name: "TLSRPT", targets: ["TLSRPT"]),
         .library(name: "Milter", targets: ["Milter"]),
         .library(name: "MailAuthentication", targets: ["MailAuthentication"]),
+        .library(name: "CAA", targets: ["CAA"]),
+        .library(name: "Audit", targets: ["Audit"]),
+        .library(name: "Reports", targets: ["Reports"]),
         .library(name: "StockadeServer", targets: ["StockadeServer"]),
         .executable(name: "stockade", targets: ["stockade"]),
     ],
@@ -238,6 +241,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CAA",
+            dependencies: ["DNS"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Audit",
+            dependencies: [
+                "DNS", "CAA", "SPF", "DKIM", "DMARC", "MTASTS", "DANE", "SMTP", "TLSRPT", "WKD", "HTTPFetch",
+                "TransportSecurity",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Reports",
+            dependencies: [
+                "DNS", "TLSRPT", "DMARC", "DKIM", "Store", "ListenerLimits",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "StockadeServer",
             dependencies: [
                 "DNS",
@@ -255,6 +283,10 @@ let package = Package(
                 "DKIM",
                 "DMARC",
                 "SPF",
+                "TLSRPT",
+                "Reports",
+                "Audit",
+                "CAA",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -294,6 +326,9 @@ let package = Package(
                 "TLSRPT",
                 "MailAuthentication",
                 "Milter",
+                "CAA",
+                "Audit",
+                "Reports",
                 "StockadeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -433,8 +468,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CAATests",
+            dependencies: ["CAA", "DNS", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "CAA", "DNS", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: [
+                "Reports", "TLSRPT", "DMARC", "DKIM", "Store", "DNS", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StockadeTests",
-            dependencies: ["stockade", "StockadeServer", "SPF", "DKIM", "DMARC", "TLSRPT", "DNS", "OpenPGP", "HTTPFetch", "VKS", "SMTP", "KeyServer", "TestSupport",
+            dependencies: ["stockade", "StockadeServer", "SPF", "DKIM", "DMARC", "TLSRPT", "CAA", "Audit", "Reports", "Store", "DNS", "OpenPGP", "HTTPFetch", "VKS", "SMTP", "KeyServer", "TestSupport",
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),

@@ -59,6 +59,8 @@ public final class SQLiteStore: Store {
         migrator.registerMigration("v2-keyserver", migrate: createKeyServerTables)
         migrator.registerMigration("v3-mtasts-cache", migrate: createPolicyCacheTable)
         migrator.registerMigration("v4-outbox-lease", migrate: addOutboxDeliveryState)
+        migrator.registerMigration("v5-dmarc-results", migrate: createDMARCResultTables)
+        migrator.registerMigration("v6-reports", migrate: createReportTables)
         return migrator
     }
 

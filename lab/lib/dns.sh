@@ -34,6 +34,8 @@ DNS_ZONES=(
     "dmarc.test nsec"
     "tlsrpt.test nsec"
     "mail.test nsec"
+    "caa.test nsec"
+    "audit.test nsec"
 )
 
 # RRsets changed in the signed file after signing (so their RRSIG no longer matches: unbound SERVFAIL, EDE 6), as
