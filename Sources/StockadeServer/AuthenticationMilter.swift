@@ -18,6 +18,8 @@ struct AuthenticationMilter: MilterFilter {
     let policy: AuthenticationMilterPolicy
     let signers: MilterSigners
     let logger: Logger
+    /// Receives every checked message and its decision (nil: nothing is recorded).
+    var recorder: (any AuthenticationRecorder)? = nil
 
     func endOfMessage(_ message: MilterMessage) async -> MilterDecision {
         guard !message.bodyTruncated, !message.headersTruncated else {
@@ -40,9 +42,11 @@ struct AuthenticationMilter: MilterFilter {
                                                               mailFrom: MailAuthenticator.reversePath(message.sender ?? ""))
         let results = authentication.authenticationResults(authservID: policy.authservID)
         logger.info("checked", metadata: ["queueID": "\(message.queueID ?? "-")", "client": "\(client)", "requested": "\(authentication.requested)"])
-        return policy.decision(for: authentication.requested, client: client,
-                               headerChanges: Self.removingForgedResults(message.headers, authservID: policy.authservID)
-                                   + [try? MilterHeaderChange.insert(Self.resultsHeader, results.value, at: 0)].compactMap { $0 })
+        let decision = policy.decision(for: authentication.requested, client: client,
+                                       headerChanges: Self.removingForgedResults(message.headers, authservID: policy.authservID)
+                                           + [try? MilterHeaderChange.insert(Self.resultsHeader, results.value, at: 0)].compactMap { $0 })
+        await recorder?.record(authentication, client: client, message: message, decision: decision, at: Date())
+        return decision
     }
 
     /// The message as DKIM reads it: each header `name:value` with its folds back to CRLF, the body as Postfix sent it.
