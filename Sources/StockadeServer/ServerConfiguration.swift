@@ -73,12 +73,17 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
     public var demo: Bool?
     /// Prometheus metrics on a listener of their own (``MetricsSettings``); off when absent.
     public var metrics: MetricsSettings?
+    /// DMARC aggregate reports (RFC 9990) about the mail the milter checked, sent once a day; off when absent.
+    public var dmarcReports: DMARCReportSettings?
+    /// The report inbox: TLSRPT (RFC 8460) and DMARC aggregate reports received over HTTPS and LMTP; off when absent.
+    public var reportInbox: ReportInboxSettings?
 
     public init(listen: String = "127.0.0.1:8080", dataDirectory: String = "var", resolver: String? = nil,
                 domains: [DomainSetting] = [], tls: TLSSettings? = nil, adminToken: String? = nil,
                 keyServer: KeyServerSettings? = nil, mail: MailSettings? = nil, socketmap: SocketmapSettings? = nil,
                 mtaSTS: [PublishedPolicySetting] = [], connections: ConnectionSettings? = nil, demo: Bool? = nil,
-                metrics: MetricsSettings? = nil, milter: MilterSettings? = nil) {
+                metrics: MetricsSettings? = nil, milter: MilterSettings? = nil, dmarcReports: DMARCReportSettings? = nil,
+                reportInbox: ReportInboxSettings? = nil) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.resolver = resolver
@@ -93,10 +98,12 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         self.demo = demo
         self.metrics = metrics
         self.milter = milter
+        self.dmarcReports = dmarcReports
+        self.reportInbox = reportInbox
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS, connections, demo, metrics, milter
+        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS, connections, demo, metrics, milter, dmarcReports, reportInbox
     }
 
     public init(from decoder: any Decoder) throws {
@@ -116,7 +123,9 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             connections: try container.decodeIfPresent(ConnectionSettings.self, forKey: .connections),
             demo: try container.decodeIfPresent(Bool.self, forKey: .demo),
             metrics: try container.decodeIfPresent(MetricsSettings.self, forKey: .metrics),
-            milter: try container.decodeIfPresent(MilterSettings.self, forKey: .milter))
+            milter: try container.decodeIfPresent(MilterSettings.self, forKey: .milter),
+            dmarcReports: try container.decodeIfPresent(DMARCReportSettings.self, forKey: .dmarcReports),
+            reportInbox: try container.decodeIfPresent(ReportInboxSettings.self, forKey: .reportInbox))
     }
 
     /// Reads a configuration file, refusing every key that no setting reads, with its path
