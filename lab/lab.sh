@@ -18,7 +18,7 @@ export LAB_DIR RUN_DIR
 # nsd and unbound live in /usr/sbin, which is not always on PATH
 PATH=$PATH:/usr/sbin:/sbin
 
-LAB_COMPONENTS=(ca dns https smtp mta)
+LAB_COMPONENTS=(ca dns https smtp mta postgres)
 
 # shellcheck source=lib/common.sh
 . "$LAB_DIR/lib/common.sh"

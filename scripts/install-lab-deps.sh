@@ -5,7 +5,7 @@
 #   scripts/install-lab-deps.sh --check  only report; exit 1 if something is missing
 #
 # The lab starts its own nsd and unbound on other ports with configs under lab/run/, and its own Postfix
-# instance (postfix -c lab/run/mta/config); the system services from the packages are never used, and
+# instance (postfix -c lab/run/mta/config) and its own PostgreSQL cluster (lab/run/postgres); the system services from the packages are never used, and
 # Postfix is installed with debconf's "No configuration" (no /etc/postfix/main.cf, nothing listens). This script stops apt from starting them at install time
 # (policy-rc.d), and reports any system nsd/unbound that is running afterwards (it leaves them alone:
 # the lab uses 127.0.0.1:53530/53531 and 127.0.5.53:53, which a default system unbound on
@@ -44,6 +44,14 @@ for cmd in "${ORDER[@]}"; do
         [[ " ${missing_pkgs[*]-} " == *" $pkg "* ]] || missing_pkgs+=("$pkg")
     fi
 done
+
+# PostgreSQL's server programs are not on PATH (/usr/lib/postgresql/N/bin); the lab's postgres component finds them there
+if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+    printf 'ok       %-18s %s\n' initdb "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n1)"
+else
+    printf 'missing  %-18s (package %s)\n' initdb postgresql
+    missing_pkgs+=(postgresql)
+fi
 
 if ((${#missing_pkgs[@]} == 0)); then
     echo "all lab dependencies are installed"
@@ -101,4 +109,5 @@ fi
 for cmd in "${ORDER[@]}"; do
     command -v "$cmd" >/dev/null 2>&1 || { echo "still missing after install: $cmd" >&2; exit 1; }
 done
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || { echo "still missing after install: initdb" >&2; exit 1; }
 echo "all lab dependencies are installed"
