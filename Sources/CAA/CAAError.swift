@@ -33,7 +33,7 @@ public struct CAAError: Error, Sendable, Hashable, CustomStringConvertible {
     }
     static let tooManyParameters = CAAError(.tooManyParameters, "more than \(CAALimits.maximumParameters) parameters")
     static func tooManyProperties(_ count: Int) -> CAAError {
-        CAAError(.tooManyProperties, "\(count) CAA records exceed \(CAALimits.maximumProperties)")
+        CAAError(.tooManyProperties, "CAA RRset of \(count) records exceeds \(CAALimits.maximumProperties)")
     }
     static func lookupFailed(_ why: String) -> CAAError { CAAError(.lookupFailed, why) }
 }

@@ -33,7 +33,7 @@ public struct CAAProperty: Sendable, Hashable {
     }
 
     /// The issue value of an `issue` or `issuewild` property, nil for a malformed one or another tag.
-    var issueValue: IssueValue? {
+    public var issueValue: IssueValue? {
         switch kind {
         case .issue(let result), .issuewild(let result): try? result.get()
         default: nil
