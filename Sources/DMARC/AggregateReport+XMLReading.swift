@@ -3,6 +3,8 @@ extension AggregateReport {
     public static let draftNamespace = "http://dmarc.org/dmarc-xml/0.1"
     /// The longest text value kept from one element, in octets (`human_result`, `comment`, `error` included).
     public static let maximumValueLength = 4096
+    /// The largest report read, in octets (``BoundedXML/maximumSize``).
+    public static let maximumXMLSize = BoundedXML.maximumSize
 
     /// Reads an aggregate report from its XML (RFC 9990 Appendix A, or RFC 7489 Appendix C), through ``BoundedXML``'s
     /// limits. Gzip and MIME are the caller's.
