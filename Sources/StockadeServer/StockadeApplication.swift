@@ -86,6 +86,10 @@ public enum StockadeApplication {
         if let settings = configuration.milter {
             services.append(try MilterServiceSetup.service(settings, resolver: configuration.resolver, logger: logger))
         }
+        if let settings = configuration.reportInbox {
+            services += try ReportInboxSetup.build(settings, store: store, resolver: configuration.resolver, adminToken: configuration.adminToken,
+                                                   templates: templates, router: router, logger: logger)
+        }
         if !configuration.mtaSTS.isEmpty { try MTASTSRoutes(configuration.mtaSTS).add(to: router) }
         HealthRoutes(configuration: configuration).add(to: router)
         let demoKeys = configuration.demo == true ? try await DemoData.seed(directory, logger: logger) : []

@@ -1,6 +1,155 @@
+import Foundation
 import GRDB
 
-extension SQLiteStore {
-    /// Received TLSRPT and DMARC aggregate reports.
-    static func createReportTables(_ db: Database) throws {}
+extension SQLiteStore: ReportStore {
+    /// Received TLSRPT and DMARC aggregate reports (migration `v6-reports`): one row per report, unique per kind,
+    /// organization and report-id; TLSRPT policies and failure details in rows of their own, each with the report's
+    /// domain and day so summaries are one indexed GROUP BY.
+    static func createReportTables(_ db: Database) throws {
+        try db.create(table: "report") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("kind", .text).notNull()
+            t.column("organization", .text).notNull()
+            t.column("reportID", .text).notNull()
+            t.column("contactInfo", .text).notNull()
+            t.column("beginAt", .datetime).notNull()
+            t.column("endAt", .datetime).notNull()
+            t.column("receivedAt", .datetime).notNull()
+            t.column("channel", .text).notNull()
+            t.column("dkim", .text)
+            t.column("dkimDomain", .text)
+            t.column("raw", .blob).notNull()
+            t.column("rawFormat", .text).notNull()
+            t.uniqueKey(["kind", "organization", "reportID"])
+        }
+        try db.create(table: "tlsrpt_policy") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("reportRowID", .integer).notNull().references("report", onDelete: .cascade)
+            t.column("domain", .text).notNull()
+            t.column("day", .text).notNull()
+            t.column("type", .text).notNull()
+            t.column("strings", .text).notNull()
+            t.column("mxHosts", .text).notNull()
+            t.column("successful", .integer).notNull()
+            t.column("failed", .integer).notNull()
+        }
+        try db.create(index: "tlsrpt_policy_by_domain_day", on: "tlsrpt_policy", columns: ["domain", "day"])
+        try db.create(index: "tlsrpt_policy_by_report", on: "tlsrpt_policy", columns: ["reportRowID"])
+        try db.create(table: "tlsrpt_failure") { t in
+            t.column("policyRowID", .integer).notNull().references("tlsrpt_policy", onDelete: .cascade)
+            t.column("domain", .text).notNull()
+            t.column("day", .text).notNull()
+            t.column("resultType", .text).notNull()
+            t.column("sendingMTAIP", .text)
+            t.column("receivingMX", .text)
+            t.column("receivingIP", .text)
+            t.column("sessions", .integer).notNull()
+        }
+        try db.create(index: "tlsrpt_failure_by_domain_day", on: "tlsrpt_failure", columns: ["domain", "day"])
+    }
+
+    public func insertTLSRPTReport(_ report: TLSRPTReportRecord) async throws(StoreError) -> Bool {
+        let day = Self.utcDay(report.begin)
+        return try await write("report \(report.reportID)") { db in
+            try db.execute(sql: """
+                INSERT INTO report (kind, organization, reportID, contactInfo, beginAt, endAt, receivedAt, channel, dkim, dkimDomain, raw, rawFormat)
+                VALUES ('tlsrpt', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, organization, reportID) DO NOTHING
+                """, arguments: [report.organization, report.reportID, report.contactInfo, report.begin, report.end, report.receivedAt,
+                                 report.channel, report.dkim, report.dkimDomain, Data(report.raw), report.rawFormat])
+            guard db.changesCount == 1 else { return false }
+            let reportRowID = db.lastInsertedRowID
+            for policy in report.policies {
+                try db.execute(sql: """
+                    INSERT INTO tlsrpt_policy (reportRowID, domain, day, type, strings, mxHosts, successful, failed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [reportRowID, policy.domain, day, policy.type, try Self.jsonList(policy.strings),
+                                     try Self.jsonList(policy.mxHosts), policy.successful, policy.failed])
+                let policyRowID = db.lastInsertedRowID
+                for failure in policy.failures {
+                    try db.execute(sql: """
+                        INSERT INTO tlsrpt_failure (policyRowID, domain, day, resultType, sendingMTAIP, receivingMX, receivingIP, sessions)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [policyRowID, policy.domain, day, failure.resultType, failure.sendingMTAIP, failure.receivingMX,
+                                         failure.receivingIP, failure.sessions])
+                }
+            }
+            return true
+        }
+    }
+
+    public func tlsrptSummary(domain: String, from: String, to: String) async throws(StoreError) -> TLSRPTSummary {
+        try await read { db in
+            let range: StatementArguments = [domain, from, to]
+            let days = try Row.fetchAll(db, sql: """
+                SELECT day, SUM(successful) AS successful, SUM(failed) AS failed FROM tlsrpt_policy
+                WHERE domain = ? AND day BETWEEN ? AND ? GROUP BY day ORDER BY day
+                """, arguments: range).map { TLSRPTSummary.Day(day: $0["day"], successful: $0["successful"], failed: $0["failed"]) }
+            func counts(_ column: String) throws -> [TLSRPTSummary.Count] {
+                try Row.fetchAll(db, sql: """
+                    SELECT COALESCE(\(column), 'unknown') AS value, SUM(sessions) AS sessions FROM tlsrpt_failure
+                    WHERE domain = ? AND day BETWEEN ? AND ? GROUP BY value ORDER BY sessions DESC, value
+                    """, arguments: range).map { TLSRPTSummary.Count(value: $0["value"], sessions: $0["sessions"]) }
+            }
+            let policies = try Row.fetchAll(db, sql: """
+                SELECT r.organization, p.type, p.strings, SUM(p.successful) AS successful, SUM(p.failed) AS failed
+                FROM tlsrpt_policy p JOIN report r ON r.id = p.reportRowID
+                WHERE p.domain = ? AND p.day BETWEEN ? AND ? GROUP BY r.organization, p.type, p.strings ORDER BY r.organization, p.type
+                """, arguments: range).map { row in
+                TLSRPTSummary.PolicySeen(organization: row["organization"], type: row["type"], strings: Self.list(row["strings"]),
+                                         successful: row["successful"], failed: row["failed"])
+            }
+            let reports = try Row.fetchAll(db, sql: """
+                SELECT r.id, r.organization, r.reportID, r.beginAt, r.endAt, r.channel, r.dkim,
+                       SUM(p.successful) AS successful, SUM(p.failed) AS failed
+                FROM report r JOIN tlsrpt_policy p ON p.reportRowID = r.id
+                WHERE p.domain = ? AND p.day BETWEEN ? AND ? GROUP BY r.id ORDER BY r.beginAt, r.id
+                """, arguments: range).map { row in
+                TLSRPTSummary.Listing(id: row["id"], organization: row["organization"], reportID: row["reportID"], begin: row["beginAt"],
+                                      end: row["endAt"], channel: row["channel"], dkim: row["dkim"], successful: row["successful"],
+                                      failed: row["failed"])
+            }
+            return TLSRPTSummary(days: days, resultTypes: try counts("resultType"), sendingMTAs: try counts("sendingMTAIP"),
+                                 receivingMXs: try counts("receivingMX"), policies: policies, reports: reports)
+        }
+    }
+
+    public func storedReport(id: Int64, domain: String) async throws(StoreError) -> StoredReport? {
+        try await read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT r.id, r.kind, r.organization, r.reportID, r.raw, r.rawFormat FROM report r
+                WHERE r.id = ? AND EXISTS (SELECT 1 FROM tlsrpt_policy p WHERE p.reportRowID = r.id AND p.domain = ?)
+                """, arguments: [id, domain]).map { row in
+                StoredReport(id: row["id"], kind: row["kind"], organization: row["organization"], reportID: row["reportID"],
+                             raw: [UInt8]((row["raw"] as Data?) ?? Data()), rawFormat: row["rawFormat"])
+            }
+        }
+    }
+
+    public func reportCounts() async throws(StoreError) -> [String: [String: Int]] {
+        try await read { db in
+            var counts: [String: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT p.domain, COUNT(DISTINCT p.reportRowID) AS reports FROM tlsrpt_policy p GROUP BY p.domain
+                """) {
+                counts[row["domain"], default: [:]]["tlsrpt"] = row["reports"]
+            }
+            return counts
+        }
+    }
+
+    /// `YYYY-MM-DD` of `date` in UTC.
+    static func utcDay(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+
+    private static func jsonList(_ values: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
+    }
+
+    private static func list(_ text: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
 }

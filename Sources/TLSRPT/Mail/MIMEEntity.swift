@@ -1,16 +1,16 @@
 /// A MIME entity read leniently enough for real mail: a header block and a body (RFC 5322 §2.1, RFC 2045).
 ///
 /// Lines may end in CRLF or LF. Header fields are unfolded; names are compared case-insensitively.
-struct MIMEEntity {
+package struct MIMEEntity {
     /// The most header octets of one entity.
-    static let maximumHeaderSize = 64 << 10
+    package static let maximumHeaderSize = 64 << 10
 
     /// Header fields in order, names lower-cased, values unfolded and trimmed.
-    let fields: [(name: String, value: String)]
-    let body: ArraySlice<UInt8>
+    package let fields: [(name: String, value: String)]
+    package let body: ArraySlice<UInt8>
 
     /// Splits `bytes` at the first empty line.
-    init(_ bytes: ArraySlice<UInt8>) throws(TLSRPTError) {
+    package init(_ bytes: ArraySlice<UInt8>) throws(TLSRPTError) {
         var fields: [(name: String, value: String)] = []
         var index = bytes.startIndex
         var bodyStart = bytes.endIndex
@@ -42,10 +42,10 @@ struct MIMEEntity {
     }
 
     /// The first field's value of `name` (lower case).
-    func field(_ name: String) -> String? { fields.first { $0.name == name }?.value }
+    package func field(_ name: String) -> String? { fields.first { $0.name == name }?.value }
 
     /// The `Content-Type`, defaulting to `text/plain` (RFC 2045 §5.2).
-    var contentType: ContentType { ContentType(field("content-type") ?? "text/plain") }
+    package var contentType: ContentType { ContentType(field("content-type") ?? "text/plain") }
 
     private static func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
         let text = bytes.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
@@ -54,13 +54,13 @@ struct MIMEEntity {
 }
 
 /// A `Content-Type` value: `type/subtype` and parameters (RFC 2045 §5.1), both lower-cased except values.
-struct ContentType {
+package struct ContentType {
     /// `type/subtype`, lower case.
-    let mediaType: String
+    package let mediaType: String
     /// Parameters by lower-cased name; quoted values unquoted.
-    let parameters: [String: String]
+    package let parameters: [String: String]
 
-    init(_ text: String) {
+    package init(_ text: String) {
         var scalars = Substring(text)
         func token() -> Substring {
             let value = scalars.prefix { $0 != ";" && $0 != "=" }

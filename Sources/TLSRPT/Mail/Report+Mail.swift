@@ -33,7 +33,7 @@ extension Report {
 
     /// The body parts between `--boundary` delimiter lines (RFC 2046 §5.1.1); the line break before a delimiter
     /// belongs to it. Text after the closing delimiter is ignored; a missing closing delimiter ends at the body's end.
-    private static func parts(of body: ArraySlice<UInt8>, boundary: [UInt8]) throws(TLSRPTError) -> [ArraySlice<UInt8>] {
+    package static func parts(of body: ArraySlice<UInt8>, boundary: [UInt8]) throws(TLSRPTError) -> [ArraySlice<UInt8>] {
         let delimiter = Array("--".utf8) + boundary
         var parts: [ArraySlice<UInt8>] = []
         var partStart: Int?

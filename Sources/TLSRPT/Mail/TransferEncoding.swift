@@ -1,8 +1,8 @@
 /// Content-Transfer-Encoding decoders for report parts (RFC 2045 §6): base64, quoted-printable, and the
 /// identity encodings 7bit, 8bit and binary.
-enum TransferEncoding {
+package enum TransferEncoding {
     /// Decodes `body` according to the (case-insensitive) encoding name; no name means 7bit.
-    static func decode(_ body: ArraySlice<UInt8>, encoding: String?) throws(TLSRPTError) -> [UInt8] {
+    package static func decode(_ body: ArraySlice<UInt8>, encoding: String?) throws(TLSRPTError) -> [UInt8] {
         switch encoding?.lowercased() {
         case nil, "7bit", "8bit", "binary": Array(body)
         case "base64": try base64(body)
