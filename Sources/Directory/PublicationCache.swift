@@ -4,8 +4,10 @@ import Synchronization
 /// Publication decisions by domain and WKD hash, kept for a short time so that serving a key is a dictionary lookup
 /// instead of several queries, a parse and signature checks per request.
 ///
-/// Every change made through the ``Directory`` that owns it clears it. Changes made by another server sharing the
-/// database are seen within ``lifetime``; an entry never outlives the expiration of the key it publishes.
+/// Every change made through the ``Directory`` that owns it clears it. Changes made by another server sharing a
+/// PostgreSQL database arrive as ``DirectoryChange`` notifications and drop exactly the entries they affect
+/// (``Directory/follow(_:)``); without notifications (SQLite written by another process) they are seen within
+/// ``lifetime``. An entry never outlives the expiration of the key it publishes.
 final class PublicationCache: Sendable {
     /// How long a decision is reused.
     static let lifetime: TimeInterval = 60
@@ -43,4 +45,18 @@ final class PublicationCache: Sendable {
     func removeAll() {
         entries.withLock { $0.removeAll() }
     }
+
+    /// Drops the decision for one key, as made by ``key(domain:wkdHash:)``.
+    func remove(_ key: String) {
+        _ = entries.withLock { $0.removeValue(forKey: key) }
+    }
+
+    /// Drops every decision under `domain`.
+    func removeAll(domain: String) {
+        let prefix = domain + "/"
+        entries.withLock { entries in entries = entries.filter { !$0.key.hasPrefix(prefix) } }
+    }
+
+    /// How many decisions are kept now.
+    var count: Int { entries.withLock { $0.count } }
 }

@@ -37,6 +37,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case conflict
         case notFound
         case database
+        case configuration
     }
 
     private let code: Code
@@ -57,4 +58,6 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func notFound(_ what: String) -> StoreError { .init(.notFound, "\(what) does not exist") }
     /// The database failed.
     public static func database(_ detail: String) -> StoreError { .init(.database, "database error: \(detail)") }
+    /// A store that cannot be opened as configured (a malformed database URL, a missing password).
+    public static func configuration(_ reason: String) -> StoreError { .init(.configuration, reason) }
 }

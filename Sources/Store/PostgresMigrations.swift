@@ -1,0 +1,128 @@
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL schema, one migration per version (released migrations are never edited), applied at start by the
+/// first instance that takes the advisory lock; the others wait for it and then find nothing left to do.
+enum PostgresMigrations {
+    /// The advisory lock's key: "stockade" read as a number, the same in every instance.
+    static let lockKey: Int64 = 0x73_74_6F_63_6B_61_64_65
+
+    static let all: [(version: String, sql: [String])] = [
+        ("v1", [
+            "CREATE TABLE domain (name text PRIMARY KEY, kind text NOT NULL, created_at timestamptz NOT NULL)",
+            "CREATE TABLE account (id text PRIMARY KEY, created_at timestamptz NOT NULL, closed_at timestamptz)",
+            """
+            CREATE TABLE key (fingerprint text PRIMARY KEY, account_id text NOT NULL REFERENCES account,
+                bytes bytea NOT NULL, imported_at timestamptz NOT NULL, updated_at timestamptz NOT NULL)
+            """,
+            // seq keeps insertion order, as SQLite's rowid does for addresses created in the same millisecond
+            """
+            CREATE TABLE address (address text PRIMARY KEY, display text NOT NULL, domain text NOT NULL REFERENCES domain,
+                wkd_hash text NOT NULL, account_id text NOT NULL REFERENCES account, role text NOT NULL,
+                created_at timestamptz NOT NULL, removed_at timestamptz, key_fingerprint text REFERENCES key,
+                seq bigserial NOT NULL)
+            """,
+            "CREATE INDEX address_by_hash ON address (domain, wkd_hash)",
+            "CREATE INDEX address_by_account ON address (account_id)",
+            "CREATE INDEX key_by_account ON key (account_id)",
+            """
+            CREATE TABLE vks_key (fingerprint text PRIMARY KEY, bytes bytea NOT NULL, version integer NOT NULL,
+                updated_at timestamptz NOT NULL)
+            """,
+            """
+            CREATE TABLE vks_lookup (lookup_id text NOT NULL, fingerprint text NOT NULL REFERENCES vks_key ON DELETE CASCADE,
+                PRIMARY KEY (lookup_id, fingerprint))
+            """,
+            "CREATE INDEX vks_lookup_by_key ON vks_lookup (fingerprint)",
+            """
+            CREATE TABLE vks_address (address text PRIMARY KEY, fingerprint text NOT NULL REFERENCES vks_key,
+                published_at timestamptz NOT NULL)
+            """,
+            "CREATE INDEX vks_address_by_key ON vks_address (fingerprint)",
+            "CREATE TABLE vks_upload (fingerprint text PRIMARY KEY, bytes bytea NOT NULL, expires_at timestamptz NOT NULL)",
+            """
+            CREATE TABLE vks_token (hash text PRIMARY KEY, purpose text NOT NULL, fingerprint text NOT NULL,
+                address text NOT NULL, bytes bytea NOT NULL, created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)
+            """,
+            "CREATE INDEX vks_token_by_address ON vks_token (address, purpose, created_at)",
+            """
+            CREATE TABLE vks_outbox (id bigserial PRIMARY KEY, recipient text NOT NULL, subject text NOT NULL,
+                body text NOT NULL, created_at timestamptz NOT NULL, attempts integer NOT NULL,
+                next_attempt_at timestamptz NOT NULL, last_error text, dead_at timestamptz)
+            """,
+            "CREATE INDEX vks_outbox_due ON vks_outbox (next_attempt_at, id) WHERE dead_at IS NULL",
+            """
+            CREATE TABLE mtasts_policy (domain text PRIMARY KEY, id text NOT NULL, text text NOT NULL,
+                fetched_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)
+            """,
+        ]),
+        // Directory changes announced at commit on the channel `stockade_directory_<schema>` (DirectoryChange payloads),
+        // from triggers, so that every way of writing (any instance, `stockade migrate`, an operator's SQL) is seen.
+        ("v2-directory-notify", [
+            """
+            CREATE FUNCTION stockade_notify_address() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP <> 'INSERT' THEN
+                    PERFORM pg_notify('stockade_directory_' || TG_TABLE_SCHEMA, 'a ' || OLD.domain || ' ' || OLD.wkd_hash);
+                END IF;
+                IF TG_OP <> 'DELETE' THEN
+                    PERFORM pg_notify('stockade_directory_' || TG_TABLE_SCHEMA, 'a ' || NEW.domain || ' ' || NEW.wkd_hash);
+                END IF;
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER address_changed AFTER INSERT OR UPDATE OR DELETE ON address FOR EACH ROW EXECUTE FUNCTION stockade_notify_address()",
+            """
+            CREATE FUNCTION stockade_notify_key() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('stockade_directory_' || TG_TABLE_SCHEMA, 'a ' || a.domain || ' ' || a.wkd_hash)
+                    FROM address a WHERE a.key_fingerprint = NEW.fingerprint;
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER key_changed AFTER UPDATE ON key FOR EACH ROW EXECUTE FUNCTION stockade_notify_key()",
+            """
+            CREATE FUNCTION stockade_notify_domain() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('stockade_directory_' || TG_TABLE_SCHEMA, 'd ' || OLD.name); END IF;
+                IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('stockade_directory_' || TG_TABLE_SCHEMA, 'd ' || NEW.name); END IF;
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER domain_changed AFTER INSERT OR UPDATE OR DELETE ON domain FOR EACH ROW EXECUTE FUNCTION stockade_notify_domain()",
+        ]),
+    ]
+
+    /// Applies the migrations not yet recorded in `stockade_schema`, each in its own transaction, holding the advisory
+    /// lock on one connection throughout.
+    static func apply(_ client: PostgresClient, schema: String?, logger: Logger) async throws {
+        try await client.withConnection { connection in
+            try await connection.run("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
+            do {
+                if let schema {  // a plain identifier (PostgresSettings.isPlainIdentifier), safe to splice
+                    try await connection.run(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+                }
+                try await connection.run("""
+                    CREATE TABLE IF NOT EXISTS stockade_schema (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                    """, logger: logger)
+                let applied = Set(try await connection.rows("SELECT version FROM stockade_schema", logger: logger) {
+                    try $0.decode(String.self)
+                })
+                for migration in all where !applied.contains(migration.version) {
+                    try await connection.withTransaction(logger: logger) { connection in
+                        for statement in migration.sql {
+                            try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        try await connection.run("INSERT INTO stockade_schema (version) VALUES (\(migration.version))",
+                                                   logger: logger)
+                    }
+                    logger.info("database migrated", metadata: ["version": "\(migration.version)"])
+                }
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+                throw error
+            }
+            try await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+        }
+    }
+}

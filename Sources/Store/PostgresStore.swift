@@ -1,0 +1,139 @@
+public import Logging
+import NIOSSL
+import PostgresNIO
+
+/// The shared store for several `stockade serve` instances: PostgreSQL through postgres-nio's connection pool. The
+/// schema comes from versioned migrations (``PostgresMigrations``) applied at start under an advisory lock, so two
+/// instances starting together migrate once. Every rule that the SQLite store gets from its single writer comes here
+/// from the database: primary keys for address assignment, conditional updates for versions and leases, and
+/// `FOR UPDATE SKIP LOCKED` for outbox claims.
+public final class PostgresStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    /// The schema of the tables (nil: the role's default, `public`).
+    let schema: String?
+    private let running: Task<Void, Never>
+
+    private init(client: PostgresClient, schema: String?, logger: Logger) {
+        self.client = client
+        self.schema = schema
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    /// Connects, migrates, and returns the store; ``close()`` ends its connections.
+    public static func open(_ settings: PostgresSettings, logger: Logger) async throws(StoreError) -> PostgresStore {
+        let store = PostgresStore(client: PostgresClient(configuration: try configuration(settings), backgroundLogger: logger),
+                                  schema: settings.schema, logger: logger)
+        do {
+            try await PostgresMigrations.apply(store.client, schema: settings.schema, logger: logger)
+        } catch {
+            await store.close()
+            throw .database("cannot open postgres://\(settings.user)@\(settings.host):\(settings.port)/\(settings.database): \(describe(error))")
+        }
+        return store
+    }
+
+    /// Closes every pooled connection; queries after this fail.
+    public func close() async {
+        running.cancel()
+        await running.value
+    }
+
+    static func configuration(_ settings: PostgresSettings) throws(StoreError) -> PostgresClient.Configuration {
+        var tls = PostgresClient.Configuration.TLS.disable
+        switch settings.tls {
+        case .disable:
+            break
+        case .prefer:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            tls = .prefer(configuration)
+        case .verifyFull:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .fullVerification
+            if let roots = settings.rootCertificates { configuration.trustRoots = .file(roots) }
+            tls = .require(configuration)
+        }
+        var configuration = PostgresClient.Configuration(host: settings.host, port: settings.port, username: settings.user,
+                                                         password: settings.password, database: settings.database, tls: tls)
+        configuration.options.maximumConnections = settings.maximumConnections
+        configuration.options.minimumConnections = 0
+        if let schema = settings.schema {
+            guard PostgresSettings.isPlainIdentifier(schema) else { throw .configuration("schema must be a lower-case SQL identifier") }
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        return configuration
+    }
+
+    // MARK: - Queries
+
+    /// The rows of `query`, each decoded by `decode`.
+    func rows<T: Sendable>(_ query: PostgresQuery, _ decode: @Sendable (PostgresRow) throws -> T) async throws(StoreError) -> [T] {
+        do {
+            var result: [T] = []
+            for try await row in try await client.query(query, logger: logger) { result.append(try decode(row)) }
+            return result
+        } catch {
+            throw Self.storeError(error, what: "")
+        }
+    }
+
+    /// Runs `query`; `what` names the row for a conflict (a unique key already taken).
+    func execute(_ query: PostgresQuery, what: String) async throws(StoreError) {
+        do {
+            _ = try await client.query(query, logger: logger).collect()
+        } catch {
+            throw Self.storeError(error, what: what)
+        }
+    }
+
+    /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
+    func transaction<T: Sendable>(_ what: String, _ body: (PostgresConnection) async throws -> sending T) async throws(StoreError) -> T {
+        do {
+            return try await client.withTransaction(logger: logger, body)
+        } catch {
+            throw Self.storeError(error, what: what)
+        }
+    }
+
+    /// A database error as a ``StoreError``: unique violations are conflicts; store errors thrown inside pass through.
+    static func storeError(_ error: any Error, what: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? PostgresTransactionError {
+            if let closure = error.closureError { return storeError(closure, what: what) }
+            if let begin = error.beginError { return storeError(begin, what: what) }
+            if let commit = error.commitError { return storeError(commit, what: what) }
+        }
+        if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23505" { return .conflict(what) }
+        return .database(describe(error))
+    }
+
+    /// The server's message and SQLSTATE, or the client's error code; never the query's bound values.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] {
+            return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
+        }
+        return "\(error.code)"
+    }
+}
+
+extension PostgresConnection {
+    /// The rows of `query` on this connection, each decoded by `decode`.
+    func rows<T>(_ query: PostgresQuery, logger: Logger, _ decode: (PostgresRow) throws -> T) async throws -> [T] {
+        var result: [T] = []
+        for try await row in try await self.query(query, logger: logger) { result.append(try decode(row)) }
+        return result
+    }
+
+    /// Runs `query`, discarding what it returns.
+    func run(_ query: PostgresQuery, logger: Logger) async throws {
+        _ = try await self.query(query, logger: logger).collect()
+    }
+
+    /// How many rows `query` (an UPDATE or DELETE ending in `RETURNING 1`) touched.
+    func count(_ query: PostgresQuery, logger: Logger) async throws -> Int {
+        try await rows(query, logger: logger) { _ in () }.count
+    }
+}
