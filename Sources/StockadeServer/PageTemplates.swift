@@ -19,6 +19,7 @@ struct PageTemplates: Sendable {
         case home, search, upload, uploaded, verificationSent = "verification-sent", confirm, published
         case manage, manageLinkSent = "manage-link-sent", managed, devMail = "dev-mail", error
         case reportDashboard = "report-dashboard"
+        case audit
     }
 
     /// The templates the pages include: the layout and shared parts.

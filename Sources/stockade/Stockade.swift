@@ -26,6 +26,8 @@ struct Stockade: AsyncParsableCommand {
             DKIMCommand.self,
             DMARCCommand.self,
             TLSRPTCommand.self,
+            CAACommand.self,
+            CheckCommand.self,
         ]
     )
 }

@@ -1,0 +1,3 @@
+extension DomainAuditor {
+    func publicationFindings(_ domain: String) async -> [Finding] { [] }
+}
