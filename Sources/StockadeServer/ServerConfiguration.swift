@@ -16,6 +16,11 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
     public var tls: TLSSettings?
     /// The bearer token of the admin API; absent disables the admin API.
     public var adminToken: String?
+    /// A PostgreSQL database shared by several instances, `postgres://USER@HOST:PORT/DB[?sslmode=verify-full&schema=S]`;
+    /// absent: the embedded SQLite file in ``dataDirectory``.
+    public var database: String?
+    /// The file holding the database password (else the `STOCKADE_DATABASE_PASSWORD` environment variable).
+    public var databasePasswordFile: String?
 
     public struct DomainSetting: Codable, Sendable, Equatable {
         public var name: String
@@ -83,7 +88,7 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
                 keyServer: KeyServerSettings? = nil, mail: MailSettings? = nil, socketmap: SocketmapSettings? = nil,
                 mtaSTS: [PublishedPolicySetting] = [], connections: ConnectionSettings? = nil, demo: Bool? = nil,
                 metrics: MetricsSettings? = nil, milter: MilterSettings? = nil, dmarcReports: DMARCReportSettings? = nil,
-                reportInbox: ReportInboxSettings? = nil) {
+                reportInbox: ReportInboxSettings? = nil, database: String? = nil, databasePasswordFile: String? = nil) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.resolver = resolver
@@ -100,10 +105,13 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         self.milter = milter
         self.dmarcReports = dmarcReports
         self.reportInbox = reportInbox
+        self.database = database
+        self.databasePasswordFile = databasePasswordFile
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS, connections, demo, metrics, milter, dmarcReports, reportInbox
+        case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS, connections, demo, metrics, milter, dmarcReports, reportInbox, database,
+             databasePasswordFile
     }
 
     public init(from decoder: any Decoder) throws {
@@ -125,7 +133,9 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             metrics: try container.decodeIfPresent(MetricsSettings.self, forKey: .metrics),
             milter: try container.decodeIfPresent(MilterSettings.self, forKey: .milter),
             dmarcReports: try container.decodeIfPresent(DMARCReportSettings.self, forKey: .dmarcReports),
-            reportInbox: try container.decodeIfPresent(ReportInboxSettings.self, forKey: .reportInbox))
+            reportInbox: try container.decodeIfPresent(ReportInboxSettings.self, forKey: .reportInbox),
+            database: try container.decodeIfPresent(String.self, forKey: .database),
+            databasePasswordFile: try container.decodeIfPresent(String.self, forKey: .databasePasswordFile))
     }
 
     /// Reads a configuration file, refusing every key that no setting reads, with its path

@@ -19,7 +19,8 @@ public enum StockadeApplication {
     /// Creates the data directory and database when missing and adds the configured domains to the directory.
     public static func build(configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: configuration.databasePath)
+        let opened = try await ServerStore.open(configuration, logger: logger)
+        let store = opened.shared
         let directory = Directory(store: store)
         let served = Set(try await directory.domains().map(\.name))
         // Compared in the directory's canonical form, so `xn--bcher-kva.test` in the configuration is `bücher.test`.
@@ -32,6 +33,7 @@ public enum StockadeApplication {
         let (host, port) = try configuration.listenAddress()
         let router = Router(context: StockadeRequestContext.self)
         var services: [any Service] = []
+        if let feed = opened.changes { services.append(DirectoryChangeFollower(directory: directory, feed: feed)) }
         if let metrics = configuration.metrics {
             services.append(try MetricsEndpoint.service(metrics, logger: logger))
             router.add(middleware: MetricsMiddleware())
@@ -87,7 +89,7 @@ public enum StockadeApplication {
             services.append(try MilterServiceSetup.service(settings, resolver: configuration.resolver, logger: logger))
         }
         if let settings = configuration.reportInbox {
-            services += try ReportInboxSetup.build(settings, store: store, resolver: configuration.resolver, adminToken: configuration.adminToken,
+            services += try ReportInboxSetup.build(settings, store: try opened.embedded(for: "reportInbox"), resolver: configuration.resolver, adminToken: configuration.adminToken,
                                                    templates: templates, router: router, logger: logger)
         }
         if !configuration.mtaSTS.isEmpty { try MTASTSRoutes(configuration.mtaSTS).add(to: router) }

@@ -1,0 +1,69 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Two `stockade serve` instances on one PostgreSQL database (issue 19), as behind a load balancer: what the admin API
+/// of one changes, the other serves at once, its publication cache told by NOTIFY.
+@Suite("Two server instances on one PostgreSQL database (lab)", .serialized)
+struct SharedDatabaseTests {
+    static let token = "shared-token-0123456789abcdef"
+
+    /// The lab's database in a schema of its own, as `database` settings.
+    static func databaseSettings() throws -> [String: Any] {
+        let url = try labVariable("STOCKADE_LAB_POSTGRES_URL")
+        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        return ["database": "\(url)?schema=\(schema)", "databasePasswordFile": try labVariable("STOCKADE_LAB_POSTGRES_PASSWORD_FILE")]
+    }
+
+    static func admin(_ server: ServerProcess, _ method: String, _ path: String, json: [String: String]? = nil,
+                      body: [UInt8] = []) throws -> HTTPExchange {
+        var headers = ["Authorization": "Bearer \(token)"]
+        var bytes = body
+        if let json {
+            headers["Content-Type"] = "application/json"
+            bytes = Array(try JSONSerialization.data(withJSONObject: json))
+        }
+        return try server.request(method, path, headers: headers, body: bytes)
+    }
+
+    @Test func aKeyPublishedThroughOneInstanceIsServedByTheOther() async throws {
+        var settings = try Self.databaseSettings()
+        settings["adminToken"] = Self.token
+        settings["domains"] = [["name": "shared.test", "kind": "provider"]]
+        let first = try await ServerProcess(extra: settings)
+        defer { first.stop(); first.removeData() }
+        let second = try await ServerProcess(extra: settings)
+        defer { second.stop(); second.removeData() }
+        let home = try GnuPGHome()
+        defer { home.close() }
+        let fingerprint = try home.generateKey("Alice <alice@shared.test>")
+        let hash = String(decoding: try runTool("gpg-wks-client", ["--print-wkd-hash", "alice@shared.test"]), as: UTF8.self)
+            .split(separator: " ")[0].lowercased()
+        let path = "/.well-known/openpgpkey/shared.test/hu/\(hash)?l=alice"
+
+        #expect(try Self.admin(first, "POST", "/admin/v1/accounts", json: ["id": "alice", "primaryAddress": "alice@shared.test"]).status == 201)
+        // the second instance now caches "no key is associated with the address"
+        #expect(try second.request("GET", path, host: "openpgpkey.shared.test").status == 404)
+        #expect(try Self.admin(first, "POST", "/admin/v1/accounts/alice/keys", body: home.export(fingerprint)).status == 201)
+        #expect(try Self.admin(first, "PUT", "/admin/v1/addresses/alice@shared.test/key", json: ["fingerprint": fingerprint]).status == 200)
+        let served = try await Self.firstSuccess { try second.request("GET", path, host: "openpgpkey.shared.test") }
+        #expect(served.response.status == 200)
+        #expect(try home.shownUserIDs(of: served.response.body) == ["Alice <alice@shared.test>"])
+        #expect(served.attempts <= 20, "served only after \(served.attempts) attempts 10 ms apart")
+        // the address belongs to alice in both instances: the alias rule holds across them
+        let taken = try Self.admin(second, "POST", "/admin/v1/accounts", json: ["id": "mallory", "primaryAddress": "alice@shared.test"])
+        #expect(taken.status == 409)
+    }
+
+    /// Repeats `request` every 10 ms, up to 500 times, until it answers 200.
+    static func firstSuccess(_ request: () throws -> HTTPExchange) async throws -> (response: HTTPExchange, attempts: Int) {
+        var response = try request()
+        var attempts = 1
+        while response.status != 200, attempts < 500 {
+            try await Task.sleep(for: .milliseconds(10))
+            response = try request()
+            attempts += 1
+        }
+        return (response, attempts)
+    }
+}
