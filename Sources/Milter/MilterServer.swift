@@ -17,20 +17,23 @@ public struct MilterServer<Filter: MilterFilter>: Service {
     let address: MilterListenAddress
     let configuration: MilterConversation.Configuration
     let limits: MilterServerLimits
+    let socketPermissions: MilterSocketPermissions?
     let logger: Logger
     let onBound: @Sendable (SocketAddress) -> Void
 
     /// - Parameters:
     ///   - address: where to listen, e.g. `MilterListenAddress("inet:127.0.0.1:8891")`.
+    ///   - socketPermissions: applied to a `unix:PATH` socket file once bound (ignored for `inet:`).
     ///   - onBound: called with the bound address once listening (port 0 picks a free port).
     public init(filter: Filter, address: MilterListenAddress,
                 configuration: MilterConversation.Configuration = MilterConversation.Configuration(),
-                limits: MilterServerLimits = MilterServerLimits(), logger: Logger,
+                limits: MilterServerLimits = MilterServerLimits(), socketPermissions: MilterSocketPermissions? = nil, logger: Logger,
                 onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }) {
         self.filter = filter
         self.address = address
         self.configuration = configuration
         self.limits = limits
+        self.socketPermissions = socketPermissions
         self.logger = logger
         self.onBound = onBound
     }
@@ -58,6 +61,10 @@ public struct MilterServer<Filter: MilterFilter>: Service {
             server = try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)
         case .unix(let path):
             server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+            do { try socketPermissions?.apply(to: path) } catch {
+                try? await server.channel.close()
+                throw error
+            }
         }
         if let bound = server.channel.localAddress { onBound(bound) }
         logger.info("milter listening", metadata: ["address": "\(server.channel.localAddress.map { "\($0)" } ?? "\(address)")"])

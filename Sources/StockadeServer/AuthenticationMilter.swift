@@ -30,9 +30,10 @@ struct AuthenticationMilter: MilterFilter {
         let dkimMessage = Self.dkimMessage(message)
         let client = (message.macro("client_addr") ?? message.client?.address).flatMap { try? SPF.ClientAddress($0) }
         let authenticated = !(message.macro("auth_authen") ?? "").isEmpty
-        if let signer = signers.signer(for: dkimMessage, authenticated: authenticated, client: client) {
+        let now = Date()
+        if let signer = signers.signer(for: dkimMessage, authenticated: authenticated, client: client, at: now) {
             logger.info("signed", metadata: ["queueID": "\(message.queueID ?? "-")", "domain": "\(signer.domain)", "selector": "\(signer.selector)"])
-            return MilterSigners.sign(dkimMessage, with: signer, at: Date())
+            return MilterSigners.sign(dkimMessage, with: signer, at: now)
         }
         guard let client else {
             // A local submission (non_smtpd_milters) or a Unix-socket client: no address to check SPF against.
@@ -42,9 +43,11 @@ struct AuthenticationMilter: MilterFilter {
                                                               mailFrom: MailAuthenticator.reversePath(message.sender ?? ""))
         let results = authentication.authenticationResults(authservID: policy.authservID)
         logger.info("checked", metadata: ["queueID": "\(message.queueID ?? "-")", "client": "\(client)", "requested": "\(authentication.requested)"])
-        let decision = policy.decision(for: authentication.requested, client: client,
-                                       headerChanges: Self.removingForgedResults(message.headers, authservID: policy.authservID)
-                                           + [try? MilterHeaderChange.insert(Self.resultsHeader, results.value, at: 0)].compactMap { $0 })
+        let forged = Self.removingForgedResults(message.headers, authservID: policy.authservID) {
+            policy.trustedUpstreams.isForged($0, client: client)
+        }
+        let decision = policy.decision(for: policy.vouched(authentication.requested, headers: message.headers, client: client), client: client,
+                                       headerChanges: forged + [try? MilterHeaderChange.insert(Self.resultsHeader, results.value, at: 0)].compactMap { $0 })
         await recorder?.record(authentication, client: client, message: message, decision: decision, at: Date())
         return decision
     }
@@ -62,12 +65,13 @@ struct AuthenticationMilter: MilterFilter {
         return DKIMMessage(headers: headers, body: message.body)
     }
 
-    /// Deletions of every `Authentication-Results` claiming `authservID`, last first so that the occurrence numbers
-    /// of the ones still to delete do not shift.
-    static func removingForgedResults(_ headers: [MilterHeader], authservID: String) -> [MilterHeaderChange] {
+    /// Deletions of every `Authentication-Results` claiming `authservID` (or that `alsoForged` finds forged), last
+    /// first so that the occurrence numbers of the ones still to delete do not shift.
+    static func removingForgedResults(_ headers: [MilterHeader], authservID: String,
+                                      alsoForged: (String) -> Bool = { _ in false }) -> [MilterHeaderChange] {
         let values = headers.filter { $0.name.lowercased() == resultsHeader.lowercased() }.map(\.text)
         return values.indices.reversed().compactMap { index in
-            guard AuthenticationResults.hasAuthservID(authservID, in: values[index]) else { return nil }
+            guard AuthenticationResults.hasAuthservID(authservID, in: values[index]) || alsoForged(values[index]) else { return nil }
             return try? MilterHeaderChange.delete(resultsHeader, occurrence: UInt32(index + 1))
         }
     }

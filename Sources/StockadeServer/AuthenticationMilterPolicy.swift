@@ -13,6 +13,8 @@ struct AuthenticationMilterPolicy: Sendable {
     /// Refuse mail without a single readable From domain.
     let rejectsNoAuthorDomain: Bool
     let trustedForwarders: [MilterNetwork]
+    /// Upstreams whose `dmarc=pass` is believed on mail they hand over (`milter.trustedAuthservIDs`).
+    let trustedUpstreams: MilterTrustedUpstreams
     /// Milder handling per Author Domain, by lower-cased domain.
     let overrides: [String: MilterSettings.Override]
 
@@ -26,6 +28,7 @@ struct AuthenticationMilterPolicy: Sendable {
         rejectsNoAuthorDomain = (settings.noAuthorDomain ?? .reject) == .reject
         overrides = Dictionary((settings.domainOverrides ?? [:]).map { ($0.key.lowercased(), $0.value) }) { first, _ in first }
         trustedForwarders = try (settings.trustedForwarders ?? []).map { try MilterNetwork($0, setting: "milter.trustedForwarders") }
+        trustedUpstreams = try MilterTrustedUpstreams(settings.trustedAuthservIDs ?? [:])
     }
 
     /// The decision for `requested` from `client`; `headerChanges` apply whenever the message goes through.
@@ -44,6 +47,16 @@ struct AuthenticationMilterPolicy: Sendable {
         case .noAuthorDomain(let problem):
             guard rejectsNoAuthorDomain else { return MilterDecision(.accept, headerChanges: headerChanges) }
             return MilterDecision(.reject(Self.reply(550, "5.7.1", "one From field must name the author (RFC 5322 section 3.6): \(problem)")))
+        }
+    }
+
+    /// `requested`, or delivery when a trusted upstream that `client` is vouches for the failing Author Domain.
+    func vouched(_ requested: RequestedDisposition, headers: [MilterHeader], client: SPF.ClientAddress) -> RequestedDisposition {
+        switch requested {
+        case .reject(let domain, _), .quarantine(let domain, _):
+            trustedUpstreams.vouch(for: domain, in: headers, client: client) ? .deliver : requested
+        default:
+            requested
         }
     }
 

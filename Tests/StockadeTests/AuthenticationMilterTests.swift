@@ -115,3 +115,85 @@ import Testing
             == MilterDecision(.reject(try MilterSMTPReply(code: 552, status: "5.3.4", "message too big for DKIM and DMARC checks"))))
     }
 }
+
+/// `trustedAuthservIDs` (RFC 8601 §5, §7.2) and two-selector rotation, without Postfix.
+@Suite struct AuthenticationMilterUpstreamTests {
+    static let upstreams = try! MilterTrustedUpstreams(["lists.example": ["192.0.2.64/26"]])
+
+    static func headers(_ values: [String]) -> [MilterHeader] {
+        values.map { MilterHeader(name: "Authentication-Results", value: Array(" \($0)".utf8)) }
+    }
+
+    /// The upstream's topmost field says dmarc=pass for the Author Domain: believed from its own address only.
+    @Test func upstreamPassIsBelievedFromTheUpstreamOnly() throws {
+        let headers = Self.headers(["lists.example; dkim=pass header.d=mail.test; dmarc=pass header.from=mail.test"])
+        #expect(Self.upstreams.vouch(for: "mail.test", in: headers, client: try SPF.ClientAddress("192.0.2.66")))
+        #expect(Self.upstreams.vouch(for: "MAIL.test", in: headers, client: try SPF.ClientAddress("192.0.2.127")))
+        #expect(!Self.upstreams.vouch(for: "mail.test", in: headers, client: try SPF.ClientAddress("192.0.2.10")))
+        #expect(!Self.upstreams.vouch(for: "other.test", in: headers, client: try SPF.ClientAddress("192.0.2.66")))
+    }
+
+    /// Only the topmost field of the upstream counts (the one it added); a pass below it was there before it.
+    @Test func onlyTheTopmostFieldOfTheUpstreamCounts() throws {
+        let client = try SPF.ClientAddress("192.0.2.66")
+        let failOnTop = Self.headers(["lists.example; dmarc=fail header.from=mail.test", "lists.example; dmarc=pass header.from=mail.test"])
+        #expect(!Self.upstreams.vouch(for: "mail.test", in: failOnTop, client: client))
+        let otherOnTop = Self.headers(["other.example; dmarc=fail header.from=mail.test", "lists.example; dmarc=pass header.from=mail.test"])
+        #expect(Self.upstreams.vouch(for: "mail.test", in: otherOnTop, client: client))
+        #expect(!Self.upstreams.vouch(for: "mail.test", in: Self.headers(["lists.example; dkim=pass header.d=mail.test"]), client: client))
+    }
+
+    /// A field claiming the upstream's authserv-id from anyone else is deleted with ours; from the upstream it stays.
+    @Test func upstreamFieldFromAnotherClientIsDeleted() throws {
+        let headers = Self.headers(["lists.example; dmarc=pass header.from=mail.test", "other.example; spf=pass", "mx.example.org; dmarc=pass"])
+        let stranger = try SPF.ClientAddress("198.51.100.7")
+        #expect(AuthenticationMilter.removingForgedResults(headers, authservID: "mx.example.org") { Self.upstreams.isForged($0, client: stranger) }
+            == [try .delete("Authentication-Results", occurrence: 3), try .delete("Authentication-Results", occurrence: 1)])
+        let upstream = try SPF.ClientAddress("192.0.2.66")
+        #expect(AuthenticationMilter.removingForgedResults(headers, authservID: "mx.example.org") { Self.upstreams.isForged($0, client: upstream) }
+            == [try .delete("Authentication-Results", occurrence: 3)])
+    }
+
+    /// The policy lets a vouched-for failure through, and nothing else.
+    @Test func vouchedFailureIsDelivered() throws {
+        let json = #"{"listen": "inet:127.0.0.1:8891", "authservID": "mx.example.org", "trustedAuthservIDs": {"Lists.Example": ["192.0.2.64/26"]}}"#
+        let policy = try AuthenticationMilterPolicy(try JSONDecoder().decode(MilterSettings.self, from: Data(json.utf8)))
+        let headers = Self.headers(["lists.example; dmarc=pass header.from=mail.test"])
+        let reject = RequestedDisposition.reject(domain: "mail.test", reason: "p=reject")
+        #expect(policy.vouched(reject, headers: headers, client: try SPF.ClientAddress("192.0.2.66")) == .deliver)
+        #expect(policy.vouched(reject, headers: headers, client: try SPF.ClientAddress("192.0.2.10")) == reject)
+        let failure = RequestedDisposition.temporaryFailure(domain: "mail.test", reason: "SERVFAIL")
+        #expect(policy.vouched(failure, headers: headers, client: try SPF.ClientAddress("192.0.2.66")) == failure)
+    }
+
+    @Test func badUpstreamsAreRefused() {
+        for entry in [["": ["192.0.2.1"]], ["lists.example": []], ["lists example": ["192.0.2.1"]], ["lists.example": ["lists.example"]]] {
+            #expect(throws: ConfigurationError.self) { try MilterTrustedUpstreams(entry) }
+        }
+    }
+
+    /// Two selectors: s1 until `next.from`, s2 from that instant on.
+    @Test func rotationSignsWithTheSelectorOfTheTime() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-rotation-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let key = try MilterPostfixTests.writeKey(in: folder)
+        let settings = MilterSettings(listen: "inet:127.0.0.1:8891", authservID: "mx.example.org", signing: [
+            .init(domain: "Mail.test", selector: "s1", key: key, next: .init(selector: "s2", key: key, from: "2026-12-10T00:00:00Z")),
+        ], trustedNetworks: ["127.0.0.0/8"])
+        let signers = try MilterSigners(settings)
+        let message = DKIMMessage(headers: [HeaderField(raw: Array("From: a@mail.test".utf8))!], body: [])
+        let local = try SPF.ClientAddress("127.0.0.1")
+        let switchover = Date(timeIntervalSince1970: 1_796_860_800) // 2026-12-10T00:00:00Z
+        #expect(signers.signer(for: message, authenticated: false, client: local, at: switchover - 1)?.selector == "s1")
+        #expect(signers.signer(for: message, authenticated: false, client: local, at: switchover)?.selector == "s2")
+        #expect(signers.signer(for: message, authenticated: false, client: try SPF.ClientAddress("192.0.2.10"), at: switchover) == nil)
+        #expect(signers.signer(for: message, authenticated: true, client: try SPF.ClientAddress("192.0.2.10"), at: switchover)?.selector == "s2")
+        for next in [MilterSettings.NextSelector(selector: "s2", key: key, from: "10 December 2026"),
+                     MilterSettings.NextSelector(selector: "S1", key: key, from: "2026-12-10T00:00:00Z")] {
+            var bad = settings
+            bad.signing?[0].next = next
+            #expect(throws: ConfigurationError.self) { try MilterSigners(bad) }
+        }
+    }
+}

@@ -19,26 +19,34 @@ struct MilterPostfixTests {
         let postfix: PostfixMilterHost
         let folder: URL
 
-        /// - Parameter options: more `stockade milter` options.
-        init(options: [String] = []) async throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-milter-\(UUID().uuidString.prefix(8))")
+        /// - Parameters:
+        ///   - options: more `stockade milter` options.
+        ///   - socket: listen on this Unix socket file name in the test's folder instead of a loopback port.
+        ///   - postfixSettings: more `main.cf` lines.
+        init(options: [String] = [], socket: String? = nil, postfixSettings: [String] = []) async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-milter-\(UUID().uuidString.prefix(8))")
+            self.folder = folder
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let port = freeLoopbackPort()
+            let listen = socket.map { "unix:\(folder.appendingPathComponent($0).path)" } ?? "inet:127.0.0.1:\(port)"
             milter = Process()
             milter.executableURL = CLI.executable
-            milter.arguments = ["milter", "--listen", "inet:127.0.0.1:\(port)", "--authserv-id", MilterPostfixTests.authservID,
+            milter.arguments = ["milter", "--listen", listen, "--authserv-id", MilterPostfixTests.authservID,
                                 "--resolver", try CLI.labResolver()] + options
             milter.standardOutput = FileHandle.nullDevice
             milter.standardError = FileHandle.nullDevice
             try milter.run()
-            for _ in 0..<MilterPostfixTests.pollSteps where !canConnect(host: "127.0.0.1", port: port) {
+            for _ in 0..<MilterPostfixTests.pollSteps {
+                if let socket { if FileManager.default.fileExists(atPath: folder.appendingPathComponent(socket).path) { break } }
+                else if canConnect(host: "127.0.0.1", port: port) { break }
                 try await Task.sleep(for: MilterPostfixTests.pollInterval)
             }
             let sink = "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
             // XCLIENT from loopback, so a test can speak as the zone's senders (192.0.2.10, 192.0.2.66), who may relay too.
             postfix = try PostfixMilterHost(address: MilterPostfixTests.smtpdAddress, port: freeLoopbackPort(),
-                                            milter: "inet:127.0.0.1:\(port)", relay: sink,
-                                            settings: ["smtpd_authorized_xclient_hosts = 127.0.0.0/8", "mynetworks = 127.0.0.0/8, 192.0.2.0/24"])
+                                            milter: listen, relay: sink,
+                                            settings: ["smtpd_authorized_xclient_hosts = 127.0.0.0/8", "mynetworks = 127.0.0.0/8, 192.0.2.0/24"]
+                                                + postfixSettings)
             try postfix.start()
         }
 
@@ -74,15 +82,15 @@ struct MilterPostfixTests {
         }
     }
 
-    /// Writes the zone's key of selector s1 of mail.test as PKCS#8 PEM in `folder`; returns its path.
-    static func writeKey(in folder: URL) throws -> String {
-        let key = folder.appendingPathComponent("s1.pem").path
+    /// Writes the zone's key of `selector` (s1 or s2) of mail.test as PKCS#8 PEM in `folder`; returns its path.
+    static func writeKey(in folder: URL, selector: String = "s1") throws -> String {
+        let key = folder.appendingPathComponent("\(selector).pem").path
         // The zone's key: the Ed25519 seed is SHA-256 of this text.
         _ = try runTool("python3", ["-c", """
             import hashlib, sys
             from cryptography.hazmat.primitives import serialization
             from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-            key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"stockade mail.test ed25519 selector s1").digest())
+            key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"stockade mail.test ed25519 selector \(selector)").digest())
             open(sys.argv[1], "wb").write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                             serialization.NoEncryption()))
             """, key])
@@ -256,5 +264,27 @@ struct MilterPostfixTests {
         let delivered = try #require(try await Self.waitForMessage(containing: token), "\(setup.postfix.log())")
         #expect(delivered.hasPrefix("Authentication-Results: \(Self.authservID); spf=fail smtp.mailfrom=alice@mail.test; "
                                     + "dmarc=fail policy.dmarc=reject header.from=mail.test\r\n"), "\(delivered)")
+    }
+
+    /// `--trusted-authserv-id mx.lists.test=192.0.2.64/26`: from that upstream (XCLIENT 192.0.2.66) its `dmarc=pass` for
+    /// mail.test delivers an unsigned message that fails here, with its field kept under ours; the same field from
+    /// 192.0.2.200 is a forgery (RFC 8601 §5): never believed (550 5.7.1).
+    @Test func trustedAuthservIDIsBelievedFromItsUpstreamOnly() async throws {
+        let setup = try await Setup(options: ["--trusted-authserv-id", "mx.lists.test=192.0.2.64/26"])
+        defer { setup.stop() }
+        let token = UUID().uuidString
+        let upstream = "Authentication-Results: mx.lists.test; dkim=pass header.d=mail.test; dmarc=pass header.from=mail.test"
+        let sent = try setup.send(Self.message(from: "alice@mail.test", subject: "listed \(token)", extraHeaders: [upstream]),
+                                  from: "alice@mail.test", client: "192.0.2.66")
+        #expect(sent.status == 0, "\(sent.transcript)\n\(setup.postfix.log())")
+        let delivered = try #require(try await Self.waitForMessage(containing: token), "\(setup.postfix.log())")
+        let fields = delivered.components(separatedBy: "\r\n").filter { $0.hasPrefix("Authentication-Results:") }
+        #expect(fields == ["Authentication-Results: \(Self.authservID); spf=fail smtp.mailfrom=alice@mail.test; "
+                           + "dmarc=fail policy.dmarc=reject header.from=mail.test", upstream], "\(delivered)")
+        let forged = try setup.send(Self.message(from: "alice@mail.test", subject: "forged", extraHeaders: [upstream]),
+                                    from: "alice@mail.test", client: "192.0.2.200")
+        #expect(forged.transcript.contains(
+            "\n<** 550 5.7.1 DMARC policy of mail.test rejects this message: no aligned Authenticated Identifier; p=reject\n"),
+                "\(forged.transcript)")
     }
 }

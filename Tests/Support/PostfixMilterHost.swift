@@ -78,6 +78,7 @@ package final class PostfixMilterHost {
             anvil     unix  - - n -     1 anvil
             scache    unix  - - n -     1 scache
             postlog   unix-dgram n - n - 1 postlogd
+            pickup    unix  n - n 60    1 pickup
 
             """
         try Data(main.utf8).write(to: URL(fileURLWithPath: "\(config)/main.cf"))
@@ -98,6 +99,12 @@ package final class PostfixMilterHost {
         if running { _ = try? runTool("postfix", ["-c", config, "stop"]) }
         running = false
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Submits `message` locally through Postfix's `sendmail` (then `postdrop` and `pickup`: the path
+    /// `non_smtpd_milters` sees), envelope sender `from`, recipients from the message's To.
+    package func sendmail(_ message: Data, from: String) throws {
+        try runTool("sendmail", ["-C", config, "-f", from, "-t", "-i"], input: message)
     }
 
     /// The instance's log, for failure messages.
