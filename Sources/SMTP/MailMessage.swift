@@ -56,7 +56,7 @@ public struct MailMessage: Sendable, Hashable {
     }
 
     /// `Sun, 29 Nov 2026 12:41:25 +0000` (RFC 5322 §3.3), from the date's whole seconds in UTC.
-    static func rfc5322Date(_ date: Date) -> String {
+    package static func rfc5322Date(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400

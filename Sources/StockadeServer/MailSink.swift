@@ -34,7 +34,7 @@ struct MailSink: MailTransport {
         // Written under a name the listing ignores, then renamed: a reader never sees half a message.
         let partial = folder.appendingPathComponent(".partial-\(UUID().uuidString)")
         do {
-            try Data(message.bytes()).write(to: partial)
+            try Data(PreparedMail.message(of: mail) ?? message.bytes()).write(to: partial)
             try FileManager.default.moveItem(at: partial, to: folder.appendingPathComponent(name))
         } catch {
             try? FileManager.default.removeItem(at: partial)

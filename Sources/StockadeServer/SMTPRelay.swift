@@ -44,11 +44,13 @@ struct SMTPRelay: MailTransport {
     func send(_ mail: OutgoingMailRecord) async throws(MailTransportFailure) {
         let message = MailMessage(from: from, to: [mail.recipient], subject: mail.subject, body: mail.body, date: mail.createdAt,
                                   extraHeaders: [MailHeader(name: "Auto-Submitted", value: "auto-generated")])
+        // A prepared message (a DMARC report, signed when queued) is sent as it is.
+        let bytes = PreparedMail.message(of: mail) ?? message.bytes()
         do {
             if let address = try? SocketAddress(ipAddress: host, port: port) {
-                _ = try await client.send(message, server: address)
+                _ = try await client.send(bytes, from: from, to: [mail.recipient], server: address)
             } else {
-                _ = try await client.send(message.bytes(), from: from, to: [mail.recipient], host: host, port: port, resolver: resolver)
+                _ = try await client.send(bytes, from: from, to: [mail.recipient], host: host, port: port, resolver: resolver)
             }
         } catch {
             throw MailTransportFailure(error)

@@ -6,7 +6,16 @@ extension Report {
     /// to an `https:` rua or attached to a mail.
     /// - Throws: ``TLSRPTError`` `compressionFailed` only when zlib cannot allocate memory.
     public func gzip() throws(TLSRPTError) -> [UInt8] {
-        var input = ByteBuffer(bytes: json())
+        try Gzip.compress(json())
+    }
+}
+
+/// gzip (RFC 1952) for the reports Stockade sends: TLSRPT here, DMARC aggregate reports (RFC 9990) in the server.
+package enum Gzip {
+    /// `bytes` compressed with gzip.
+    /// - Throws: ``TLSRPTError`` `compressionFailed` only when zlib cannot allocate memory.
+    package static func compress(_ bytes: [UInt8]) throws(TLSRPTError) -> [UInt8] {
+        var input = ByteBuffer(bytes: bytes)
         do {
             let compressed = try input.compress(with: .gzip())
             return Array(compressed.readableBytesView)
