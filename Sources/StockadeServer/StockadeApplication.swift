@@ -85,8 +85,14 @@ public enum StockadeApplication {
             services += try PolicyServiceSetup.services(settings, maxConnections: socketmapCap, store: store, resolver: configuration.resolver,
                                                         logger: logger)
         }
+        let dmarcReports = try configuration.dmarcReports.map { settings in
+            try DMARCReportSetup.build(settings, configuration: configuration, store: store, outboxRunning: configuration.keyServer != nil,
+                                       logger: logger)
+        }
+        services += dmarcReports?.services ?? []
         if let settings = configuration.milter {
-            services.append(try MilterServiceSetup.service(settings, resolver: configuration.resolver, logger: logger))
+            services.append(try MilterServiceSetup.service(settings, resolver: configuration.resolver, logger: logger,
+                                                           recorder: dmarcReports?.recorder))
         }
         if let settings = configuration.reportInbox {
             services += try ReportInboxSetup.build(settings, store: try opened.embedded(for: "reportInbox"), resolver: configuration.resolver, adminToken: configuration.adminToken,
