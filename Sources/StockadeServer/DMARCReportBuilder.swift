@@ -69,7 +69,7 @@ public struct DMARCReportBuilder: Sendable {
     }
 
     /// One `record`: signatures that pass first, then the others, each group in message order (RFC 9990 §3.1.3).
-    static func record(_ row: DMARCReportRow) -> AggregateReport.Record {
+    static func record(_ row: DMARCResultCount) -> AggregateReport.Record {
         let key = row.key
         let signatures = key.signatures.map { signature in
             AggregateReport.DKIMResult(domain: signature.domain, selector: signature.selector,

@@ -8,14 +8,12 @@ import Store
 /// Wires `dmarcReports` into `stockade serve`: the recorder the milter hands each checked message to, the daily job,
 /// and the outbox that sends the report mail when the key server does not run one already.
 enum DMARCReportSetup {
-    /// - Parameter store: the server's store: the outbox, and the DMARC results when it keeps them (SQLite).
+    /// - Parameter results: where the results are kept; `store`: the server's store, with the outbox.
     /// - Parameter outboxRunning: whether another part (the key server) already runs the outbox over this database.
     /// - Throws: ``ConfigurationError`` for settings out of range, no DKIM key for the `from` domain, or no `mail` relay.
-    static func build(_ settings: DMARCReportSettings, configuration: ServerConfiguration, store: any KeyServerStore, outboxRunning: Bool,
+    static func build(_ settings: DMARCReportSettings, configuration: ServerConfiguration, results: any DMARCResultStore,
+                      store: any KeyServerStore, outboxRunning: Bool,
                       logger: Logger) throws -> (recorder: any AuthenticationRecorder, services: [any Service]) {
-        guard let results = store as? any DMARCResultStore else {
-            throw ConfigurationError(reason: "dmarcReports keeps its results in the embedded SQLite store; the configured store has no DMARC tables")
-        }
         if let hour = settings.sendHour, !(0...23).contains(hour) {
             throw ConfigurationError(reason: "dmarcReports.sendHour must be 0 to 23, got \(hour)")
         }

@@ -36,7 +36,7 @@ struct DMARCResultRecorder: AuthenticationRecorder {
             guard result.verdict == .pass || result.verdict == .fail, let policyDomain = result.policyDomain, let record = result.record
             else { return nil }
             let disposition = disposition(result, record: record, applied: applied)
-            let key = DMARCReportKey(
+            let key = DMARCResultKey(
                 sourceIP: client.description, headerFrom: domain, envelopeFrom: nullPath ? "" : spf.domain,
                 envelopeTo: message.recipients.first.flatMap(recipientDomain),
                 spfDomain: spf.domain.isEmpty ? nil : spf.domain, spfScope: nullPath ? nil : "mfrom", spfResult: spf.result.rawValue,

@@ -86,8 +86,8 @@ public enum StockadeApplication {
                                                         logger: logger)
         }
         let dmarcReports = try configuration.dmarcReports.map { settings in
-            try DMARCReportSetup.build(settings, configuration: configuration, store: store, outboxRunning: configuration.keyServer != nil,
-                                       logger: logger)
+            try DMARCReportSetup.build(settings, configuration: configuration, results: try opened.embedded(for: "dmarcReports"), store: store,
+                                       outboxRunning: configuration.keyServer != nil, logger: logger)
         }
         services += dmarcReports?.services ?? []
         if let settings = configuration.milter {

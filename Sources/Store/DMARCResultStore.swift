@@ -8,7 +8,7 @@ public protocol DMARCResultStore: Sendable {
     func dmarcPolicyDomains(from start: Date, to end: Date) async throws(StoreError) -> [String]
     /// The results for `policyDomain` received in `[start, end)`, one row per distinct (source IP, identifiers,
     /// authentication results, evaluation) with its message count, in the order each was first seen.
-    func dmarcReportRows(policyDomain: String, from start: Date, to end: Date) async throws(StoreError) -> [DMARCReportRow]
+    func dmarcReportRows(policyDomain: String, from start: Date, to end: Date) async throws(StoreError) -> [DMARCResultCount]
     /// The policy seen last for `policyDomain` in `[start, end)` (RFC 9990 §3.1: one report notes the final
     /// configuration observed), or nil without results.
     func dmarcLatestPolicy(policyDomain: String, from start: Date, to end: Date) async throws(StoreError) -> DMARCPolicySnapshot?
@@ -35,7 +35,7 @@ public struct DMARCSignatureRecord: Sendable, Hashable, Codable {
 }
 
 /// What one row of an aggregate report groups on (RFC 9990 §3.1.1.7–§3.1.1.13); values as they appear in the XML.
-public struct DMARCReportKey: Sendable, Hashable {
+public struct DMARCResultKey: Sendable, Hashable {
     /// The connecting IP address.
     public var sourceIP: String
     /// The RFC5322.From domain.
@@ -100,9 +100,9 @@ public struct DMARCPolicySnapshot: Sendable, Hashable {
 public struct DMARCResultRecord: Sendable, Hashable {
     public var receivedAt: Date
     public var policy: DMARCPolicySnapshot
-    public var key: DMARCReportKey
+    public var key: DMARCResultKey
 
-    public init(receivedAt: Date, policy: DMARCPolicySnapshot, key: DMARCReportKey) {
+    public init(receivedAt: Date, policy: DMARCPolicySnapshot, key: DMARCResultKey) {
         self.receivedAt = receivedAt
         self.policy = policy
         self.key = key
@@ -110,11 +110,11 @@ public struct DMARCResultRecord: Sendable, Hashable {
 }
 
 /// A row of an aggregate report: a key and how many messages had it.
-public struct DMARCReportRow: Sendable, Hashable {
-    public var key: DMARCReportKey
+public struct DMARCResultCount: Sendable, Hashable {
+    public var key: DMARCResultKey
     public var count: Int
 
-    public init(key: DMARCReportKey, count: Int) {
+    public init(key: DMARCResultKey, count: Int) {
         self.key = key
         self.count = count
     }

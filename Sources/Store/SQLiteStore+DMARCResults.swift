@@ -62,7 +62,7 @@ extension SQLiteStore: DMARCResultStore {
         }
     }
 
-    public func dmarcReportRows(policyDomain: String, from start: Date, to end: Date) async throws(StoreError) -> [DMARCReportRow] {
+    public func dmarcReportRows(policyDomain: String, from start: Date, to end: Date) async throws(StoreError) -> [DMARCResultCount] {
         try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Self.groupColumns), COUNT(*) AS count, MIN(id) AS first FROM dmarc_result
@@ -72,8 +72,8 @@ extension SQLiteStore: DMARCResultStore {
         }
     }
 
-    private static func reportRow(_ row: Row) -> DMARCReportRow {
-        DMARCReportRow(key: DMARCReportKey(sourceIP: row["sourceIP"], headerFrom: row["headerFrom"], envelopeFrom: row["envelopeFrom"],
+    private static func reportRow(_ row: Row) -> DMARCResultCount {
+        DMARCResultCount(key: DMARCResultKey(sourceIP: row["sourceIP"], headerFrom: row["headerFrom"], envelopeFrom: row["envelopeFrom"],
                                            envelopeTo: row["envelopeTo"], spfDomain: row["spfDomain"], spfScope: row["spfScope"],
                                            spfResult: row["spfResult"], signatures: Self.decode(row["signatures"]),
                                            dkimAligned: row["dkimAligned"], spfAligned: row["spfAligned"], disposition: row["disposition"],
