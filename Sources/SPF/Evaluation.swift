@@ -20,14 +20,17 @@ struct Outcome {
 /// One check in progress: the counters of §4.6.4 shared by every nested include and redirect.
 struct Evaluation<R: SPFResolver> {
     let resolver: R
+    /// Parsed records by their text (``SPFChecker/parsedRecords``).
+    let parsedRecords: BoundedMemo<OctetKey, Result<SPFRecord, SPFError>>
     /// The macro values; ``MacroValues/domain`` is set to the domain of each record evaluated.
     let values: MacroValues
     let voidLookupLimit: Int
     private(set) var dnsTerms = 0
     private(set) var voidLookups = 0
 
-    init(resolver: R, values: MacroValues, voidLookupLimit: Int) {
+    init(resolver: R, parsedRecords: BoundedMemo<OctetKey, Result<SPFRecord, SPFError>>, values: MacroValues, voidLookupLimit: Int) {
         self.resolver = resolver
+        self.parsedRecords = parsedRecords
         self.values = values
         self.voidLookupLimit = voidLookupLimit
     }
@@ -77,10 +80,12 @@ struct Evaluation<R: SPFResolver> {
         let records = answer.rrset.compactMap(Self.joinedText).filter(SPFRecord.isSPFRecord)
         guard records.count <= 1 else { throw .permerror("\(records.count) SPF records at \(domain) (RFC 7208 §4.5)") }
         guard let bytes = records.first else { return nil }
-        do {
-            return try SPFRecord(parsing: bytes)
-        } catch {
-            throw .permerror("the record of \(domain): \(error.reason)")
+        let parsed = parsedRecords.value(for: OctetKey(bytes)) { key in
+            Result { () throws(SPFError) in try SPFRecord(parsing: key.octets) }
+        }
+        switch parsed {
+        case .success(let record): return record
+        case .failure(let error): throw .permerror("the record of \(domain): \(error.reason)")
         }
     }
 
@@ -188,7 +193,8 @@ struct Evaluation<R: SPFResolver> {
 
     /// The expansion of a `domain-spec` in the record of `domain`, cut to 253 octets (§7.3).
     private mutating func expandedDomain(_ spec: MacroString, domain: String) async -> String {
-        spec.expandedDomain(with: await macroValues(for: spec, domain: domain))
+        if let literal = spec.literalDomain { return literal }  // no macro: no values to gather
+        return spec.expandedDomain(with: await macroValues(for: spec, domain: domain))
     }
 
     /// The name a mechanism queries: its expanded `domain-spec`, or the current domain; `nil` when the expansion is

@@ -49,7 +49,12 @@ extension MacroString {
     /// The expansion as a domain name for a query: without a final dot, and cut from the left, label by label, to
     /// ``maximumDomainLength`` (§7.3).
     func expandedDomain(with values: MacroValues) -> String {
-        var name = Substring(expanded(with: values))
+        Self.domainForQuery(expanded(with: values))
+    }
+
+    /// An expansion without its final dot, cut from the left, label by label, to ``maximumDomainLength`` (§7.3).
+    static func domainForQuery(_ expansion: String) -> String {
+        var name = Substring(expansion)
         if name.hasSuffix(".") { name.removeLast() }
         while name.utf8.count > Self.maximumDomainLength {
             guard let dot = name.firstIndex(of: ".") else { return "" }

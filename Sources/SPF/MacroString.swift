@@ -49,6 +49,8 @@ public struct MacroString: Sendable, Hashable, CustomStringConvertible {
     public let parts: [Part]
     /// The text as written.
     public let description: String
+    /// The expansion as a domain name when there is no macro to expand (most published records), computed once.
+    let literalDomain: String?
 
     /// Parses `text` in `context`; throws ``SPFError/invalidMacro(_:_:)`` when it breaks §7.1 or §12.
     public init(parsing text: String, context: Context) throws(SPFError) {
@@ -92,6 +94,11 @@ public struct MacroString: Sendable, Hashable, CustomStringConvertible {
             throw fail("a domain-spec must end in a top label or a macro")
         }
         self.parts = parts
+        switch parts.first {
+        case nil: literalDomain = Self.domainForQuery("")
+        case .literal(let text) where parts.count == 1: literalDomain = Self.domainForQuery(text)
+        default: literalDomain = nil
+        }
     }
 
     /// Parses the inside of `%{…}`: letter, transformers (`*DIGIT [ "r" ]`), delimiters (§7.1).

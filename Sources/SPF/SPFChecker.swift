@@ -1,3 +1,5 @@
+import DNS
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -19,11 +21,16 @@ public struct SPFChecker<R: SPFResolver>: Sendable {
     public static var maximumPTRNames: Int { 10 }
     /// The void lookups (NXDOMAIN or no answer) allowed before a `permerror`: the default §4.6.4 recommends.
     public static var defaultVoidLookupLimit: Int { 2 }
+    /// The most parsed records remembered by their text, so a warm check does not parse the same record again: 512
+    /// (records are at most ``SPFRecord/maximumLength`` octets, so at most 4 MiB of text).
+    public static var parsedRecordCapacity: Int { 512 }
 
     let resolver: R
     let receiver: String
     let voidLookupLimit: Int
     let now: @Sendable () -> UInt64
+    /// Parses by record text, shared by every copy of this checker: a parse depends on the text alone.
+    let parsedRecords: BoundedMemo<OctetKey, Result<SPFRecord, SPFError>>
 
     /// A checker asking `resolver`.
     /// - Parameters:
@@ -36,6 +43,7 @@ public struct SPFChecker<R: SPFResolver>: Sendable {
         self.receiver = receivingHost
         self.voidLookupLimit = voidLookupLimit
         self.now = now ?? { UInt64(Date().timeIntervalSince1970) }
+        self.parsedRecords = BoundedMemo(capacity: Self.parsedRecordCapacity)
     }
 
     /// Checks whether `client` may send mail from `mailFrom` (RFC 7208 §2.4): `check_host(<ip>, <domain>, <sender>)`.
@@ -54,7 +62,7 @@ public struct SPFChecker<R: SPFResolver>: Sendable {
         let values = MacroValues(
             sender: localPart + "@" + domain, localPart: localPart, senderDomain: domain, domain: domain, client: client,
             validatedName: "unknown", helo: helo, receiver: receiver, timestamp: now())
-        var evaluation = Evaluation(resolver: resolver, values: values, voidLookupLimit: voidLookupLimit)
+        var evaluation = Evaluation(resolver: resolver, parsedRecords: parsedRecords, values: values, voidLookupLimit: voidLookupLimit)
         do {
             let outcome = try await evaluation.checkHost(domain, depth: 0)
             return SPFVerdict(result: outcome.result, explanation: outcome.explanation, mechanism: outcome.mechanism, reason: outcome.reason)

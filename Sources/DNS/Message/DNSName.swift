@@ -99,7 +99,8 @@ public struct DNSName: Sendable, Hashable, CustomStringConvertible, Comparable {
 
     /// The name with ASCII letters lower-cased, the canonical form of RFC 4034 §6.2.
     public var lowercased: DNSName {
-        DNSName(validatedLabels: labels.map { $0.map(Self.lowercase) })
+        let hasUpperCase = labels.contains { $0.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) } }
+        return hasUpperCase ? DNSName(validatedLabels: labels.map { $0.map(Self.lowercase) }) : self
     }
 
     static func lowercase(_ byte: UInt8) -> UInt8 {

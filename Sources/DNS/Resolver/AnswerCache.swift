@@ -9,6 +9,10 @@ struct AnswerCache<C: Clock>: Sendable where C.Duration == Duration {
         let answer: Answer
         let stored: C.Instant
         let expires: C.Instant
+        /// The answer as last handed out, its TTLs reduced by ``servedElapsed`` seconds: TTLs change once a second,
+        /// so hits within the same second share one copy instead of rewriting every record.
+        var served: Answer
+        var servedElapsed: UInt32
     }
 
     private var entries: [Key: Entry] = [:]
@@ -30,11 +34,22 @@ struct AnswerCache<C: Clock>: Sendable where C.Duration == Duration {
             return nil
         }
         let elapsed = UInt32(clamping: entry.stored.duration(to: now).components.seconds)
-        var answer = entry.answer
-        answer.records = answer.records.map { record in
-            var record = record
-            record.ttl = record.ttl > elapsed ? record.ttl - elapsed : 0
-            return record
+        if elapsed == entry.servedElapsed { return entry.served }
+        let answer = Self.served(entry.answer, elapsed: elapsed)
+        entries[key]?.served = answer
+        entries[key]?.servedElapsed = elapsed
+        return answer
+    }
+
+    /// `answer` as the cache hands it out `elapsed` seconds after storing it (RFC 1035 §7.4).
+    private static func served(_ answer: Answer, elapsed: UInt32) -> Answer {
+        var answer = answer
+        if elapsed > 0 {
+            answer.records = answer.records.map { record in
+                var record = record
+                record.ttl = record.ttl > elapsed ? record.ttl - elapsed : 0
+                return record
+            }
         }
         answer.transport = .cache
         return answer
@@ -46,7 +61,8 @@ struct AnswerCache<C: Clock>: Sendable where C.Duration == Duration {
         guard capacity > 0, let ttl = Self.ttl(of: answer), ttl > 0 else { return }
         if entries.count >= capacity && entries[key] == nil { evict(now: now) }
         let lifetime = Duration.seconds(Int64(min(ttl, maximumTTL)))
-        entries[key] = Entry(answer: answer, stored: now, expires: now.advanced(by: lifetime))
+        entries[key] = Entry(answer: answer, stored: now, expires: now.advanced(by: lifetime),
+                             served: Self.served(answer, elapsed: 0), servedElapsed: 0)
     }
 
     /// Removes expired entries, then the tenth that expires soonest if still full.

@@ -58,8 +58,14 @@ public final class Resolver<C: Clock>: Sendable where C.Duration == Duration {
     /// Resolves `name` and `type`, following CNAMEs. Throws only when no answer could be had; a negative or failed
     /// answer (NXDOMAIN, NODATA, SERVFAIL) is returned with its status.
     public func resolve(_ name: DNSName, _ type: RecordType) async throws(DNSError) -> Answer {
-        var visited: Set<DNSName> = [name]
         var answer = try await lookup(name, type)
+        if answer.records.allSatisfy({ $0.type == type && $0.name == name }) {
+            // The usual answer: the RRset alone, no CNAME. It is already in the order the loop below would give.
+            answer.canonicalName = name
+            answer.question = Question(name: name, type: type)
+            return answer
+        }
+        var visited: Set<DNSName> = [name]
         var chain: [ResourceRecord] = []
         var status = answer.dnssec
         var current = name
