@@ -36,9 +36,11 @@ extension DomainAuditor {
             return Finding(.caa, .info, "caa-none", "\(host): no CAA records, any CA may issue", "RFC 8659 §3")
         }
         let properties = relevant.properties
-        if let tag = properties.first(where: { if $0.isCritical, case .unknown = $0.kind { true } else { false } }) {
-            return Finding(.caa, .warning, "caa-critical-unknown", "\(host): a critical property (\(tag.kind)) forbids all issuance",
-                           "RFC 8659 §4.1")
+        for property in properties where property.isCritical {
+            if case .unknown(let tag) = property.kind {
+                return Finding(.caa, .warning, "caa-critical-unknown", "\(host): the critical unknown tag \"\(tag)\" forbids all issuance",
+                               "RFC 8659 §4.1")
+            }
         }
         let issuers = properties.compactMap { property -> String? in
             guard case .issue = property.kind else { return nil }

@@ -5,46 +5,57 @@ extension DomainAuditor {
     /// and whether each `rua` destination outside the domain agreed to receive its reports (RFC 9989, RFC 9990 §4).
     func dmarcFindings(_ domain: String) async -> [Finding] {
         let dns = ResolverDMARCDNS(resolver: resolver)
-        let name = "_dmarc.\(domain)"
-        let texts: [String]
-        switch await dns.txt(name) {
-        case .failed(let reason): return [Finding(.dmarc, .error, "dmarc-lookup-failed", "no answer for \(name) TXT: \(reason)", "RFC 9989 §4.10")]
-        case .nonExistent: texts = []
-        case .records(let found): texts = found
+        // The DNS Tree Walk (RFC 9989 §4.10): the first name from the domain up with a DMARC record holds its policy.
+        for target in TreeWalk.targets(from: domain) {
+            let name = "_dmarc.\(target)"
+            let texts: [String]
+            switch await dns.txt(name) {
+            case .failed(let reason):
+                return [Finding(.dmarc, .error, "dmarc-lookup-failed", "no answer for \(name) TXT: \(reason)", "RFC 9989 §4.10")]
+            case .nonExistent: texts = []
+            case .records(let found): texts = found
+            }
+            let candidates = texts.compactMap(DMARCRecord.init(parsing:))
+            guard candidates.count <= 1 else {
+                return [Finding(.dmarc, .error, "dmarc-multiple", "\(candidates.count) DMARC records at \(name): none applies", "RFC 9989 §4.10")]
+            }
+            guard let record = candidates.first else { continue }
+            var findings: [Finding] = []
+            if target == domain {
+                findings.append(Finding(.dmarc, .ok, "dmarc-record", "\(name): \(record.text)", "RFC 9989 §4.7"))
+                findings += policyFindings(record)
+            } else {
+                findings.append(Finding(.dmarc, .info, "dmarc-inherited", "no record at _dmarc.\(domain); \(name) applies: \(record.text)",
+                                        "RFC 9989 §4.10"))
+                findings += policyFindings(record, forSubdomain: true)
+            }
+            for tag in record.discarded {
+                findings.append(Finding(.dmarc, .warning, "dmarc-discarded-tag", "tag \(tag.text) ignored: \(tag.reason)", "RFC 9989 §4.8"))
+            }
+            return findings + (await reportFindings(record, domain: target, dns: dns))
         }
-        let candidates = texts.compactMap(DMARCRecord.init(parsing:))
-        guard candidates.count <= 1 else {
-            return [Finding(.dmarc, .error, "dmarc-multiple", "\(candidates.count) DMARC records at \(name): none applies", "RFC 9989 §4.10")]
-        }
-        guard let record = candidates.first else {
-            return [Finding(.dmarc, .error, "dmarc-none", "no DMARC record at \(name): receivers apply no policy", "RFC 9989 §4.7")]
-        }
-        var findings = [Finding(.dmarc, .ok, "dmarc-record", "\(name): \(record.text)", "RFC 9989 §4.7")]
-        findings += policyFindings(record)
-        for tag in record.discarded {
-            findings.append(Finding(.dmarc, .warning, "dmarc-discarded-tag", "tag \(tag.text) ignored: \(tag.reason)", "RFC 9989 §4.8"))
-        }
-        findings += await reportFindings(record, domain: domain, dns: dns)
-        return findings
+        return [Finding(.dmarc, .error, "dmarc-none", "no DMARC record for \(domain) or above it: receivers apply no policy", "RFC 9989 §4.10")]
     }
 
-    private func policyFindings(_ record: DMARCRecord) -> [Finding] {
+    /// The strength of the policy that applies: `p` for the domain itself, `sp` (else `p`) for a subdomain (§4.7).
+    private func policyFindings(_ record: DMARCRecord, forSubdomain: Bool = false) -> [Finding] {
         var findings: [Finding] = []
-        switch record.policy {
+        let tag = forSubdomain && record.subdomainPolicy != nil ? "sp" : "p"
+        switch forSubdomain ? record.subdomainPolicy ?? record.policy : record.policy {
         case nil:
-            findings.append(Finding(.dmarc, .error, "dmarc-policy-invalid", "p is missing or invalid: the record is not usable", "RFC 9989 §4.7"))
+            findings.append(Finding(.dmarc, .error, "dmarc-policy-invalid", "\(tag) is missing or invalid: the record is not usable", "RFC 9989 §4.7"))
         case .none?:
             findings.append(Finding(.dmarc, .warning, "dmarc-policy-none",
-                                    "p=none: failing mail is delivered; move to quarantine, then reject", "RFC 9989 §4.7"))
+                                    "\(tag)=none: failing mail is delivered; move to quarantine, then reject", "RFC 9989 §4.7"))
         case .quarantine?:
-            findings.append(Finding(.dmarc, .ok, "dmarc-policy-quarantine", "p=quarantine: failing mail is treated as suspicious", "RFC 9989 §4.7"))
+            findings.append(Finding(.dmarc, .ok, "dmarc-policy-quarantine", "\(tag)=quarantine: failing mail is treated as suspicious", "RFC 9989 §4.7"))
         case .reject?:
-            findings.append(Finding(.dmarc, .ok, "dmarc-policy-reject", "p=reject: failing mail is refused", "RFC 9989 §4.7"))
+            findings.append(Finding(.dmarc, .ok, "dmarc-policy-reject", "\(tag)=reject: failing mail is refused", "RFC 9989 §4.7"))
         }
         if record.testing {
             findings.append(Finding(.dmarc, .warning, "dmarc-testing", "t=y: receivers apply one policy level lower", "RFC 9989 §4.7"))
         }
-        if let policy = record.policy, let sub = record.subdomainPolicy, Self.strength(sub) < Self.strength(policy) {
+        if !forSubdomain, let policy = record.policy, let sub = record.subdomainPolicy, Self.strength(sub) < Self.strength(policy) {
             findings.append(Finding(.dmarc, .warning, "dmarc-subdomain-weaker", "sp=\(sub.rawValue) is weaker than p=\(policy.rawValue)",
                                     "RFC 9989 §4.7"))
         }

@@ -50,7 +50,7 @@ extension DomainAuditor {
         if host.addresses.isEmpty {
             findings.append(Finding(.mx, .error, "mx-no-address", "\(name) has no A or AAAA record", "RFC 5321 §5.1"))
         }
-        switch host.addressDNSSEC {
+        switch host.addresses.isEmpty ? nil : host.addressDNSSEC {
         case .secure?: findings.append(Finding(.dnssec, .ok, "dnssec-mx-signed", "the addresses of \(name) are DNSSEC-signed", "RFC 7672 §2.2.2"))
         case .insecure?:
             findings.append(Finding(.dnssec, .warning, "dnssec-mx-unsigned", "the addresses of \(name) are not DNSSEC-signed: no DANE for it",

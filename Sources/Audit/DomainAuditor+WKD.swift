@@ -21,8 +21,10 @@ extension DomainAuditor {
                 let why = method == .advanced ? "openpgpkey.\(domain) exists, so clients use it and never fall back" : "no keys are published by WKD"
                 return [Finding(.wkd, severity, "wkd-no-policy", "no policy file at \(url): \(why)", "draft-koch-openpgp-webkey-service §4.5")]
             }
-            let severity: Severity = method == .advanced ? .error : .info
-            return [Finding(.wkd, severity, "wkd-unreachable", "\(url): \(error.reason)", "draft-koch-openpgp-webkey-service §3.1")]
+            if method == .direct, error.category == "resolution" || error.category == "connection" {
+                return [Finding(.wkd, .info, "wkd-none", "no WKD: \(error.reason)", "draft-koch-openpgp-webkey-service §3.1")]
+            }
+            return [Finding(.wkd, .error, "wkd-unreachable", "\(url): \(error.reason)", "draft-koch-openpgp-webkey-service §3.1")]
         }
         var findings = [Finding(.wkd, .ok, "wkd-policy", "policy file at \(url) (\(method.rawValue) method)", "draft-koch-openpgp-webkey-service §4.5")]
         if response.header("Access-Control-Allow-Origin") != "*" {
