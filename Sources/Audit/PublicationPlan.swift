@@ -1,4 +1,5 @@
 public import DNS
+import DANE
 
 /// What a mail domain should publish for what its server is configured to serve (`stockade init`): MX with DANE-EE
 /// TLSA records, SPF, DKIM keys, DMARC starting at `p=none`, MTA-STS, TLSRPT, CAA and the WKD host.
@@ -48,7 +49,7 @@ public struct PublicationPlan: Sendable, Hashable {
         }
         for host in mxHosts {
             guard let record = tlsa[host] else { continue }
-            records.append(ExpectedRecord(name: "_25._tcp.\(DomainAuditor.normalized(host)).", type: .tlsa, data: RecordData.tlsa(record).presentation,
+            records.append(ExpectedRecord(name: "_25._tcp.\(DomainAuditor.normalized(host)).", type: .tlsa, data: Self.tlsaData(record),
                                           note: "DANE-EE for \(host): SHA-256 of its public key (RFC 7672 §3.1.1); the zone must be DNSSEC-signed"))
         }
         records.append(ExpectedRecord(name: apex, type: .txt, data: ZoneText.quoted(mxHosts.isEmpty ? "v=spf1 -all" : "v=spf1 mx -all"),
@@ -78,6 +79,11 @@ public struct PublicationPlan: Sendable, Hashable {
             records += addressRecords("openpgpkey.\(apex)", note: "the WKD host of the advanced method (draft-koch-openpgp-webkey-service §3.1)")
         }
         return records
+    }
+
+    /// `3 1 1 <lower-case hex>`, as DANE's zone line writes it.
+    static func tlsaData(_ record: TLSA) -> String {
+        String(record.zoneLine(ownerName: "tlsa").dropFirst("tlsa. IN TLSA ".count))
     }
 
     private func addressRecords(_ name: String, note: String) -> [ExpectedRecord] {

@@ -105,6 +105,7 @@ public enum StockadeApplication {
             .add(to: router)
         let banner = configuration.demo == true ? DemoData.banner(configuration: configuration, keys: demoKeys, sinkOn: sink != nil) : nil
         WKDRoutes(directory: directory, logger: logger).add(to: router)
+        AuditRoutes(directory: directory, resolver: configuration.resolver, templates: templates).add(to: router)
         if let token = configuration.adminToken {
             guard token.utf8.count >= 16 else { throw ConfigurationError(reason: "adminToken must be at least 16 characters") }
             AdminRoutes(directory: directory, token: token).add(to: router)

@@ -39,6 +39,13 @@ struct CheckCommand: AsyncParsableCommand {
         configuration.httpsPort = httpsPort
         configuration.timeout = .seconds(timeout)
         configuration.dkimSelectors = dkimSelectors
+        if let expect {
+            do {
+                configuration.expected = try ExpectedRecord.parse(fragment: try TLSRPTOutput.read(expect, limit: ExpectedRecord.maximumFragmentSize))
+            } catch let error as AuditError {
+                throw ValidationError("\(expect): \(error.reason)")
+            }
+        }
         let auditor = try DomainAuditor(resolver: try resolverOptions.makeResolver(), trustAnchorFiles: caFiles, configuration: configuration)
         let report = await auditor.audit(domain)
         if let html {

@@ -28,6 +28,7 @@ struct Stockade: AsyncParsableCommand {
             TLSRPTCommand.self,
             CAACommand.self,
             CheckCommand.self,
+            InitCommand.self,
         ]
     )
 }
