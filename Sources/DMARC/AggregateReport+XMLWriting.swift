@@ -2,7 +2,8 @@ extension AggregateReport {
     /// The report as RFC 9990 XML (Appendix A): UTF-8 with an XML declaration, root `feedback` in
     /// ``AggregateReport/namespace``, elements in the order of §3.1.1's tables, two spaces of indentation, LF line
     /// ends and a final LF. Optional elements that are `nil` are left out; `pct` (RFC 7489 only) is never written;
-    /// several `errors` are joined by `"; "` into the one `error` the schema allows; DKIM signatures beyond
+    /// several `errors` are joined by `"; "` into the one `error` the schema allows (cut to
+    /// ``AggregateReport/maximumValueLength`` octets); DKIM signatures beyond
     /// ``AggregateReport/maximumSignaturesPerRow`` are dropped (§3.1.3). Text is escaped (`&`, `<`, `>`), and
     /// characters XML does not allow become U+FFFD.
     public func xml() -> [UInt8] {
@@ -19,7 +20,7 @@ extension AggregateReport {
         out.leaf(3, "begin", String(metadata.begin))
         out.leaf(3, "end", String(metadata.end))
         out.close(2, "date_range")
-        out.leaf(2, "error", metadata.errors.isEmpty ? nil : metadata.errors.joined(separator: "; "))
+        out.leaf(2, "error", metadata.errors.isEmpty ? nil : Self.prefix(metadata.errors.joined(separator: "; "), octets: Self.maximumValueLength))
         out.leaf(2, "generator", metadata.generator)
         out.close(1, "report_metadata")
         out.open(1, "policy_published")
@@ -36,6 +37,16 @@ extension AggregateReport {
         for record in records { write(record, to: &out) }
         out.line(0, "</feedback>")
         return out.bytes
+    }
+
+    /// The longest prefix of whole characters within `octets` UTF-8 octets.
+    static func prefix(_ text: String, octets: Int) -> String {
+        guard text.utf8.count > octets else { return text }
+        var count = 0
+        return String(text.prefix { character in
+            count += character.utf8.count
+            return count <= octets
+        })
     }
 
     private func write(_ record: Record, to out: inout XMLOutput) {
