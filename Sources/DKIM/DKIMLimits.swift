@@ -21,6 +21,9 @@ public enum DKIMLimits {
     public static let maximumKeyRecords = 4
     /// The longest key record read, its strings joined: 8 KiB (an RSA-8192 key is about 1.4 KiB of base64).
     public static let maximumKeyRecordSize = 8 * 1024
+    /// The most key records a verifier keeps parsed, by their text, so a warm verification does not decode and set up
+    /// the same public key again: 256 (at most 2 MiB of record text).
+    public static let parsedKeyCapacity = 256
     /// The smallest RSA key accepted for verification or signing: 1024 bits (RFC 8301 §3.2).
     public static let minimumRSAKeyBits = 1024
     /// The largest RSA key accepted: 8192 bits (bounds the cost of one verification).

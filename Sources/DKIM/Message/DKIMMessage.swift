@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A message as an MTA sees it: CRLF line ends, raw header fields, and a body (RFC 5322 §2.1).
 ///
 /// Mail read from a file or a pipe often has bare LF line ends; an MTA sends those as CRLF, so that is what is signed
@@ -84,8 +92,7 @@ public struct DKIMMessage: Sendable, Hashable {
     /// The input with every bare LF turned into CRLF; the input itself when it has none.
     static func crlfNormalized(_ input: [UInt8]) -> [UInt8] {
         input.withUnsafeBufferPointer { bytes in
-            var bare = 0
-            for i in bytes.indices where bytes[i] == .lf && (i == 0 || bytes[i - 1] != .cr) { bare += 1 }
+            let bare = bareLineFeeds(bytes)
             guard bare > 0 else { return input }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + bare)
@@ -95,6 +102,19 @@ public struct DKIMMessage: Sendable, Hashable {
             }
             return out
         }
+    }
+
+    /// The number of LF octets not preceded by CR. This runs over every message, so the LFs are found with `memchr`.
+    private static func bareLineFeeds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var bare = 0
+        var position = 0
+        while position < bytes.count, let found = memchr(base + position, Int32(UInt8.lf), bytes.count - position) {
+            let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if index == 0 || bytes[index - 1] != .cr { bare += 1 }
+            position = index + 1
+        }
+        return bare
     }
 
     /// The index of the CR of the CRLF that ends the line starting at `start` (or the end of the bytes).

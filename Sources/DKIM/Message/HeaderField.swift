@@ -47,6 +47,10 @@ extension UInt8 {
 extension String {
     /// ASCII-only lower-casing: names and tags are ASCII, and Unicode case rules must not apply to them.
     var asciiLowercased: String {
-        String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+        var text = self
+        return text.withUTF8 { octets in
+            guard octets.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return nil }
+            return String(decoding: octets.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+        } ?? text
     }
 }

@@ -5,10 +5,12 @@ import _CryptoExtras
 ///
 /// RSA keys are SubjectPublicKeyInfo DER as RFC 6376 §3.6.1 says; a bare PKCS#1 RSAPublicKey, which some publishers
 /// use, is accepted too (BoringSSL reads either, as OpenDKIM and dkimpy do). Ed25519 keys are the 32 raw octets.
-struct DKIMPublicKey {
-    enum Backing {
+struct DKIMPublicKey: Sendable {
+    enum Backing: Sendable {
         case rsa(_RSA.Signing.PublicKey)
-        case ed25519(Curve25519.Signing.PublicKey)
+        /// The 32 octets, checked to be a key; `Curve25519.Signing.PublicKey` is not `Sendable`, and making one from
+        /// them costs a copy.
+        case ed25519([UInt8])
     }
 
     let backing: Backing
@@ -30,10 +32,10 @@ struct DKIMPublicKey {
                 throw KeyRecordError("key record p= is not an RSA public key (RFC 6376 §3.6.1)")
             }
         case "ed25519":
-            guard data.count == 32, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: data) else {
+            guard data.count == 32, (try? Curve25519.Signing.PublicKey(rawRepresentation: data)) != nil else {
                 throw KeyRecordError("key record p= is not a 32-octet Ed25519 public key (RFC 8463 §4)")
             }
-            backing = .ed25519(key)
+            backing = .ed25519(data)
         default:
             throw KeyRecordError("unknown key type k=\(keyType) (RFC 6376 §6.1.2)")
         }
@@ -44,7 +46,8 @@ struct DKIMPublicKey {
         switch backing {
         case .rsa(let key):
             return key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: digest, padding: .insecurePKCS1v1_5)
-        case .ed25519(let key):
+        case .ed25519(let octets):
+            guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: octets) else { return false }
             return key.isValidSignature(signature, for: Array(digest))
         }
     }

@@ -77,9 +77,7 @@ public struct DKIMSignature: Sendable, Hashable {
         guard Self.isSelector(selector) else { throw DKIMSignatureError("s= is not a selector (RFC 6376 §3.1)") }
         self.selector = selector
 
-        let names = try required("h").split(separator: ":", omittingEmptySubsequences: false).map {
-            withoutWhiteSpace(String($0)).asciiLowercased
-        }
+        let names = lowercasedItems(try required("h"), omittingEmpty: false)
         guard names.count <= DKIMLimits.maximumSignedHeaderNames else {
             throw DKIMSignatureError("h= names more than \(DKIMLimits.maximumSignedHeaderNames) fields")
         }
@@ -105,7 +103,7 @@ public struct DKIMSignature: Sendable, Hashable {
             bodyLength = nil
         }
         if let q = tags["q"] {
-            let methods = q.split(separator: ":").map { withoutWhiteSpace(String($0)).asciiLowercased }
+            let methods = lowercasedItems(q, omittingEmpty: true)
             guard methods.contains(where: { $0 == "dns/txt" || $0.hasPrefix("dns/txt/") }) else {
                 throw DKIMSignatureError("q= names no supported query method (RFC 6376 §6.1.1)")
             }

@@ -39,16 +39,11 @@ public struct KeyRecord: Sendable, Hashable {
             publicKeyData = Array(data)
         }
         keyType = (tags["k"].map(withoutWhiteSpace) ?? "rsa").asciiLowercased
-        hashes = tags["h"].map(Self.list)
-        serviceTypes = tags["s"].map(Self.list) ?? ["*"]
-        let flags = tags["t"].map(Self.list) ?? []
+        hashes = tags["h"].map { lowercasedItems($0, omittingEmpty: true) }
+        serviceTypes = tags["s"].map { lowercasedItems($0, omittingEmpty: true) } ?? ["*"]
+        let flags = tags["t"].map { lowercasedItems($0, omittingEmpty: true) } ?? []
         isTesting = flags.contains("y")
         requiresExactIdentityDomain = flags.contains("s")
-    }
-
-    /// A colon-separated list, white space removed, lower case.
-    private static func list(_ value: String) -> [String] {
-        value.split(separator: ":").map { withoutWhiteSpace(String($0)).asciiLowercased }
     }
 }
 
@@ -57,4 +52,7 @@ public struct KeyRecordError: Error, Sendable, Hashable, CustomStringConvertible
     public let reason: String
     init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
+
+    /// An empty `p=`: the key was revoked (§3.6.1).
+    static let revoked = KeyRecordError("key revoked: empty p= (RFC 6376 §3.6.1)")
 }

@@ -104,5 +104,38 @@ public struct TagListError: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// Removes folding white space from a value whose white space carries no meaning (`b=`, `bh=`, `p=`, RFC 6376 §3.5).
 func withoutWhiteSpace(_ value: String) -> String {
-    String(decoding: value.utf8.filter { !$0.isWSP && $0 != .cr && $0 != .lf }, as: UTF8.self)
+    var value = value
+    return value.withUTF8 { octets in
+        guard octets.contains(where: isFoldingWhiteSpace) else { return nil }
+        return String(decoding: octets.filter { !isFoldingWhiteSpace($0) }, as: UTF8.self)
+    } ?? value
+}
+
+private func isFoldingWhiteSpace(_ octet: UInt8) -> Bool { octet.isWSP || octet == .cr || octet == .lf }
+
+/// The items of a colon-separated value (a signature's `h=` and `q=`, a key record's `h=`, `s=` and `t=`), each
+/// without white space and in ASCII lower case. `omittingEmpty` drops the items that are empty as written, not those
+/// made empty by removing their white space (a signature's `h=` keeps both, so it can refuse them).
+func lowercasedItems(_ value: String, omittingEmpty: Bool) -> [String] {
+    var value = value
+    return value.withUTF8 { octets in
+        var items: [String] = []
+        var item: [UInt8] = []
+        var written = 0
+        func finish() {
+            if written > 0 || !omittingEmpty { items.append(String(decoding: item, as: UTF8.self)) }
+            item.removeAll(keepingCapacity: true)
+            written = 0
+        }
+        for octet in octets {
+            if octet == UInt8(ascii: ":") {
+                finish()
+                continue
+            }
+            written += 1
+            if !isFoldingWhiteSpace(octet) { item.append(octet >= 0x41 && octet <= 0x5A ? octet + 0x20 : octet) }
+        }
+        finish()
+        return items
+    }
 }

@@ -13,6 +13,8 @@ public import Foundation
 public struct DKIMVerifier: Sendable {
     private let keys: any DKIMKeyFetcher
     private let now: @Sendable () -> Date
+    /// Key records parsed, by their text, shared by every copy of this verifier (``DKIMLimits/parsedKeyCapacity``).
+    let parsedKeys = BoundedMemo<OctetKey, ParsedKeyRecord>(capacity: DKIMLimits.parsedKeyCapacity)
 
     /// A verifier taking keys from `keys` and the time from `now` (for `t=` and `x=`).
     public init(keys: any DKIMKeyFetcher, now: @escaping @Sendable () -> Date = Date.init) {
@@ -79,9 +81,10 @@ public struct DKIMVerifier: Sendable {
         var firstProblem: String?
         for text in records {
             do throws(KeyRecordError) {
-                let record = try KeyRecord(parsing: text)
+                let parsed = parsedKeys.value(for: OctetKey(text), make: ParsedKeyRecord.init)
+                let record = try parsed.record.get()
                 try Self.check(record, for: signature)
-                usable.append((try DKIMPublicKey(keyType: record.keyType, data: record.publicKeyData), record))
+                usable.append((try parsed.key.get(), record))
             } catch {
                 firstProblem = firstProblem ?? error.reason
             }
@@ -104,7 +107,7 @@ public struct DKIMVerifier: Sendable {
 
     /// The key record rules that depend on the signature (RFC 6376 §6.1.2, RFC 8301 §3.2).
     private static func check(_ record: KeyRecord, for signature: DKIMSignature) throws(KeyRecordError) {
-        guard !record.isRevoked else { throw KeyRecordError("key revoked: empty p= (RFC 6376 §3.6.1)") }
+        guard !record.isRevoked else { throw KeyRecordError.revoked }
         guard record.keyType == signature.algorithm.keyType else {
             throw KeyRecordError("key type k=\(record.keyType) does not match a=\(signature.algorithm.rawValue) (RFC 6376 §6.1.2)")
         }
@@ -149,6 +152,21 @@ public struct DKIMVerifier: Sendable {
         let tags = try? TagList(parsing: field.rawValue)
         return DKIMVerdict(result: result, reason: reason, domain: tags?["d"]?.asciiLowercased, selector: tags?["s"],
                            identity: tags?["i"], algorithm: tags?["a"])
+    }
+}
+
+/// A key record's text read once: the record, and the public key in it (the key's error when the record has none).
+struct ParsedKeyRecord: Sendable {
+    let record: Result<KeyRecord, KeyRecordError>
+    let key: Result<DKIMPublicKey, KeyRecordError>
+
+    init(_ text: OctetKey) {
+        record = Result { () throws(KeyRecordError) in try KeyRecord(parsing: text.octets) }
+        key = record.flatMap { record in
+            // A revoked record has no key to read (and the verifier refuses it before asking for one).
+            guard !record.isRevoked else { return .failure(.revoked) }
+            return Result { () throws(KeyRecordError) in try DKIMPublicKey(keyType: record.keyType, data: record.publicKeyData) }
+        }
     }
 }
 
