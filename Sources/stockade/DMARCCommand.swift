@@ -9,7 +9,7 @@ struct DMARCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dmarc",
         abstract: "Read DMARC Policy Records and evaluate DMARC (RFC 9989, or RFC 7489 with --rfc7489).",
-        subcommands: [Record.self, Evaluate.self, Check.self])
+        subcommands: [Record.self, Evaluate.self, Check.self, Report.self])
 
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
