@@ -164,6 +164,10 @@ public protocol ReportStore: Sendable {
     func insertTLSRPTReport(_ report: TLSRPTReportRecord) async throws(StoreError) -> Bool
     /// The sessions of `domain` reported for the days `from` through `to` (`YYYY-MM-DD`).
     func tlsrptSummary(domain: String, from: String, to: String) async throws(StoreError) -> TLSRPTSummary
+    /// Stores a DMARC aggregate report; false when one with the same organization and report-id is stored already.
+    func insertDMARCReport(_ report: DMARCReportRecord) async throws(StoreError) -> Bool
+    /// The DMARC results of `domain` reported for the days `from` through `to` (`YYYY-MM-DD`).
+    func dmarcSummary(domain: String, from: String, to: String) async throws(StoreError) -> DMARCSummary
     /// A stored report of `domain` by its row id; nil when there is none about that domain.
     func storedReport(id: Int64, domain: String) async throws(StoreError) -> StoredReport?
     /// Reports stored per domain and kind (`tlsrpt`, `dmarc`).

@@ -46,6 +46,57 @@ extension SQLiteStore: ReportStore {
             t.column("sessions", .integer).notNull()
         }
         try db.create(index: "tlsrpt_failure_by_domain_day", on: "tlsrpt_failure", columns: ["domain", "day"])
+        try db.create(table: "dmarc_report_row") { t in
+            t.column("reportRowID", .integer).notNull().references("report", onDelete: .cascade)
+            t.column("domain", .text).notNull()
+            t.column("day", .text).notNull()
+            t.column("sourceIP", .text).notNull()
+            t.column("count", .integer).notNull()
+            t.column("disposition", .text).notNull()
+            t.column("dkimAligned", .boolean).notNull()
+            t.column("spfAligned", .boolean).notNull()
+            t.column("headerFrom", .text).notNull()
+        }
+        try db.create(index: "dmarc_report_row_by_domain_day", on: "dmarc_report_row", columns: ["domain", "day"])
+        try db.create(index: "dmarc_report_row_by_report", on: "dmarc_report_row", columns: ["reportRowID"])
+    }
+
+    public func insertDMARCReport(_ report: DMARCReportRecord) async throws(StoreError) -> Bool {
+        let day = Self.utcDay(report.begin)
+        return try await write("report \(report.reportID)") { db in
+            try db.execute(sql: """
+                INSERT INTO report (kind, organization, reportID, contactInfo, beginAt, endAt, receivedAt, channel, dkim, dkimDomain, raw, rawFormat)
+                VALUES ('dmarc', ?, ?, ?, ?, ?, ?, 'mail', ?, ?, ?, 'mail') ON CONFLICT (kind, organization, reportID) DO NOTHING
+                """, arguments: [report.organization, report.reportID, report.contactInfo, report.begin, report.end, report.receivedAt,
+                                 report.dkim, report.dkimDomain, Data(report.raw)])
+            guard db.changesCount == 1 else { return false }
+            let reportRowID = db.lastInsertedRowID
+            for row in report.rows {
+                try db.execute(sql: """
+                    INSERT INTO dmarc_report_row (reportRowID, domain, day, sourceIP, count, disposition, dkimAligned, spfAligned, headerFrom)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [reportRowID, report.domain, day, row.sourceIP, row.count, row.disposition, row.dkimAligned,
+                                     row.spfAligned, row.headerFrom])
+            }
+            return true
+        }
+    }
+
+    public func dmarcSummary(domain: String, from: String, to: String) async throws(StoreError) -> DMARCSummary {
+        try await read { db in
+            func tally(_ column: String, order: String) throws -> [DMARCSummary.Tally] {
+                try Row.fetchAll(db, sql: """
+                    SELECT \(column) AS value,
+                           SUM(CASE WHEN d.dkimAligned OR d.spfAligned THEN d.count ELSE 0 END) AS passed,
+                           SUM(CASE WHEN d.dkimAligned OR d.spfAligned THEN 0 ELSE d.count END) AS failed
+                    FROM dmarc_report_row d JOIN report r ON r.id = d.reportRowID
+                    WHERE d.domain = ? AND d.day BETWEEN ? AND ? GROUP BY value ORDER BY \(order)
+                    """, arguments: [domain, from, to]).map { DMARCSummary.Tally(value: $0["value"], passed: $0["passed"], failed: $0["failed"]) }
+            }
+            return DMARCSummary(sources: try tally("d.sourceIP", order: "passed + failed DESC, value"),
+                                reporters: try tally("r.organization", order: "passed + failed DESC, value"),
+                                days: try tally("d.day", order: "value"))
+        }
     }
 
     public func insertTLSRPTReport(_ report: TLSRPTReportRecord) async throws(StoreError) -> Bool {
@@ -117,8 +168,9 @@ extension SQLiteStore: ReportStore {
         try await read { db in
             try Row.fetchOne(db, sql: """
                 SELECT r.id, r.kind, r.organization, r.reportID, r.raw, r.rawFormat FROM report r
-                WHERE r.id = ? AND EXISTS (SELECT 1 FROM tlsrpt_policy p WHERE p.reportRowID = r.id AND p.domain = ?)
-                """, arguments: [id, domain]).map { row in
+                WHERE r.id = ? AND (EXISTS (SELECT 1 FROM tlsrpt_policy p WHERE p.reportRowID = r.id AND p.domain = ?)
+                                   OR EXISTS (SELECT 1 FROM dmarc_report_row d WHERE d.reportRowID = r.id AND d.domain = ?))
+                """, arguments: [id, domain, domain]).map { row in
                 StoredReport(id: row["id"], kind: row["kind"], organization: row["organization"], reportID: row["reportID"],
                              raw: [UInt8]((row["raw"] as Data?) ?? Data()), rawFormat: row["rawFormat"])
             }
@@ -132,6 +184,11 @@ extension SQLiteStore: ReportStore {
                 SELECT p.domain, COUNT(DISTINCT p.reportRowID) AS reports FROM tlsrpt_policy p GROUP BY p.domain
                 """) {
                 counts[row["domain"], default: [:]]["tlsrpt"] = row["reports"]
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT d.domain, COUNT(DISTINCT d.reportRowID) AS reports FROM dmarc_report_row d GROUP BY d.domain
+                """) {
+                counts[row["domain"], default: [:]]["dmarc"] = row["reports"]
             }
             return counts
         }

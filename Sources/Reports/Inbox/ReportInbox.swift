@@ -2,6 +2,7 @@ public import DKIM
 public import Foundation
 public import Logging
 public import Store
+import DMARC
 import TLSRPT
 
 /// The report inbox: takes a mailed report (from the LMTP listener) or an uploaded one (from the HTTPS endpoint),
@@ -46,7 +47,7 @@ public struct ReportInbox: Sendable {
                 outcome = Self.refusal(.tlsrpt, error)
             }
         case .dmarc:
-            outcome = .rejected(.dmarc, .malformed, "DMARC aggregate reports are not stored by this inbox yet")
+            outcome = await storeDMARC(mail)
         case .unknown(let why):
             outcome = .rejected(.unknown, .malformed, why)
         }
@@ -98,6 +99,40 @@ public struct ReportInbox: Sendable {
         } catch {
             logger.error("report not stored", metadata: ["reason": "\(error.reason)"])
             return InboxOutcome(kind: .tlsrpt, result: .unavailable)
+        }
+    }
+
+    private func storeDMARC(_ mail: [UInt8]) async -> InboxOutcome {
+        let report: AggregateReport
+        do {
+            report = try AggregateReport(xml: MailedReport.dmarcDocument(mail, limit: AggregateReport.maximumXMLSize))
+        } catch let error as ReportsError {
+            return .rejected(.dmarc, error.code == .tooLarge ? .tooLarge : .malformed, error.reason)
+        } catch let error as AggregateReportError {
+            return .rejected(.dmarc, error.code == .limitExceeded ? .tooLarge : .malformed, error.reason)
+        } catch {
+            return .rejected(.dmarc, .malformed, "\(error)")
+        }
+        let domain = Self.normalized(report.policy.domain)
+        guard domains.contains(domain) else {
+            return .rejected(.dmarc, .notOurDomain, "the report is about no domain this inbox accepts reports for")
+        }
+        let dkim = await ReportDKIM.check(mail, verifier: verifier)
+        let rows = report.records.map { record in
+            DMARCReportRow(sourceIP: record.sourceIP, count: record.count, disposition: record.evaluated.disposition.rawValue,
+                           dkimAligned: record.evaluated.dkimAligned, spfAligned: record.evaluated.spfAligned,
+                           headerFrom: Self.normalized(record.identifiers.headerFrom))
+        }
+        let record = DMARCReportRecord(organization: report.metadata.orgName, reportID: report.metadata.reportID,
+                                       contactInfo: report.metadata.email, begin: Date(timeIntervalSince1970: Double(report.metadata.begin)),
+                                       end: Date(timeIntervalSince1970: Double(report.metadata.end)), receivedAt: now(), domain: domain,
+                                       dkim: dkim.result, dkimDomain: dkim.domain, raw: mail, rows: rows)
+        do {
+            let inserted = try await store.insertDMARCReport(record)
+            return InboxOutcome(kind: .dmarc, result: inserted ? .stored(dkim: dkim.result) : .duplicate)
+        } catch {
+            logger.error("report not stored", metadata: ["reason": "\(error.reason)"])
+            return InboxOutcome(kind: .dmarc, result: .unavailable)
         }
     }
 

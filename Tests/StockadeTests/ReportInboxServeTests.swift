@@ -1,0 +1,130 @@
+import Crypto
+import DKIM
+import Foundation
+import TestSupport
+import Testing
+
+/// `"reportInbox"` in `stockade serve`: TLSRPT reports delivered by Postfix over LMTP (`transport_maps` →
+/// `lmtp:inet:…`) and uploaded over HTTP, shown by the JSON API and the dashboard, counted in the metrics.
+@Suite("report inbox in stockade serve (lab)", .serialized)
+struct ReportInboxServeTests {
+    static let smtpdAddress = "127.0.12.27"
+    static let token = "report-inbox-admin-token-0123456789"
+
+    /// A file of `Tests/TLSRPTTests/Fixtures` (origins in its README).
+    static func fixture(_ name: String, filePath: String = #filePath) throws -> [UInt8] {
+        let folder = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TLSRPTTests/Fixtures")
+        return Array(try Data(contentsOf: folder.appendingPathComponent(name)))
+    }
+
+    /// `mail` signed by the lab zone mail.test's selector s1 (lab/zones/mail.test.zone).
+    static func signedByMailTest(_ mail: [UInt8]) throws -> [UInt8] {
+        let key = try DKIMSigningKey(ed25519Seed: Array(SHA256.hash(data: Data("stockade mail.test ed25519 selector s1".utf8))))
+        return try DKIMSigner(domain: "mail.test", selector: "s1", key: key).sign(DKIMMessage(parsing: mail), at: Date()).bytes
+    }
+
+    static func server(lmtpPort: Int, metricsPort: Int) async throws -> ServerProcess {
+        try await ServerProcess(extra: [
+            "resolver": try labVariable("STOCKADE_RESOLVER"),
+            "adminToken": token,
+            "metrics": ["listen": "127.0.0.1:\(metricsPort)"],
+            "reportInbox": ["domains": ["example.test"], "lmtp": "127.0.0.1:\(lmtpPort)", "addresses": ["tlsrpt@example.test"]],
+        ])
+    }
+
+    static func api(_ server: ServerProcess, _ path: String) throws -> HTTPExchange {
+        try HTTPExchange.send(port: server.port, method: "GET", path: path, headers: ["Authorization": "Bearer \(token)"])
+    }
+
+    @Test func postfixDeliversOverLMTPAndTheAPIShowsIt() async throws {
+        let lmtpPort = freeLoopbackPort(), metricsPort = freeLoopbackPort()
+        let server = try await Self.server(lmtpPort: lmtpPort, metricsPort: metricsPort)
+        defer { server.stop(); server.removeData() }
+        let sink = "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
+        let postfix = try PostfixMilterHost(address: Self.smtpdAddress, port: freeLoopbackPort(), milter: "", relay: sink, settings: [
+            "transport_maps = inline:{ example.test=lmtp:inet:127.0.0.1:\(lmtpPort) }",
+        ])
+        defer { postfix.stop() }
+        // The milter host has no lmtp service; add Postfix's own (master.cf(5)) and date the file back as the host does.
+        let master = URL(fileURLWithPath: "\(postfix.config)/master.cf")
+        try Data((try String(contentsOf: master, encoding: .utf8) + "lmtp      unix  - - n -     - lmtp\n").utf8).write(to: master)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: master.path)
+        try postfix.start()
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-report-serve-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let google = try Self.fixture("google-shaped-mail.eml")
+        // Date and Message-ID first: Postfix would add them to a mail without, and the signature covers their absence.
+        let microsoft = try Self.signedByMailTest(Array("Date: Sat, 05 Dec 2026 01:00:00 +0000\r\nMessage-ID: <1@microsoft.test>\r\n".utf8)
+                                                  + Self.fixture("microsoft-shaped-mail.eml"))
+        for (name, mail) in [("google", google), ("microsoft", microsoft)] {
+            let file = folder.appendingPathComponent("\(name).eml").path
+            try Data(mail).write(to: URL(fileURLWithPath: file))
+            let sent = try swaks(["--server", Self.smtpdAddress, "--port", "\(postfix.port)", "--ehlo", "reporter.test", "--timeout", "20",
+                                  "--from", "reports@\(name).test", "--to", "tlsrpt@example.test", "--data", file])
+            #expect(sent.status == 0, "\(sent.transcript)\n\(postfix.log())")
+        }
+        var summary: [String: Any] = [:]
+        for _ in 0..<200 {
+            let response = try Self.api(server, "/reports/api/example.test?from=2026-12-01&to=2026-12-31")
+            summary = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+            if (summary["reports"] as? [Any])?.count == 2 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let reports = try #require(summary["reports"] as? [[String: Any]], "\(postfix.log())")
+        #expect(reports.map { "\($0["organization"]!)|\($0["channel"]!)|\($0["dkim"]!)|\($0["successful"]!)" }
+                == ["Google Inc.|mail|none|48", "Microsoft Corporation|mail|pass|12"], "\(postfix.log())")
+        #expect((summary["days"] as? [[String: Any]])?.map { "\($0["day"]!) \($0["successful"]!) \($0["failed"]!)" }
+                == ["2026-12-03 48 0", "2026-12-04 12 0"])
+        // Drill-down: the mail as Postfix delivered it, its Received field on top of the reporter's message.
+        let raw = try Self.api(server, "/reports/api/example.test/raw/\(reports[0]["id"]!)")
+        #expect(raw.status == 200 && raw.headers["content-type"] == "message/rfc822")
+        #expect(raw.text.hasPrefix("Received: from reporter.test"), "\(raw.text.prefix(200))")
+        // swaks sends CRLF "." CRLF after the file's own final CRLF: the delivered message ends in one empty line more.
+        #expect(raw.text.hasSuffix(String(decoding: google, as: UTF8.self) + "\r\n"), "\(raw.text.suffix(300).debugDescription)")
+        #expect(try Self.api(server, "/reports/api/other.test/raw/\(reports[0]["id"]!)").status == 404)
+        let samples = try MetricsTests.scrape(port: metricsPort)
+        #expect(samples[#"stockade_reports_received_total{kind="tlsrpt",result="stored"}"#] == 2)
+    }
+
+    /// RFC 8460 §5.3 over HTTP: 201 stored, 200 already stored, 415 wrong type, 413 for a 512 MiB gzip bomb (refused
+    /// at 16 MiB inflated, quickly), 422 for another domain; the admin token guards the API; the dashboard escapes.
+    @Test func uploadsOverHTTP() async throws {
+        let server = try await Self.server(lmtpPort: freeLoopbackPort(), metricsPort: freeLoopbackPort())
+        defer { server.stop(); server.removeData() }
+        func upload(_ body: [UInt8], _ type: String) throws -> HTTPExchange {
+            try HTTPExchange.send(port: server.port, method: "POST", path: "/reports/tlsrpt", headers: ["Content-Type": type], body: body)
+        }
+        let json = try Self.fixture("google-shaped.json")
+        let stored = try upload(json, "application/tlsrpt+json")
+        #expect(stored.status == 201 && stored.text == #"{"result":"tlsrpt report stored"}"#)
+        let again = try upload(json, "application/tlsrpt+json")
+        #expect(again.status == 200 && again.text == #"{"result":"tlsrpt report already stored"}"#)
+        let wrongType = try upload(json, "application/json")
+        #expect(wrongType.status == 415, "\(wrongType.text)")
+        let other = try upload(Self.fixture("rfc8460-example.json"), "application/tlsrpt+json")
+        #expect(other.status == 422 && other.text == #"{"error":"the report is about no domain this inbox accepts reports for"}"#)
+
+        var bomb: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xFF] + (try Self.fixture("bomb-first.deflate"))
+        let repeated = try Self.fixture("bomb-repeat.deflate")
+        for _ in 0..<511 { bomb += repeated }
+        bomb += try Self.fixture("bomb-final.deflate") + [0x20, 0x83, 0xB8, 0x6D, 0x00, 0x00, 0x00, 0x20]
+        let started = ContinuousClock.now
+        let refused = try upload(bomb, "application/tlsrpt+gzip")
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(refused.status == 413 && refused.text == #"{"error":"the gzip stream inflates to more than 16777216 octets"}"#)
+
+        let hostile = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"Google Inc.\"", with: "\"<b>Evil</b> & Co\"")
+        #expect(try upload(Array(hostile.utf8), "application/tlsrpt+json").status == 201)
+
+        #expect(try HTTPExchange.send(port: server.port, method: "GET", path: "/reports/api/example.test", headers: [:]).status == 401)
+        let page = try Self.api(server, "/reports/example.test?from=2026-12-04&to=2026-12-04")
+        #expect(page.status == 200)
+        #expect(page.text.contains(#"<b id="successful">82</b> sessions succeeded, <b id="failed">4</b> failed."#))
+        #expect(page.text.contains("<td>&lt;b&gt;Evil&lt;/b&gt; &amp; Co</td>") && !page.text.contains("<b>Evil</b>"))
+        #expect(page.text.contains("<tr><td><code>validation-failure</code></td><td>4</td></tr>"))
+        #expect(try Self.api(server, "/reports/api/example.test?from=2026-12-31&to=2026-12-01").status == 400)
+    }
+}
