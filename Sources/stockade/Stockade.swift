@@ -26,6 +26,7 @@ struct Stockade: AsyncParsableCommand {
             DKIMCommand.self,
             DMARCCommand.self,
             TLSRPTCommand.self,
+            MigrateCommand.self,
             CAACommand.self,
             CheckCommand.self,
             InitCommand.self,
