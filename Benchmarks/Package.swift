@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         // Already a dependency of Stockade (the SMTP client's SocketAddress).
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // Already dependencies of Stockade: the milter benchmark's server logs and shuts down as `stockade milter` does.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
@@ -85,6 +88,17 @@ let package = Package(
             ],
             path: "Benchmarks/KeyServerBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Not a Benchmark-harness target (those live in Benchmarks/): the milter as a server for Benchmarks/peers/milter-load.c.
+        .executableTarget(
+            name: "MilterBenchmarkServer",
+            dependencies: [
+                .product(name: "StockadeServer", package: "Stockade"),
+                .product(name: "DNS", package: "Stockade"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "peers/milter-server"
         ),
     ]
 )
