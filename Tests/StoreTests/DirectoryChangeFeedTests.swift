@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import Logging
+import PostgresNIO
 import Testing
 @testable import Store
 
@@ -72,5 +73,22 @@ import Testing
     static func waitUntil(_ condition: () -> Bool) async throws {
         for _ in 0..<1000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
         #expect(condition())
+    }
+}
+
+/// Instances starting together (issue 19 §2): the advisory lock lets exactly one apply each migration.
+@Suite struct PostgresMigrationTests {
+    @Test func fourInstancesStartingTogetherMigrateOnce() async throws {
+        let schema = Backend.newSchema()
+        let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try await PostgresStore.open(try Backend.labSettings(schema: schema), logger: DirectoryChangeFeedTests.logger) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let versions = try await stores[0].rows("SELECT version FROM stockade_schema ORDER BY version") { try $0.decode(String.self) }
+        #expect(versions == ["v1", "v2-directory-notify"])
+        for store in stores.dropFirst() { await store.close() }
+        try await Backend.drop(schema, stores[0])
     }
 }
