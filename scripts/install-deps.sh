@@ -7,7 +7,8 @@
 #                                  headless Chromium (chromium, chromium-driver, Selenium) for the page tests, and
 #                                  Postfix's postmap for the socketmap tests, and systemd-analyze for the
 #                                  unit in contrib/systemd; the mail-authentication peers (OpenDKIM, OpenDMARC, swaks;
-#                                  pyspf, dkimpy with PyNaCl, checkdmarc from PyPI)
+#                                  pyspf, dkimpy with PyNaCl, checkdmarc from PyPI); xmllint and parsedmarc for the
+#                                  DMARC aggregate reports
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -21,7 +22,7 @@ if [[ $mode == test ]]; then
     wanted+=([gpg]=gnupg [gpgconf]=gnupg [/usr/lib/gnupg/gpg-wks-client]=gpg-wks-client [sq]=sq [openssl]=openssl [python3]=python3 [curl]=curl
              [chromium]=chromium [chromedriver]=chromium-driver [/usr/sbin/postmap]=postfix [systemd-analyze]=systemd
              [/usr/sbin/opendkim]=opendkim [/usr/sbin/opendkim-testmsg]=opendkim-tools [/usr/sbin/opendmarc]=opendmarc
-             [swaks]=swaks)
+             [swaks]=swaks [xmllint]=libxml2-utils)
 fi
 
 missing=()
@@ -43,7 +44,7 @@ if [[ $mode == test ]]; then
     # Python modules from PyPI: the lab SMTP sink, the browser driver of the page tests, the socketmap peer, and the
     # Prometheus text-format parser of the metrics test
     modules=()
-    for module in aiosmtpd selenium postfix_mta_sts_resolver prometheus_client spf dns dkim nacl checkdmarc; do python3 -c "import $module" 2>/dev/null || modules+=("$module"); done
+    for module in aiosmtpd selenium postfix_mta_sts_resolver prometheus_client spf dns dkim nacl checkdmarc parsedmarc; do python3 -c "import $module" 2>/dev/null || modules+=("$module"); done
     if ((${#modules[@]} > 0)); then
         echo "install-deps: installing ${modules[*]} for $(command -v python3)"
         python3 -m pip --version >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip; }
@@ -53,7 +54,7 @@ if [[ $mode == test ]]; then
             pip_args+=(--break-system-packages)
         fi
         # import name -> PyPI name where they differ
-        declare -A pypi=([postfix_mta_sts_resolver]=postfix-mta-sts-resolver==1.5.1 [spf]=pyspf [dns]=dnspython [dkim]=dkimpy [nacl]=pynacl)
+        declare -A pypi=([postfix_mta_sts_resolver]=postfix-mta-sts-resolver==1.5.1 [spf]=pyspf [dns]=dnspython [dkim]=dkimpy [nacl]=pynacl [parsedmarc]=parsedmarc==11.1.0)
         packages=()
         for module in "${modules[@]}"; do packages+=("${pypi[$module]:-$module}"); done
         python3 -m pip install "${pip_args[@]}" "${packages[@]}"

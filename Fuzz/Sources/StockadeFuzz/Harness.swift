@@ -27,6 +27,11 @@ struct Harness: Sendable {
         Harness(name: "tlsrpt-report", summary: "TLSRPT Report.parse: JSON, gzip or mail; typed reasons, I-JSON rules", run: TLSRPTReportHarness.run),
         Harness(name: "tlsrpt-gzip", summary: "BoundedInflater: never inflates more than its limit plus one octet", run: TLSRPTGzipHarness.run),
         Harness(name: "tlsrpt-record", summary: "TLSRPTRecord(parsing:): v=TLSRPTv1, rua URIs, one record only", run: TLSRPTRecordHarness.run),
+        Harness(name: "caa-property", summary: "IssueValue(parsing:) / CAAProperty: limits, critical unknown tags never permit issuance", run: CAAPropertyHarness.run),
+        Harness(name: "audit-expected-record", summary: "ExpectedRecord.parse(fragment:): size and count limits, absolute owner names", run: ExpectedRecordHarness.run),
+        Harness(name: "dmarc-aggregate-report", summary: "AggregateReport(xml:): BoundedXML limits, written XML reads back, a fixed point", run: DMARCAggregateReportHarness.run),
+        Harness(name: "lmtp-session", summary: "LMTPLineFramer → LMTPSession: chunking-independent lines, well-formed replies, size and recipient limits", run: LMTPSessionHarness.run),
+        Harness(name: "zip-reader", summary: "ZipReader.extract: a typed error or at most the limit of output", run: ZipReaderHarness.run),
     ]
 
     static func named(_ name: String) -> Harness? { all.first { $0.name == name } }
