@@ -1,3 +1,4 @@
+import Audit
 import CAA
 import DNS
 
@@ -23,6 +24,20 @@ enum CAAPropertyHarness {
         let decision = CAADecision.decide(IssuanceRequest(name: name, issuer: "ca.example"), relevantName: name, records: [record])
         if decision.permitted, property.isCritical, case .unknown = property.kind {
             fatalError("a critical unknown tag permitted issuance")
+        }
+    }
+}
+
+/// `ExpectedRecord.parse(fragment:)`: the zone-file fragment `stockade check --expect` reads.
+enum ExpectedRecordHarness {
+    static func run(_ input: [UInt8]) {
+        do {
+            let records = try ExpectedRecord.parse(fragment: input)
+            require(input.count <= ExpectedRecord.maximumFragmentSize, "accepted \(input.count) octets")
+            require(records.count <= ExpectedRecord.maximumRecords, "\(records.count) records")
+            require(records.allSatisfy { $0.name.hasSuffix(".") }, "a relative owner name was accepted")
+        } catch {
+            require(!error.reason.isEmpty, "an AuditError without a reason")
         }
     }
 }
