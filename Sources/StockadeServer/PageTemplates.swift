@@ -18,7 +18,7 @@ struct PageTemplates: Sendable {
     enum Page: String, CaseIterable, Sendable {
         case home, search, upload, uploaded, verificationSent = "verification-sent", confirm, published
         case manage, manageLinkSent = "manage-link-sent", managed, devMail = "dev-mail", error
-        case reportDashboard = "report-dashboard"
+        case reportDashboard = "report-dashboard", reportDMARC = "report-dmarc"
         case audit
     }
 

@@ -5,7 +5,8 @@ import Store
 
 /// What the inbox shows, behind the admin token: `GET /reports/api/DOMAIN?from=YYYY-MM-DD&to=YYYY-MM-DD` (the JSON of
 /// ``TLSRPTSummary``), `GET /reports/api/DOMAIN/raw/ID` (a stored report as it came) and `GET /reports/DOMAIN` (the
-/// dashboard page of the same data). The range defaults to the 30 days up to today (UTC).
+/// dashboard page of the same data); `GET /reports/api/DOMAIN/dmarc` and `GET /reports/DOMAIN/dmarc` likewise for DMARC
+/// aggregate reports (``DMARCSummary``). The range defaults to the 30 days up to today (UTC).
 struct ReportDashboardRoutes {
     let store: any ReportStore
     let token: String
@@ -33,6 +34,17 @@ struct ReportDashboardRoutes {
                                                    .init("X-Content-Type-Options")!: "nosniff"],
                             body: .init(byteBuffer: ByteBuffer(bytes: report.raw)))
         }
+        reports.get("/api/:domain/dmarc") { request, context in
+            let domain = try AdminRoutes.parameter("domain", context).lowercased()
+            let (from, to) = try range(request)
+            return DMARCSummaryView(domain: domain, from: from, to: to, summary: try await dmarcSummary(domain, from, to))
+        }
+        reports.get("/:domain/dmarc") { request, context in
+            let domain = try AdminRoutes.parameter("domain", context).lowercased()
+            let (from, to) = try range(request)
+            let view = DMARCSummaryView(domain: domain, from: from, to: to, summary: try await dmarcSummary(domain, from, to))
+            return templates.response(.reportDMARC, title: "DMARC reports for \(domain)", view: view)
+        }
         reports.get("/:domain") { request, context in
             let domain = try AdminRoutes.parameter("domain", context).lowercased()
             let (from, to) = try range(request)
@@ -43,6 +55,10 @@ struct ReportDashboardRoutes {
 
     private func summary(_ domain: String, _ from: String, _ to: String) async throws -> TLSRPTSummary {
         try await load { () async throws(StoreError) in try await store.tlsrptSummary(domain: domain, from: from, to: to) }
+    }
+
+    private func dmarcSummary(_ domain: String, _ from: String, _ to: String) async throws -> DMARCSummary {
+        try await load { () async throws(StoreError) in try await store.dmarcSummary(domain: domain, from: from, to: to) }
     }
 
     private func load<T>(_ body: () async throws(StoreError) -> T) async throws -> T {

@@ -69,3 +69,27 @@ struct ReportDashboardView {
         empty = summary.days.isEmpty
     }
 }
+
+/// The JSON of the DMARC reports API and what its page reads: passed and failed messages per source, reporter and day.
+struct DMARCSummaryView: ResponseEncodable {
+    struct Tally: Encodable { let value: String; let passed: Int; let failed: Int }
+
+    let domain: String
+    let from: String
+    let to: String
+    let sources: [Tally]
+    let senders: [Tally]
+    let reporters: [Tally]
+    let days: [Tally]
+
+    init(domain: String, from: String, to: String, summary: DMARCSummary) {
+        self.domain = domain
+        self.from = from
+        self.to = to
+        func tallies(_ list: [DMARCSummary.Tally]) -> [Tally] { list.map { Tally(value: $0.value, passed: $0.passed, failed: $0.failed) } }
+        sources = tallies(summary.sources)
+        senders = tallies(summary.senders)
+        reporters = tallies(summary.reporters)
+        days = tallies(summary.days)
+    }
+}

@@ -72,6 +72,8 @@ public struct DMARCSummary: Sendable, Hashable {
 
     /// Per source IP address, most messages first.
     public var sources: [Tally]
+    /// Per RFC5322.From domain (the sender of the messages), most messages first.
+    public var senders: [Tally]
     /// Per reporting organization (the sender of the report), most messages first.
     public var reporters: [Tally]
     /// Per day the report's range begins, oldest first.

@@ -94,6 +94,7 @@ extension SQLiteStore: ReportStore {
                     """, arguments: [domain, from, to]).map { DMARCSummary.Tally(value: $0["value"], passed: $0["passed"], failed: $0["failed"]) }
             }
             return DMARCSummary(sources: try tally("d.sourceIP", order: "passed + failed DESC, value"),
+                                senders: try tally("d.headerFrom", order: "passed + failed DESC, value"),
                                 reporters: try tally("r.organization", order: "passed + failed DESC, value"),
                                 days: try tally("d.day", order: "value"))
         }

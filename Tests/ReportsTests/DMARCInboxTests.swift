@@ -70,6 +70,7 @@ import Testing
         let summary = try await store.dmarcSummary(domain: "example.test", from: "2026-12-04", to: "2026-12-04")
         #expect(summary.sources == [.init(value: "192.0.2.10", passed: 5, failed: 0), .init(value: "198.51.100.7", passed: 0, failed: 3),
                                     .init(value: "203.0.113.9", passed: 2, failed: 0)])
+        #expect(summary.senders == [.init(value: "example.test", passed: 7, failed: 3)])
         #expect(summary.reporters == [.init(value: "google.com", passed: 5, failed: 3), .init(value: "Outlook.com", passed: 2, failed: 0)])
         #expect(summary.days == [.init(value: "2026-12-04", passed: 7, failed: 3)])
         #expect(try await store.reportCounts() == ["example.test": ["dmarc": 2]])

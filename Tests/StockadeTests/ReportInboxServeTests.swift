@@ -29,7 +29,7 @@ struct ReportInboxServeTests {
             "resolver": try labVariable("STOCKADE_RESOLVER"),
             "adminToken": token,
             "metrics": ["listen": "127.0.0.1:\(metricsPort)"],
-            "reportInbox": ["domains": ["example.test"], "lmtp": "127.0.0.1:\(lmtpPort)", "addresses": ["tlsrpt@example.test"]],
+            "reportInbox": ["domains": ["example.test"], "lmtp": "127.0.0.1:\(lmtpPort)", "addresses": ["tlsrpt@example.test", "dmarc@example.test"]],
         ])
     }
 
@@ -126,5 +126,46 @@ struct ReportInboxServeTests {
         #expect(page.text.contains("<td>&lt;b&gt;Evil&lt;/b&gt; &amp; Co</td>") && !page.text.contains("<b>Evil</b>"))
         #expect(page.text.contains("<tr><td><code>validation-failure</code></td><td>4</td></tr>"))
         #expect(try Self.api(server, "/reports/api/example.test?from=2026-12-31&to=2026-12-01").status == 400)
+    }
+
+    /// A DMARC aggregate report (RFC 9990 §5.2, XML as the message body) delivered by swaks over LMTP, shown by the
+    /// DMARC API and page: passed and failed per source address and per From domain.
+    @Test func dmarcReportOverLMTP() async throws {
+        let lmtpPort = freeLoopbackPort()
+        let server = try await Self.server(lmtpPort: lmtpPort, metricsPort: freeLoopbackPort())
+        defer { server.stop(); server.removeData() }
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0"><version>1.0</version>
+            <report_metadata><org_name>receiver.test</org_name><email>dmarc@receiver.test</email><report_id>r-1</report_id>
+            <date_range><begin>1796342400</begin><end>1796428799</end></date_range></report_metadata>
+            <policy_published><domain>example.test</domain><p>reject</p></policy_published>
+            <record><row><source_ip>192.0.2.10</source_ip><count>4</count><policy_evaluated><disposition>none</disposition>
+            <dkim>pass</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>example.test</header_from></identifiers>
+            <auth_results><dkim><domain>example.test</domain><selector>s1</selector><result>pass</result></dkim>
+            <spf><domain>example.test</domain><result>fail</result></spf></auth_results></record>
+            <record><row><source_ip>198.51.100.7</source_ip><count>2</count><policy_evaluated><disposition>reject</disposition>
+            <dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>example.test</header_from></identifiers>
+            <auth_results><spf><domain>example.test</domain><result>fail</result></spf></auth_results></record>
+            </feedback>
+            """
+        let mail = "From: dmarc@receiver.test\r\nTo: dmarc@example.test\r\nSubject: Report Domain: example.test\r\n"
+            + "Content-Type: text/xml\r\n\r\n" + xml.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-dmarc-\(UUID().uuidString.prefix(8)).eml")
+        try Data(mail.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        for _ in 0..<100 where !canConnect(host: "127.0.0.1", port: lmtpPort) { try await Task.sleep(for: .milliseconds(50)) }
+        let sent = try swaks(["--protocol", "LMTP", "--server", "127.0.0.1", "--port", "\(lmtpPort)", "--helo", "postfix.test",
+                              "--from", "dmarc@receiver.test", "--to", "dmarc@example.test", "--data", file.path])
+        #expect(sent.transcript.contains("<-  250 2.0.0 Report stored"), "\(sent.transcript)")
+        let api = try Self.api(server, "/reports/api/example.test/dmarc?from=2026-12-04&to=2026-12-04")
+        let sorted = String(decoding: try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: Data(api.body)),
+                                                                  options: [.sortedKeys]), as: UTF8.self)
+        #expect(sorted == #"{"days":[{"failed":2,"passed":4,"value":"2026-12-04"}],"domain":"example.test","from":"2026-12-04","#
+                + #""reporters":[{"failed":2,"passed":4,"value":"receiver.test"}],"senders":[{"failed":2,"passed":4,"value":"example.test"}],"#
+                + #""sources":[{"failed":0,"passed":4,"value":"192.0.2.10"},{"failed":2,"passed":0,"value":"198.51.100.7"}],"to":"2026-12-04"}"#,
+                "\(api.text)")
+        let page = try Self.api(server, "/reports/example.test/dmarc?from=2026-12-04&to=2026-12-04")
+        #expect(page.text.contains("<tr><td><code>198.51.100.7</code></td><td>0</td><td>2</td></tr>"), "\(page.text)")
     }
 }
