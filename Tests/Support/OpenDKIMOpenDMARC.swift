@@ -5,14 +5,25 @@ package import Foundation
 /// (``milters``). OpenDMARC reads OpenDKIM's `Authentication-Results` (same authserv-id, `TrustedAuthservIDs`), checks
 /// SPF itself (`SPFSelfValidate`), refuses `p=reject` failures and holds `p=quarantine` ones.
 ///
-/// Both resolve through libresolv, which reads only `/etc/resolv.conf`: they start in a private mount namespace with
-/// the lab's `STOCKADE_LAB_RESOLV_CONF` (unbound on 127.0.5.53:53) bind-mounted over it (root needed). They are
-/// stopped by the PIDs they wrote.
+/// OpenDMARC resolves through libresolv, which reads only `/etc/resolv.conf`: both start in a private mount namespace
+/// with the lab's `STOCKADE_LAB_RESOLV_CONF` (unbound on 127.0.5.53:53) bind-mounted over it (root needed). The
+/// OpenDKIM daemon (libunbound) answered "key not found in DNS" for every lab key whatever it was pointed at (that
+/// resolv.conf, `Nameservers 127.0.5.53`, `ResolverConfiguration` with a forward-zone to the lab resolver) while
+/// `opendkim-testmsg` resolves them in the same namespace; so its keys come from ``dkimKeys`` (`TestPublicKeys`, the
+/// records of lab/zones/mail.test.zone). Both run in the foreground and are stopped as the processes started.
 package final class OpenDKIMOpenDMARC {
     package let directory: URL
     package let authservID: String
     package let openDKIMPort: Int
     package let openDMARCPort: Int
+    private var daemons: [Process] = []
+
+    /// The DKIM key records of lab/zones/mail.test.zone, for OpenDKIM's `TestPublicKeys`.
+    package static let dkimKeys = """
+        s1._domainkey.mail.test v=DKIM1; k=ed25519; p=ijIsZx5Z69On+UIjxhDiElzQWfwH4E64aA8pEy8X2jA=
+        s2._domainkey.mail.test v=DKIM1; k=ed25519; p=vtgJM5MjpxaT7a5IOPnHcFRfMavefZtp7Orhf8bcFaQ=
+
+        """
 
     /// The value for Postfix's `smtpd_milters`.
     package var milters: String { "inet:127.0.0.1:\(openDKIMPort), inet:127.0.0.1:\(openDMARCPort)" }
@@ -25,13 +36,15 @@ package final class OpenDKIMOpenDMARC {
         openDMARCPort = freeLoopbackPort()
         // OpenDMARC ignores 127.0.0.1 unless told otherwise: an empty list, so that every client is checked.
         FileManager.default.createFile(atPath: path("ignore-hosts"), contents: Data())
+        FileManager.default.createFile(atPath: path("keys"), contents: Data(Self.dkimKeys.utf8))
         try write("opendkim.conf", [
             "Mode v", "Socket inet:\(openDKIMPort)@127.0.0.1", "AuthservID \(authservID)", "PidFile \(path("opendkim.pid"))",
-            "Background yes", "Syslog no", "AlwaysAddARHeader yes", "InternalHosts \(path("ignore-hosts"))",
+            "Background no", "Syslog no", "AlwaysAddARHeader yes", "InternalHosts \(path("ignore-hosts"))",
+            "TestPublicKeys \(path("keys"))",
         ])
         try write("opendmarc.conf", [
             "Socket inet:\(openDMARCPort)@127.0.0.1", "AuthservID \(authservID)", "TrustedAuthservIDs \(authservID)",
-            "PidFile \(path("opendmarc.pid"))", "Background true", "Syslog false", "RejectFailures true",
+            "PidFile \(path("opendmarc.pid"))", "Background false", "Syslog false", "RejectFailures true",
             "HoldQuarantinedMessages true", "SPFSelfValidate true", "IgnoreHosts \(path("ignore-hosts"))",
             "PublicSuffixList /usr/share/publicsuffix/public_suffix_list.dat", "FailureReports false", "RequiredHeaders false",
         ])
@@ -43,25 +56,31 @@ package final class OpenDKIMOpenDMARC {
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path(name)))
     }
 
-    /// Starts both daemons (they fork into the background inside the namespace) and waits until both listen.
+    /// Starts both daemons in the foreground, each in its own namespace (`unshare` execs `sh`, which execs the daemon:
+    /// the process started is the daemon), and waits until both listen.
     package func start() async throws {
         let resolvConf = try labVariable("STOCKADE_LAB_RESOLV_CONF")
-        _ = try locateTool("opendkim")
-        _ = try locateTool("opendmarc")
-        try runTool("unshare", ["-m", "--propagation", "private", "sh", "-c",
-                                "mount --bind \"$1\" /etc/resolv.conf && opendkim -x \"$2\" && opendmarc -c \"$3\"", "sh",
-                                resolvConf, path("opendkim.conf"), path("opendmarc.conf")])
+        for (daemon, options) in [("opendkim", ["-f", "-x", path("opendkim.conf")]), ("opendmarc", ["-f", "-c", path("opendmarc.conf")])] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try locateTool("unshare"))
+            process.arguments = ["-m", "--propagation", "private", "sh", "-c", "mount --bind \"$1\" /etc/resolv.conf && shift && exec \"$@\"",
+                                 "sh", resolvConf, try locateTool(daemon)] + options
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            daemons.append(process)
+        }
         for _ in 0..<200 where !(canConnect(host: "127.0.0.1", port: openDKIMPort) && canConnect(host: "127.0.0.1", port: openDMARCPort)) {
             try await Task.sleep(for: .milliseconds(50))
         }
     }
 
-    /// Stops both by the PIDs they wrote and removes the directory.
+    /// Stops both (the processes started) and removes the directory.
     package func stop() {
-        for name in ["opendkim.pid", "opendmarc.pid"] {
-            if let text = try? String(contentsOfFile: path(name), encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                kill(pid, SIGTERM)
-            }
+        for daemon in daemons where daemon.isRunning {
+            daemon.terminate()
+            daemon.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: directory)
     }
