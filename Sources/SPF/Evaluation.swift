@@ -226,10 +226,10 @@ struct Evaluation<R: SPFResolver> {
 
     /// A name SPF may query: labels of 1 to 63 octets, a final dot allowed, at most 253 octets (§4.3).
     static func queryableName(_ text: String) -> DNSName? {
-        var text = Substring(text)
-        if text.hasSuffix(".") { text.removeLast() }
-        guard !text.isEmpty, text.utf8.count <= MacroString.maximumDomainLength else { return nil }
-        let labels = text.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) }
+        var octets = Array(text.utf8)  // split as octets: splitting a String goes Character by Character
+        if octets.last == UInt8(ascii: ".") { octets.removeLast() }
+        guard !octets.isEmpty, octets.count <= MacroString.maximumDomainLength else { return nil }
+        let labels = octets.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map { Array($0) }
         guard labels.allSatisfy({ (1...DNSName.maximumLabelLength).contains($0.count) }) else { return nil }
         return try? DNSName(labels: labels)
     }

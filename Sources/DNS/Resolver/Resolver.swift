@@ -59,8 +59,8 @@ public final class Resolver<C: Clock>: Sendable where C.Duration == Duration {
     /// answer (NXDOMAIN, NODATA, SERVFAIL) is returned with its status.
     public func resolve(_ name: DNSName, _ type: RecordType) async throws(DNSError) -> Answer {
         var answer = try await lookup(name, type)
-        if answer.records.allSatisfy({ $0.type == type && $0.name == name }) {
-            // The usual answer: the RRset alone, no CNAME. It is already in the order the loop below would give.
+        if Self.isInFinalOrder(answer.records, name: name, type: type) {
+            // The usual answer: no CNAME, the RRset before anything else (its RRSIGs): what the loop below would give.
             answer.canonicalName = name
             answer.question = Question(name: name, type: type)
             return answer
@@ -102,6 +102,18 @@ public final class Resolver<C: Clock>: Sendable where C.Duration == Duration {
     /// Resolves a name given as text.
     public func resolve(_ name: String, _ type: RecordType) async throws(DNSError) -> Answer {
         try await resolve(try DNSName(name), type)
+    }
+
+    /// Whether `records` hold no CNAME to follow and every record of the RRset at `name` comes before any other.
+    private static func isInFinalOrder(_ records: [ResourceRecord], name: DNSName, type: RecordType) -> Bool {
+        var sawOther = false
+        for record in records {
+            if type != .cname && record.type == .cname { return false }
+            let isFinal = record.type == type && record.name == name
+            if isFinal && sawOther { return false }
+            sawOther = sawOther || !isFinal
+        }
+        return true
     }
 
     private static func ordered(_ records: [ResourceRecord], chain: [ResourceRecord], final: [ResourceRecord]) -> [ResourceRecord] {
