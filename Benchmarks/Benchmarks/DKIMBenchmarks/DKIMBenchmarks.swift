@@ -71,7 +71,7 @@ private func signedFixture(_ keyName: String) async throws -> Fixture {
 // MARK: - Benchmarks
 
 let benchmarks: @Sendable () -> Void = {
-    let metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
+    let metrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .throughput, .mallocCountTotal]
     // 1000 operations per sample: figures are per operation and the clock's cost is amortised.
     let configuration = Benchmark.Configuration(
         metrics: metrics, warmupIterations: 10, scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 10_000)

@@ -33,7 +33,7 @@ private func warmFixture(client: String, sender: String) async throws -> Fixture
 
 let benchmarks: @Sendable () -> Void = {
     let configuration = Benchmark.Configuration(
-        metrics: [.wallClock, .throughput, .mallocCountTotal], warmupIterations: 10, scalingFactor: .kilo,
+        metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal], warmupIterations: 10, scalingFactor: .kilo,
         maxDuration: .seconds(3), maxIterations: 10_000)
 
     for (name, client, sender) in [("one term (mail.test)", "192.0.2.10", "alice@mail.test"),
