@@ -7,8 +7,8 @@ import Store
 /// The store `stockade serve` runs on: the embedded SQLite file in the data directory, or the PostgreSQL database
 /// named by `database`, shared by every instance behind a load balancer.
 struct ServerStore {
-    /// The directory, key-server and policy-cache tables.
-    let shared: any Store & KeyServerStore & PolicyCacheStore
+    /// The directory, key-server, policy-cache and DMARC-result tables.
+    let shared: any Store & KeyServerStore & PolicyCacheStore & DMARCResultStore
     /// The embedded store, when it is the one in use; the features not yet on PostgreSQL need it.
     let embedded: SQLiteStore?
     /// Directory changes made by other instances (PostgreSQL only; SQLite has one writer, which clears its own cache).

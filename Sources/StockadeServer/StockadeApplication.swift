@@ -86,7 +86,7 @@ public enum StockadeApplication {
                                                         logger: logger)
         }
         let dmarcReports = try configuration.dmarcReports.map { settings in
-            try DMARCReportSetup.build(settings, configuration: configuration, results: try opened.embedded(for: "dmarcReports"), store: store,
+            try DMARCReportSetup.build(settings, configuration: configuration, results: store, store: store,
                                        outboxRunning: configuration.keyServer != nil, logger: logger)
         }
         services += dmarcReports?.services ?? []

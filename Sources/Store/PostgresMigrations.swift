@@ -91,6 +91,22 @@ enum PostgresMigrations {
             """,
             "CREATE TRIGGER domain_changed AFTER INSERT OR UPDATE OR DELETE ON domain FOR EACH ROW EXECUTE FUNCTION stockade_notify_domain()",
         ]),
+        // The milter's evaluated messages for DMARC aggregate reports (RFC 9990), and the reports taken for sending.
+        ("v3-dmarc-results", [
+            """
+            CREATE TABLE dmarc_result (id bigserial PRIMARY KEY, received_at timestamptz NOT NULL, policy_domain text NOT NULL,
+                organizational_domain text NOT NULL, policy_record text NOT NULL, discovery_method text NOT NULL,
+                source_ip text NOT NULL, header_from text NOT NULL, envelope_from text NOT NULL, envelope_to text,
+                spf_domain text, spf_scope text, spf_result text, signatures text NOT NULL, dkim_aligned boolean NOT NULL,
+                spf_aligned boolean NOT NULL, disposition text NOT NULL, override_reason text, override_comment text)
+            """,
+            "CREATE INDEX dmarc_result_by_domain ON dmarc_result (policy_domain, received_at)",
+            "CREATE INDEX dmarc_result_by_time ON dmarc_result (received_at)",
+            """
+            CREATE TABLE dmarc_report_claim (policy_domain text NOT NULL, begin_at timestamptz NOT NULL,
+                claimed_at timestamptz NOT NULL, PRIMARY KEY (policy_domain, begin_at))
+            """,
+        ]),
     ]
 
     /// Applies the migrations not yet recorded in `stockade_schema`, each in its own transaction, holding the advisory

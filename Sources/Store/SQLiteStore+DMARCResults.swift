@@ -42,7 +42,7 @@ extension SQLiteStore: DMARCResultStore {
         """
 
     public func recordDMARCResult(_ result: DMARCResultRecord) async throws(StoreError) {
-        let signatures = Self.encode(result.key.signatures)
+        let signatures = DMARCSignatureRecord.encoded(result.key.signatures)
         try await write("DMARC result") { db in
             let key = result.key
             try db.execute(sql: """
@@ -75,7 +75,7 @@ extension SQLiteStore: DMARCResultStore {
     private static func reportRow(_ row: Row) -> DMARCResultCount {
         DMARCResultCount(key: DMARCResultKey(sourceIP: row["sourceIP"], headerFrom: row["headerFrom"], envelopeFrom: row["envelopeFrom"],
                                            envelopeTo: row["envelopeTo"], spfDomain: row["spfDomain"], spfScope: row["spfScope"],
-                                           spfResult: row["spfResult"], signatures: Self.decode(row["signatures"]),
+                                           spfResult: row["spfResult"], signatures: DMARCSignatureRecord.decoded(row["signatures"]),
                                            dkimAligned: row["dkimAligned"], spfAligned: row["spfAligned"], disposition: row["disposition"],
                                            overrideReason: row["overrideReason"], overrideComment: row["overrideComment"]),
                            count: row["count"])
@@ -115,14 +115,17 @@ extension SQLiteStore: DMARCResultStore {
             return deleted
         }
     }
+}
 
-    private static func encode(_ signatures: [DMARCSignatureRecord]) -> String {
+extension DMARCSignatureRecord {
+    /// The signatures as stored: JSON `[{"domain":…,"result":…,"selector":…}]` with sorted keys, so equal lists group.
+    static func encoded(_ signatures: [DMARCSignatureRecord]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(signatures)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
-    private static func decode(_ text: String) -> [DMARCSignatureRecord] {
+    static func decoded(_ text: String) -> [DMARCSignatureRecord] {
         (try? JSONDecoder().decode([DMARCSignatureRecord].self, from: Data(text.utf8))) ?? []
     }
 }

@@ -98,6 +98,15 @@ public enum StoreCopy {
         ]),
         CopiedTable("mtasts_policy", key: "domain", [("domain", .text), ("id", .text), ("text", .text), ("fetchedAt", .date),
                                                      ("expiresAt", .date)]),
+        CopiedTable("dmarc_result", key: "id", sequence: "dmarc_result_id_seq", postgresColumns: ["sourceIP": "source_ip"], [
+            ("id", .integer), ("receivedAt", .date), ("policyDomain", .text), ("organizationalDomain", .text), ("policyRecord", .text),
+            ("discoveryMethod", .text), ("sourceIP", .text), ("headerFrom", .text), ("envelopeFrom", .text), ("envelopeTo", .optionalText),
+            ("spfDomain", .optionalText), ("spfScope", .optionalText), ("spfResult", .optionalText), ("signatures", .text),
+            ("dkimAligned", .boolean), ("spfAligned", .boolean), ("disposition", .text), ("overrideReason", .optionalText),
+            ("overrideComment", .optionalText),
+        ]),
+        CopiedTable("dmarc_report_claim", key: "policyDomain, begin", postgresOrder: "policy_domain, begin_at",
+                    postgresColumns: ["begin": "begin_at"], [("policyDomain", .text), ("begin", .date), ("claimedAt", .date)]),
     ]
 }
 
@@ -105,6 +114,7 @@ public enum StoreCopy {
 enum CopiedValue: Sendable, Equatable {
     case text(String?)
     case integer(Int64)
+    case boolean(Bool)
     case blob(Data)
     case date(Date?)
 
@@ -113,6 +123,7 @@ enum CopiedValue: Sendable, Equatable {
         let (tag, body): (UInt8, [UInt8]?) = switch self {
         case .text(let text): (0x74, text.map { Array($0.utf8) })
         case .integer(let value): (0x69, Array(String(value).utf8))
+        case .boolean(let value): (0x6F, [value ? 0x31 : 0x30])
         case .blob(let data): (0x62, Array(data))
         case .date(let date): (0x64, date.map { Array(String(Int64(($0.timeIntervalSince1970 * 1000).rounded())).utf8) })
         }
@@ -123,7 +134,7 @@ enum CopiedValue: Sendable, Equatable {
 
 /// A table copied by ``StoreCopy``: SQLite's camelCase columns become PostgreSQL's snake_case ones.
 struct CopiedTable: Sendable {
-    enum Kind: Sendable { case text, optionalText, integer, blob, date, optionalDate }
+    enum Kind: Sendable { case text, optionalText, integer, boolean, blob, date, optionalDate }
 
     let sqliteName: String
     let columns: [(name: String, kind: Kind)]
@@ -132,16 +143,22 @@ struct CopiedTable: Sendable {
     let postgresOrder: String
     /// The sequence behind an identity column, moved past the copied ids.
     let sequence: String?
+    /// PostgreSQL names that are not the snake case of the SQLite ones (`begin` is reserved there).
+    let postgresColumns: [String: String]
 
     init(_ name: String, key: String, sqliteOrder: String? = nil, postgresOrder: String? = nil, sequence: String? = nil,
-         _ columns: [(name: String, kind: Kind)]) {
+         postgresColumns: [String: String] = [:], _ columns: [(name: String, kind: Kind)]) {
         sqliteName = name
         self.key = key
         self.columns = columns
         self.sqliteOrder = sqliteOrder ?? key
         self.postgresOrder = postgresOrder ?? Self.snakeCase(key)
         self.sequence = sequence
+        self.postgresColumns = postgresColumns
     }
+
+    /// The PostgreSQL name of a column.
+    func postgresColumn(_ name: String) -> String { postgresColumns[name] ?? Self.snakeCase(name) }
 
     var postgresName: String { sqliteName }
 
@@ -159,6 +176,7 @@ struct CopiedTable: Sendable {
                 switch column.kind {
                 case .text, .optionalText: .text(row[column.name])
                 case .integer: .integer(row[column.name])
+                case .boolean: .boolean(row[column.name])
                 case .blob: .blob(row[column.name])
                 case .date, .optionalDate: .date(row[column.name])
                 }
@@ -167,7 +185,7 @@ struct CopiedTable: Sendable {
     }
 
     var postgresSelect: String {
-        "SELECT \(columns.map { Self.snakeCase($0.name) }.joined(separator: ", ")) FROM \(postgresName) ORDER BY \(postgresOrder)"
+        "SELECT \(columns.map { postgresColumn($0.name) }.joined(separator: ", ")) FROM \(postgresName) ORDER BY \(postgresOrder)"
     }
 
     func postgresRow(_ row: PostgresRow) throws -> [CopiedValue] {
@@ -177,6 +195,7 @@ struct CopiedTable: Sendable {
             case .text: values.append(.text(try cell.decode(String.self)))
             case .optionalText: values.append(.text(try cell.decode(String?.self)))
             case .integer: values.append(.integer(try cell.decode(Int64.self)))
+            case .boolean: values.append(.boolean(try cell.decode(Bool.self)))
             case .blob: values.append(.blob(try cell.decode(Data.self)))
             case .date: values.append(.date(try cell.decode(Date.self)))
             case .optionalDate: values.append(.date(try cell.decode(Date?.self)))
@@ -192,11 +211,12 @@ struct CopiedTable: Sendable {
             switch value {
             case .text(let text): bindings.append(text)
             case .integer(let value): bindings.append(value)
+            case .boolean(let value): bindings.append(value)
             case .blob(let data): bindings.append(ByteBuffer(data: data))
             case .date(let date): bindings.append(date)
             }
         }
-        let names = columns.map { Self.snakeCase($0.name) }.joined(separator: ", ")
+        let names = columns.map { postgresColumn($0.name) }.joined(separator: ", ")
         let placeholders = (1...row.count).map { "$\($0)" }.joined(separator: ", ")
         return PostgresQuery(unsafeSQL: "INSERT INTO \(postgresName) (\(names)) VALUES (\(placeholders)) ON CONFLICT DO NOTHING RETURNING 1",
                              binds: bindings)
