@@ -80,8 +80,10 @@ postgres_env() {
 
 postgres_status() {
     local bin
-    bin=$(postgres_bin) || return 1
-    "$bin/pg_isready" --host="$PG_ADDR" --port="$PG_PORT" --quiet 9<&-
+    bin=$(postgres_bin) || { log "postgres no server binaries"; return 1; }
+    if "$bin/pg_isready" --host="$PG_ADDR" --port="$PG_PORT" --quiet 9<&-; then
+        log "postgres $PG_ADDR:$PG_PORT accepting connections (database $PG_DATABASE)"
+    else log "postgres NOT accepting connections"; return 1; fi
 }
 
 postgres_logs() { tail_log postgres "$PG_LOG"; }
