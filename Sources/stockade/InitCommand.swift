@@ -8,7 +8,7 @@ import StockadeServer
 
 /// `stockade init DOMAIN --config FILE`: the records a domain should publish for what `stockade serve` is configured to
 /// serve (library `Audit`), as a zone-file fragment that `stockade check --expect` compares with DNS.
-struct InitCommand: AsyncParsableCommand {
+struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Print the DNS records DOMAIN should publish for this server: MX, TLSA, SPF, DKIM, DMARC, MTA-STS, TLSRPT, CAA, WKD.",
@@ -28,7 +28,9 @@ struct InitCommand: AsyncParsableCommand {
     @Option(name: .customLong("caa-issuer"), help: "The issuer domain of the CA in use, such as letsencrypt.org (repeat).")
     var caaIssuers: [String] = []
 
-    func run() async throws {
+    // Synchronous on purpose: as an async function (it awaits nothing) its typed-throws closure crashed the Swift 6.3.1
+    // optimizer (coroutine splitting, swifterror) in release builds.
+    func run() throws {
         let server = try ServerConfiguration.load(path: config)
         var plan = PublicationPlan(domain: domain)
         let name = plan.domain
