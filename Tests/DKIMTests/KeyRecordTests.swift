@@ -47,4 +47,13 @@ import Testing
     func whiteSpaceInKey() throws {
         #expect(try KeyRecord(parsing: Array("p=AA AA".utf8)).publicKeyData == [0, 0, 0])
     }
+
+    /// The fuzz harness's find (CI 2026-12-06): `k=` with no value left the record with an empty key type.
+    @Test("§3.6.1: k= and s= must name something")
+    func emptyKeyTypeAndServiceTypesAreRefused() {
+        #expect(reason("v=DKIM1; k=; p=AAAA") == "key record k= is empty (RFC 6376 §3.6.1)")
+        #expect(reason("v=DKIM1; k= ; p=AAAA") == "key record k= is empty (RFC 6376 §3.6.1)")
+        #expect(reason("v=DKIM1; s=:; p=AAAA") == "key record s= names no service type (RFC 6376 §3.6.1)")
+        #expect(reason("v=DKIM1; s=; p=AAAA") == "key record s= names no service type (RFC 6376 §3.6.1)")
+    }
 }

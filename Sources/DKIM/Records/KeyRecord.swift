@@ -38,9 +38,14 @@ public struct KeyRecord: Sendable, Hashable {
             guard let data = Data(base64Encoded: compact), !data.isEmpty else { throw KeyRecordError("key record p= is not base64 (RFC 6376 §3.6.1)") }
             publicKeyData = Array(data)
         }
-        keyType = (tags["k"].map(withoutWhiteSpace) ?? "rsa").asciiLowercased
+        let keyType = tags["k"].map(withoutWhiteSpace) ?? "rsa"
+        // key-k-tag-type and key-s-tag-type are non-empty words (§3.6.1): `k=` or `s=` with nothing in it is malformed
+        guard !keyType.isEmpty else { throw KeyRecordError("key record k= is empty (RFC 6376 §3.6.1)") }
+        self.keyType = keyType.asciiLowercased
         hashes = tags["h"].map { lowercasedItems($0, omittingEmpty: true) }
-        serviceTypes = tags["s"].map { lowercasedItems($0, omittingEmpty: true) } ?? ["*"]
+        let serviceTypes = tags["s"].map { lowercasedItems($0, omittingEmpty: true) } ?? ["*"]
+        guard !serviceTypes.isEmpty else { throw KeyRecordError("key record s= names no service type (RFC 6376 §3.6.1)") }
+        self.serviceTypes = serviceTypes
         let flags = tags["t"].map { lowercasedItems($0, omittingEmpty: true) } ?? []
         isTesting = flags.contains("y")
         requiresExactIdentityDomain = flags.contains("s")
