@@ -14,25 +14,13 @@ struct ServerStore {
     /// Directory changes made by other instances (PostgreSQL only; SQLite has one writer, which clears its own cache).
     let changes: (any DirectoryChangeFeed)?
 
-    /// Where the PostgreSQL password comes from when no `databasePasswordFile` is set.
-    static let passwordVariable = "STOCKADE_DATABASE_PASSWORD"
-
     static func open(_ configuration: ServerConfiguration, logger: Logger) async throws -> ServerStore {
         guard let url = configuration.database else {
             let store = try SQLiteStore(path: configuration.databasePath)
             return ServerStore(shared: store, embedded: store, changes: nil)
         }
-        let password: String?
-        if let file = configuration.databasePasswordFile {
-            do {
-                password = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            } catch {
-                throw ConfigurationError(reason: "databasePasswordFile: cannot read \(file)")
-            }
-        } else {
-            password = ProcessInfo.processInfo.environment[passwordVariable]
-        }
         do {
+            let password = try PostgresSettings.password(file: configuration.databasePasswordFile)
             let store = try await PostgresStore.open(try PostgresSettings(url: url, password: password), logger: logger)
             return ServerStore(shared: store, embedded: nil, changes: store)
         } catch {

@@ -84,6 +84,19 @@ public struct PostgresSettings: Sendable, Equatable {
         return name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }
     }
 
+    /// The environment variable holding the password when no password file is named.
+    public static let passwordVariable = "STOCKADE_DATABASE_PASSWORD"
+
+    /// The password from `file` (surrounding white space removed), else from ``passwordVariable``, else nil.
+    public static func password(file: String?) throws(StoreError) -> String? {
+        guard let file else { return ProcessInfo.processInfo.environment[passwordVariable] }
+        do {
+            return try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch {
+            throw .configuration("cannot read the database password file \(file)")
+        }
+    }
+
     /// The URL without its user information, for messages.
     static func redacted(_ text: String) -> String {
         guard var components = URLComponents(string: text) else { return "(not a URL)" }

@@ -26,17 +26,11 @@ struct MigrateCommand: AsyncParsableCommand {
         guard from.hasPrefix("sqlite:"), from.count > 7 else { throw ValidationError("--from must be sqlite:PATH") }
         let path = String(from.dropFirst(7))
         guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("--from: no database at \(path)") }
-        let password = try passwordFile.map { file in
-            do {
-                return try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            } catch {
-                throw ValidationError("--password-file: cannot read \(file)")
-            }
-        } ?? ProcessInfo.processInfo.environment["STOCKADE_DATABASE_PASSWORD"]
         var logger = Logger(label: "stockade.migrate")
         logger.logLevel = .warning
         let reports: [StoreCopy.TableReport]
         do {
+            let password = try PostgresSettings.password(file: passwordFile)
             reports = try await Self.copy(from: path, to: try PostgresSettings(url: to, password: password), logger: logger)
         } catch {
             throw ValidationError(error.reason)
