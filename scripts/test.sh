@@ -15,4 +15,17 @@ set +a
 "$SWIFT" build --build-tests
 # Serial: CPU-bound tests (100 000-case fuzzers) and blocking subprocess waits (gpg, dig) would otherwise hold
 # the two cooperative threads of a 2-core machine and starve the network tests' timers.
-"$SWIFT" test --skip-build --no-parallel "$@"
+# The output is kept, so that a failure ends with what matters: a crash's report is long and CI shows only its tail.
+log=$(mktemp /tmp/stockade-test.XXXXXX)
+set +e
+"$SWIFT" test --skip-build --no-parallel "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+if [[ $status -ne 0 ]]; then
+    echo "=== swift test failed with status $status; failures and fatal errors:"
+    grep -E "^✘|Fatal error|fatal error|Crash|Illegal instruction|Segmentation" "$log" | head -n 40 || true
+    echo "=== the last tests started (with --no-parallel the last one was running):"
+    grep -E "^◇ (Test|Suite) .* started" "$log" | tail -n 4 || true
+fi
+rm -f "$log"
+exit "$status"
