@@ -67,14 +67,10 @@ extension KeyCommand {
         func run() async throws {
             var certificates: [Certificate] = []
             for file in files { certificates += try Certificate.readAll(readInput(file)) }
-            let reports = CertificateReport.all(certificates, at: timeOptions.time)
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(reports), as: UTF8.self))
-            } else {
-                for r in reports { print(r.text) }
-            }
+            let blocks = CertificateReport.printed(certificates, at: timeOptions.time, json: json)
+            // The JSON is one pretty-printed array of the reports, exactly as `JSONEncoder` writes it.
+            let output = json ? "[\n  " + blocks.joined(separator: ",\n  ") + "\n]\n" : blocks.map { $0 + "\n" }.joined()
+            FileHandle.standardOutput.write(Data(output.utf8))
         }
     }
 
@@ -142,51 +138,43 @@ extension KeyCommand {
 }
 
 extension CertificateReport {
-    /// The reports of many certificates, in their order, checked on every core: verifying self-signatures
-    /// is nearly all of the work and each certificate is independent.
-    static func all(_ certificates: [Certificate], at time: Date) -> [CertificateReport] {
-        let results = ReportSlots(count: certificates.count)
+    /// Every certificate's report as printed (`text`, or the JSON of an element of the top-level array), in their
+    /// order, made on every core: verifying self-signatures is nearly all of the work and each certificate is
+    /// independent.
+    static func printed(_ certificates: [Certificate], at time: Date, json: Bool) -> [String] {
+        let results = Slots<String>(count: certificates.count)
         DispatchQueue.concurrentPerform(iterations: certificates.count) { index in
             let cert = certificates[index]
-            results.set(index, CertificateReport(cert, status: cert.status(at: time)))
+            let report = CertificateReport(cert, status: cert.status(at: time))
+            results.set(index, json ? report.json(depth: 1) : report.text)
         }
         return results.values
     }
 }
 
 /// Fixed slots that `concurrentPerform` workers fill, each writing its own index once.
-private final class ReportSlots: @unchecked Sendable {
-    private var slots: [CertificateReport?]
+private final class Slots<Value>: @unchecked Sendable {
+    private var slots: [Value?]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ report: CertificateReport) { lock.withLock { slots[index] = report } }
+    func set(_ index: Int, _ value: Value) { lock.withLock { slots[index] = value } }
 
-    var values: [CertificateReport] { lock.withLock { slots.compactMap { $0 } } }
+    var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
 }
 
 /// What `key inspect` prints for one certificate.
-struct CertificateReport: Encodable {
-    struct UserID: Encodable {
+struct CertificateReport {
+    struct UserID {
         var value: String
         var address: String?
         var valid: Bool
         var revoked: Bool
         var primary: Bool
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(value, forKey: .value)
-            try c.encode(address, forKey: .address)
-            try c.encode(valid, forKey: .valid)
-            try c.encode(revoked, forKey: .revoked)
-            try c.encode(primary, forKey: .primary)
-        }
-        enum CodingKeys: String, CodingKey { case value, address, valid, revoked, primary }
     }
 
-    struct Subkey: Encodable {
+    struct Subkey {
         var fingerprint: String
         var algorithm: String
         var flags: String
@@ -195,19 +183,6 @@ struct CertificateReport: Encodable {
         var expires: String?
         var revoked: Bool
         var expired: Bool
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(fingerprint, forKey: .fingerprint)
-            try c.encode(algorithm, forKey: .algorithm)
-            try c.encode(flags, forKey: .flags)
-            try c.encode(valid, forKey: .valid)
-            try c.encode(created, forKey: .created)
-            try c.encode(expires, forKey: .expires)
-            try c.encode(revoked, forKey: .revoked)
-            try c.encode(expired, forKey: .expired)
-        }
-        enum CodingKeys: String, CodingKey { case fingerprint, algorithm, flags, valid, created, expires, revoked, expired }
     }
 
     var fingerprint: String
@@ -251,23 +226,6 @@ struct CertificateReport: Encodable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(fingerprint, forKey: .fingerprint)
-        try c.encode(version, forKey: .version)
-        try c.encode(keyID, forKey: .keyID)
-        try c.encode(algorithm, forKey: .algorithm)
-        try c.encode(created, forKey: .created)
-        try c.encode(expires, forKey: .expires)
-        try c.encode(revoked, forKey: .revoked)
-        try c.encodeIfPresent(revocationReason, forKey: .revocationReason)
-        try c.encode(validity, forKey: .validity)
-        try c.encode(userIDs, forKey: .userIDs)
-        try c.encode(subkeys, forKey: .subkeys)
-    }
-    enum CodingKeys: String, CodingKey {
-        case fingerprint, version, keyID, algorithm, created, expires, revoked, revocationReason, validity, userIDs, subkeys
-    }
 
     /// A human-readable block.
     var text: String {
