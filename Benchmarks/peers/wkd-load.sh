@@ -5,10 +5,18 @@
 #     sh peers/wkd-load.sh [STOCKADE_BINARY]
 #     TARGET=vks-email sh peers/wkd-load.sh         # GET /vks/v1/by-email/alice%40bench.test
 #     TARGET=vks-fingerprint sh peers/wkd-load.sh   # GET /vks/v1/by-fingerprint/<FPR>
+#     TARGET=vks-keyid sh peers/wkd-load.sh         # GET /vks/v1/by-keyid/<KEYID>
+#     TARGET=hkp-get sh peers/wkd-load.sh           # GET /pks/lookup?op=get&options=mr&search=0x<FPR>
+#     DATABASE=postgres://user@host:port/db DATABASE_PASSWORD_FILE=… sh peers/wkd-load.sh
+#         # Stockade on PostgreSQL (a schema of its own, e.g. the lab's: `eval "$(lab/lab.sh env)"` and
+#         # DATABASE=$STOCKADE_LAB_POSTGRES_URL DATABASE_PASSWORD_FILE=$STOCKADE_LAB_POSTGRES_PASSWORD_FILE); the
+#         # directory is then set up through the admin API instead of the CLI.
 #
 # For the VKS targets the key server is on (rate limits raised out of the way, mail to a closed port: the address
 # is published without mail because the directory associates it with the key) and the key is uploaded with
 # POST /vks/v1/upload before the load.
+# ROUTER_ONLY=1 (key-server targets) makes 127.0.0.1 a trusted proxy, so that the handler in front of Hummingbird
+# (HotRouteHandler) passes every request on and the router answers from the prepared answers: Hummingbird's own ceiling.
 # Environment: RUNS (3), DURATION (10s), CONNECTIONS ("64 256"), STOCKADE_PORT (18080), NGINX_PORT (18081),
 # KEEP=1 to keep the temporary folder, OUT (results folder, default Benchmarks/.build/wkd-load).
 #
@@ -29,8 +37,12 @@ connections=${CONNECTIONS:-64 256}
 sport=${STOCKADE_PORT:-18080}
 nport=${NGINX_PORT:-18081}
 target=${TARGET:-wkd}
-case $target in wkd|vks-email|vks-fingerprint) ;; *) echo "TARGET must be wkd, vks-email or vks-fingerprint" >&2; exit 2 ;; esac
-out=${OUT:-$here/.build/$target-load}
+case $target in wkd|vks-email|vks-fingerprint|vks-keyid|hkp-get) ;;
+    *) echo "TARGET must be wkd, vks-email, vks-fingerprint, vks-keyid or hkp-get" >&2; exit 2 ;; esac
+database=${DATABASE:-}
+trusted=
+[ "${ROUTER_ONLY:-0}" = 1 ] && trusted=', "trustedProxies": ["127.0.0.1"]'
+out=${OUT:-$here/.build/$target-load${database:+-postgres}${trusted:+-router}}
 mkdir -p "$out"
 
 tmp=$(mktemp -d /tmp/wkd-load.XXXXXX)
@@ -55,26 +67,35 @@ $g --quick-gen-key "Alice Bench <$address>" rsa4096 sign,cert never
 fpr=$(gpg --homedir "$tmp/gnupg" --batch --with-colons --list-keys "$address" | awk -F: '/^fpr/ { print $10; exit }')
 $g --quick-add-key "$fpr" rsa4096 encr never
 gpg --homedir "$tmp/gnupg" --batch --armor --export "$address" >"$tmp/alice.asc"
+gpg --homedir "$tmp/gnupg" --batch --export "$address" >"$tmp/alice.pgp"
 gpgconf --homedir "$tmp/gnupg" --kill all
 echo "key $fpr: $(wc -c <"$tmp/alice.asc") bytes armored" >&2
 
-# The directory, through the CLI.
+# The directory, through the CLI (SQLite) or, on PostgreSQL, through the admin API once the server runs.
 db="$tmp/data/stockade.sqlite"
 mkdir -p "$tmp/data"
-"$stockade" directory domain add bench.test --kind provider --database "$db"
-"$stockade" directory account add alice --primary "$address" --database "$db"
-"$stockade" directory key import "$tmp/alice.asc" --account alice --database "$db"
-"$stockade" directory key associate "$address" "$fpr" --database "$db"
-"$stockade" directory address show "$address" --database "$db" >&2
+token=bench-admin-token-0123456789abcdef
+database_settings=
+if [ -n "$database" ]; then
+    schema=bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+    database_settings="\"database\": \"$database?schema=$schema\", \"databasePasswordFile\": \"${DATABASE_PASSWORD_FILE:?}\","
+    echo "PostgreSQL schema $schema" >&2
+else
+    "$stockade" directory domain add bench.test --kind provider --database "$db"
+    "$stockade" directory account add alice --primary "$address" --database "$db"
+    "$stockade" directory key import "$tmp/alice.asc" --account alice --database "$db"
+    "$stockade" directory key associate "$address" "$fpr" --database "$db"
+    "$stockade" directory address show "$address" --database "$db" >&2
+fi
 
 cat >"$tmp/stockade.json" <<JSON
 {
   "listen": "127.0.0.1:$sport",
-  "dataDirectory": "$tmp/data",
+  "dataDirectory": "$tmp/data", $database_settings
   "domains": [{"name": "bench.test", "kind": "provider"}],
-  "adminToken": "bench-admin-token-0123456789abcdef",
+  "adminToken": "$token",
   "keyServer": {"baseURL": "http://127.0.0.1:$sport", "mailFrom": "keys@bench.test",
-                "requestsPerMinutePerClient": 1000000000},
+                "requestsPerMinutePerClient": 1000000000$trusted},
   "mail": {"relay": "127.0.0.1:9", "tls": "none"}
 }
 JSON
@@ -86,7 +107,22 @@ case $target in
     wkd) path="/.well-known/openpgpkey/bench.test/hu/$hash" ;;
     vks-email) path="/vks/v1/by-email/alice%40bench.test" ;;
     vks-fingerprint) path="/vks/v1/by-fingerprint/$fpr" ;;
+    vks-keyid) path="/vks/v1/by-keyid/$(printf '%s' "$fpr" | tail -c 16)" ;;
+    hkp-get) path="/pks/lookup?op=get&options=mr&search=0x$fpr" ;;
 esac
+if [ -n "$database" ]; then
+    i=0
+    until curl -sf -o /dev/null "http://127.0.0.1:$sport/health"; do
+        i=$((i + 1)); [ "$i" -lt 100 ] || { cat "$tmp/stockade.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    admin() { curl -sf -o /dev/null -H "Authorization: Bearer $token" "$@"; }
+    admin -H 'Content-Type: application/json' --data "{\"id\": \"alice\", \"primaryAddress\": \"$address\"}" \
+        "http://127.0.0.1:$sport/admin/v1/accounts"
+    admin --data-binary "@$tmp/alice.pgp" "http://127.0.0.1:$sport/admin/v1/accounts/alice/keys"
+    admin -X PUT -H 'Content-Type: application/json' --data "{\"fingerprint\": \"$fpr\"}" \
+        "http://127.0.0.1:$sport/admin/v1/addresses/$address/key"
+fi
 if [ "$target" != wkd ]; then
     i=0
     until curl -sf -o "$tmp/upload.json" -H 'Content-Type: application/json' \
@@ -109,7 +145,7 @@ if [ "$target" = wkd ]; then
     cmp "$tmp/stockade.body" "$tmp/minimized.bin" && echo "Stockade serves the minimized key: $(wc -c <"$tmp/stockade.body") bytes" >&2
 fi
 
-file_path=$(printf '%s' "$path" | sed 's/%40/@/')   # nginx looks up the decoded path
+file_path=$(printf '%s' "${path%%\?*}" | sed 's/%40/@/')   # nginx looks up the decoded path, without the query
 mkdir -p "$tmp/www$(dirname "$file_path")" "$tmp/nginx"
 cp "$tmp/stockade.body" "$tmp/www$file_path"
 chmod -R a+rX "$tmp/www"

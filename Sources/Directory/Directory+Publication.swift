@@ -15,13 +15,20 @@ extension Directory {
     /// The publication decision for an address given by domain and WKD hash (draft-koch-openpgp-webkey-service §3.1).
     /// `domain` may be given with A-labels (as in a Host header) or U-labels.
     public func publication(domain: String, wkdHash: String) async throws(DirectoryError) -> Publication {
-        guard let name = Self.canonicalDomain(domain) else { return .unpublished(reason: "\(domain) is not a domain name") }
-        let key = PublicationCache.key(domain: name, wkdHash: wkdHash)
+        try await publicationLifetime(domain: domain, wkdHash: wkdHash).publication
+    }
+
+    /// ``publication(domain:wkdHash:)`` and how many seconds it may be reused before it is decided again (the cache's
+    /// lifetime, or less when the published key expires sooner), for answers prepared from it.
+    public func publicationLifetime(domain: String, wkdHash: String) async throws(DirectoryError) -> (publication: Publication, freshFor: Double) {
         let time = now()
-        if let cached = cache.publication(for: key, at: time) { return cached }
+        guard let name = Self.canonicalDomain(domain) else {
+            return (.unpublished(reason: "\(domain) is not a domain name"), PublicationCache.lifetime)
+        }
+        let key = PublicationCache.key(domain: name, wkdHash: wkdHash)
+        if let cached = cache.publication(for: key, at: time) { return (cached.publication, cached.expires.timeIntervalSince(time)) }
         let (publication, validUntil) = try await decide(domain: name, wkdHash: wkdHash, at: time)
-        cache.store(publication, for: key, at: time, validUntil: validUntil)
-        return publication
+        return (publication, cache.store(publication, for: key, at: time, validUntil: validUntil).timeIntervalSince(time))
     }
 
     private func decide(domain name: String, wkdHash: String, at time: Date) async throws(DirectoryError) -> (publication: Publication, validUntil: Date?) {

@@ -29,7 +29,7 @@ extension KeyServer {
                 hash: token.hash, purpose: .manage, fingerprint: bound.fingerprint, address: key, bytes: [],
                 createdAt: now(), expiresAt: now().addingTimeInterval(configuration.manageLifetime)))
             change.mail.append(manageMail(to: address, fingerprint: bound.fingerprint, token: token.value))
-            try await store.commit(change)
+            try await commit(change)
         }
     }
 
@@ -58,7 +58,7 @@ extension KeyServer {
             change.unbindAddresses = [key]
             change.dropStagedUploads = [record.fingerprint]
             change.eraseAddresses = [key]
-            try await store.commit(change)
+            try await commit(change)
             return ManagedKey(fingerprint: record.fingerprint, addresses: remaining.sorted())
         }
     }

@@ -36,7 +36,7 @@ extension KeyServer {
             change.keys.append((publishedRecord(published, previous: previous), previous?.version))
             let expiry = now().addingTimeInterval(configuration.uploadTokenLifetime)
             change.stagedUploads.append(StagedUploadRecord(fingerprint: fingerprint, bytes: full.serialized, expiresAt: expiry))
-            try await store.commit(change)
+            try await commit(change)
             return VKSUploadResponse(keyFingerprint: fingerprint,
                                      status: try await states(of: full, published: kept),
                                      token: try UploadToken(fingerprint: fingerprint, expires: Int64(expiry.timeIntervalSince1970))

@@ -61,7 +61,7 @@ extension KeyServer {
                 let (published, _) = publication(of: merged, verified: bound)
                 change.keys.append((publishedRecord(published, previous: previous), previous?.version))
             }
-            try await store.commit(change)
+            try await commit(change)
             return VKSUploadResponse(keyFingerprint: upload.fingerprint, status: try await states(of: full, published: bound),
                                      token: token)
         }
@@ -102,7 +102,7 @@ extension KeyServer {
             change.keys.append((publishedRecord(published, previous: previous), previous.version))
             try await unbind(record.address, from: record.fingerprint, into: &change)
             change.bindAddresses.append(PublishedAddressRecord(address: record.address, fingerprint: record.fingerprint, publishedAt: now()))
-            try await store.commit(change)
+            try await commit(change)
             return PendingVerification(address: record.address, fingerprint: record.fingerprint)
         }
     }

@@ -3,6 +3,7 @@ import Metrics
 public import Foundation
 import OpenPGP
 public import Store
+import Synchronization
 import VKS
 
 /// A validating key server (the keys.openpgp.org model): a key is published at once by fingerprint and key ID
@@ -16,6 +17,8 @@ public struct KeyServer: Sendable {
     let secret: [UInt8]
     public let configuration: KeyServerConfiguration
     let now: @Sendable () -> Date
+    /// Handlers told of every committed change to what is published (``observeChanges(_:)``).
+    let observers = PublicationObservers()
 
     /// - Parameters:
     ///   - store: the key-server tables and the directory (addresses the directory associates with a key are
@@ -31,6 +34,24 @@ public struct KeyServer: Sendable {
     }
 
     var sealingKey: SymmetricKey { SymmetricKey(data: secret) }
+
+    /// Commits `change` and tells the observers which published keys, lookups and addresses it wrote.
+    func commit(_ change: KeyServerChange) async throws(StoreError) {
+        try await store.commit(change)
+        var changes: [DirectoryChange] = []
+        for (record, _) in change.keys {
+            changes.append(.publishedKey(fingerprint: record.fingerprint))
+            changes += record.lookupIDs.map { .publishedLookup(id: $0) }
+        }
+        changes += (change.bindAddresses.map(\.address) + change.unbindAddresses).map { .publishedAddress($0) }
+        observers.announce(changes)
+    }
+
+    /// Calls `handler` with every change this key server commits to what it publishes (keys, lookups, addresses), after
+    /// the commit; prepared answers (the server's VKS and HKP responses) follow the published keys this way.
+    public func observeChanges(_ handler: @escaping @Sendable (DirectoryChange) -> Void) {
+        observers.add(handler)
+    }
 
     /// Runs `body` and counts its outcome in the counter `label`: `result="accepted"`, `"refused"` (the client's request
     /// was refused) or `"failed"` (the server could not do it).
@@ -89,5 +110,19 @@ public struct KeyServer: Sendable {
         let usable = Set(status.userIDs.filter { $0.validity.isValid }.compactMap { $0.address?.wkdComparable })
         let kept = addresses.intersection(usable)
         return (certificate.minimized(forAddresses: kept, at: time), kept)
+    }
+}
+
+/// The handlers a ``KeyServer`` (and its copies) tells of committed changes.
+final class PublicationObservers: Sendable {
+    private let handlers = Mutex<[@Sendable (DirectoryChange) -> Void]>([])
+
+    func add(_ handler: @escaping @Sendable (DirectoryChange) -> Void) {
+        handlers.withLock { $0.append(handler) }
+    }
+
+    func announce(_ changes: [DirectoryChange]) {
+        let current = handlers.withLock { $0 }
+        for change in changes { for handler in current { handler(change) } }
     }
 }

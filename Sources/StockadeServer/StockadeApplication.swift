@@ -14,6 +14,8 @@ import Store
 public enum StockadeApplication {
     /// The server's version, reported by the health endpoint.
     public static let version = "0.1.0"
+    /// The `Server` header of every HTTP response.
+    static let serverName = "Stockade"
 
     /// The application: routes for health, WKD and (with a token) the admin API, over HTTPS when `tls` is configured.
     /// Creates the data directory and database when missing and adds the configured domains to the directory.
@@ -22,6 +24,9 @@ public enum StockadeApplication {
         let opened = try await ServerStore.open(configuration, logger: logger)
         let store = opened.shared
         let directory = Directory(store: store)
+        let answers = KeyAnswerCache()
+        directory.observeChanges { answers.apply($0) }
+        var keyServerLimits: KeyServerLimits?
         let served = Set(try await directory.domains().map(\.name))
         // Compared in the directory's canonical form, so `xn--bcher-kva.test` in the configuration is `bücher.test`.
         for domain in configuration.domains where !served.contains(Directory.canonicalDomain(domain.name) ?? domain.name.lowercased()) {
@@ -52,8 +57,10 @@ public enum StockadeApplication {
             let keyServer = KeyServer(store: store, secret: try KeyServerSecret.load(settings, dataDirectory: configuration.dataDirectory),
                                       configuration: KeyServerConfiguration(baseURL: settings.baseURL, mailFrom: settings.mailFrom))
             let limits = try KeyServerLimits(settings)
-            VKSRoutes(keyServer: keyServer, limits: limits).add(to: router)
-            HKPRoutes(keyServer: keyServer, limits: limits).add(to: router)
+            keyServer.observeChanges { answers.apply($0) }
+            keyServerLimits = limits
+            VKSRoutes(keyServer: keyServer, limits: limits, answers: answers).add(to: router)
+            HKPRoutes(keyServer: keyServer, limits: limits, answers: answers).add(to: router)
             KeyServerPages(keyServer: keyServer, limits: limits, templates: templates).add(to: router)
             guard let mail = configuration.mail else {
                 throw ConfigurationError(reason: "keyServer needs a mail relay: add \"mail\": {\"relay\": \"host:port\"}"
@@ -104,15 +111,17 @@ public enum StockadeApplication {
         HomePage(configuration: configuration, directory: directory, sinkOn: sink != nil, demoAddresses: demoKeys, templates: templates)
             .add(to: router)
         let banner = configuration.demo == true ? DemoData.banner(configuration: configuration, keys: demoKeys, sinkOn: sink != nil) : nil
-        WKDRoutes(directory: directory, logger: logger).add(to: router)
+        WKDRoutes(directory: directory, answers: answers, logger: logger).add(to: router)
         AuditRoutes(directory: directory, resolver: configuration.resolver, templates: templates).add(to: router)
         if let token = configuration.adminToken {
             guard token.utf8.count >= 16 else { throw ConfigurationError(reason: "adminToken must be at least 16 characters") }
             AdminRoutes(directory: directory, token: token).add(to: router)
         }
         let headTimeout = TimeAmount(limits.requestHead)
+        let hotRoutes = HotRoutes(answers: answers, keyServerLimits: keyServerLimits, serverName: serverName)
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [HTTP10ConnectionClose.Installer(), RequestDeadlineHandler.Installer(timeout: headTimeout)],
+            additionalChannelHandlers: [HTTP10ConnectionClose.Installer(), RequestDeadlineHandler.Installer(timeout: headTimeout),
+                                        HotRouteHandler.Installer(routes: hotRoutes)],
             idleTimeout: TimeAmount(limits.idle))
         let certificates = try configuration.tls.map(ServerCertificates.init)
         if let certificates { services.append(CertificateReloadOnHangup(certificates: certificates, logger: logger)) }
@@ -126,7 +135,7 @@ public enum StockadeApplication {
         return Application(
             router: router,
             server: server,
-            configuration: .init(address: .hostname(host, port: port), serverName: "Stockade", reuseAddress: true,
+            configuration: .init(address: .hostname(host, port: port), serverName: serverName, reuseAddress: true,
                                  availableConnectionsDelegate: MaximumAvailableConnections(httpCap, logger: logger)),
             services: services,
             onServerRunning: { _ in

@@ -8,32 +8,34 @@ import VKS
 
 /// The keys.openpgp.org VKS API v1 (https://keys.openpgp.org/about/api): lookups return armored
 /// `application/pgp-keys`, uploads and verification requests JSON; errors are `{"error": "..."}`; every response
-/// carries `Access-Control-Allow-Origin: *`.
+/// carries `Access-Control-Allow-Origin: *`. Keys found are kept as prepared answers in `answers`, which
+/// ``HotRouteHandler`` serves without reaching this router.
 struct VKSRoutes {
     let keyServer: KeyServer
     let limits: KeyServerLimits
+    let answers: KeyAnswerCache
 
     func add(to router: Router<StockadeRequestContext>) {
         let vks = router.group("/vks/v1").add(middleware: ClientRateLimitMiddleware(limits: limits))
-        vks.get("/by-fingerprint/:fingerprint") { _, context in
+        vks.get("/by-fingerprint/:fingerprint") { request, context in
             let value = try context.parameters.require("fingerprint").uppercased()
             guard [40, 64].contains(value.count), value.utf8.allSatisfy(\.isHexDigit) else {
                 throw VKSError(status: .badRequest, message: "a fingerprint is 40 or 64 hex digits, without 0x")
             }
-            return try keyResponse(try await keyServer.key(fingerprint: value), what: "fingerprint \(value)")
+            return try await lookup(request, .fingerprint(value), what: "fingerprint \(value)")
         }
-        vks.get("/by-keyid/:keyid") { _, context in
+        vks.get("/by-keyid/:keyid") { request, context in
             let value = try context.parameters.require("keyid").uppercased()
             guard value.count == 16, value.utf8.allSatisfy(\.isHexDigit) else {
                 throw VKSError(status: .badRequest, message: "a key ID is 16 hex digits, without 0x")
             }
-            return try keyResponse(try await keyServer.keys(keyID: value), what: "key ID \(value)")
+            return try await lookup(request, .keyID(value), what: "key ID \(value)")
         }
-        vks.get("/by-email/:email") { _, context in
+        vks.get("/by-email/:email") { request, context in
             let raw = try context.parameters.require("email")
             let email = raw.removingPercentEncoding ?? raw
             guard let key = HKPSearch.emailKey(email) else { throw VKSError(status: .badRequest, message: "not an email address: \(email)") }
-            return try keyResponse(try await keyServer.key(email: key), what: "address \(email)")
+            return try await lookup(request, .email(key), what: "address \(email)")
         }
         vks.post("/upload") { request, context in
             let body = try await decode(VKSUploadRequest.self, expected: #"{"keytext": "<armored key>"}"#, request, context)
@@ -70,11 +72,16 @@ struct VKSRoutes {
     }
 }
 
-/// An armored key response, or a 404 naming what was not found.
-func keyResponse(_ bytes: [UInt8]?, what: String) throws -> Response {
-    guard let bytes else { throw VKSError(status: .notFound, message: "no key found for \(what)") }
-    return Response(status: .ok, headers: [.contentType: "application/pgp-keys", .accessControlAllowOrigin: "*"],
-                    body: .init(byteBuffer: ByteBuffer(string: armoredKeys(bytes))))
+extension VKSRoutes {
+    /// The armored keys `search` finds, kept or prepared and kept, or a 404 naming `what` was not found.
+    func lookup(_ request: Request, _ search: HKPSearch, what: String) async throws -> Response {
+        if let answer = answers.answer(for: request) { return answer.response }
+        let ticket = answers.ticket()
+        guard let found = try await keyServer.lookup(search) else { throw VKSError(status: .notFound, message: "no key found for \(what)") }
+        let answer = KeyAnswer.armored(found)
+        answers.store(answer, for: request, tags: KeyAnswer.tags(found, search: search), ticket: ticket)
+        return answer.response
+    }
 }
 
 /// ASCII armor for one or more published certificates (a CRC24 line unless a key is v6, RFC 9580 §6.1).

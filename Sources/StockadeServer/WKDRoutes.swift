@@ -7,8 +7,12 @@ import Store
 /// The Web Key Directory (draft-koch-openpgp-webkey-service-22 §3.1), routed by the Host header:
 /// `openpgpkey.<domain>` serves the advanced form, `<domain>` the direct form, for GET and HEAD. Only keys the
 /// directory publishes are served, each minimized to the one address; everything else is a plain 404, no listing.
+///
+/// Keys served are kept as prepared answers in `answers` (tagged with the address and domain they were decided for),
+/// which ``HotRouteHandler`` serves without reaching this router.
 struct WKDRoutes {
     let directory: Directory
+    let answers: KeyAnswerCache
     let logger: Logger
 
     func add(to router: Router<StockadeRequestContext>) {
@@ -16,11 +20,11 @@ struct WKDRoutes {
             router.on("/.well-known/openpgpkey/:domain/hu/:hash", method: method) { request, context in
                 let domain = try context.parameters.require("domain").lowercased()
                 guard Self.host(of: request) == "openpgpkey.\(domain)" else { return Self.notFound }
-                return try await key(domain: domain, hash: try context.parameters.require("hash"))
+                return try await key(domain: domain, hash: try context.parameters.require("hash"), request: request)
             }
             router.on("/.well-known/openpgpkey/hu/:hash", method: method) { request, context in
                 guard let host = Self.host(of: request) else { return Self.notFound }
-                return try await key(domain: host, hash: try context.parameters.require("hash"))
+                return try await key(domain: host, hash: try context.parameters.require("hash"), request: request)
             }
             router.on("/.well-known/openpgpkey/:domain/policy", method: method) { request, context in
                 let domain = try context.parameters.require("domain").lowercased()
@@ -36,9 +40,7 @@ struct WKDRoutes {
 
     /// The request's host without port, lower-cased.
     static func host(of request: Request) -> String? {
-        guard let authority = request.head.authority else { return nil }
-        let host = authority.hasPrefix("[") ? authority : String(authority.split(separator: ":").first ?? "")
-        return host.isEmpty ? nil : host.lowercased()
+        request.head.authority.flatMap(KeyAnswerCache.hostName(authority:))
     }
 
     static var notFound: Response {
@@ -46,15 +48,21 @@ struct WKDRoutes {
                  body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
     }
 
-    func key(domain: String, hash: String) async throws -> Response {
+    func key(domain: String, hash: String, request: Request) async throws -> Response {
         guard hash.count == 32, hash.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return Self.notFound }
-        switch try await directory.publication(domain: domain, wkdHash: hash.lowercased()) {
+        if let answer = answers.answer(for: request) { return answer.response }
+        let ticket = answers.ticket()
+        let wkdHash = hash.lowercased()
+        let (publication, freshFor) = try await directory.publicationLifetime(domain: domain, wkdHash: wkdHash)
+        switch publication {
         case .published(let address, let fingerprint, let bytes):
             logger.debug("WKD key served", metadata: ["address": "\(address)", "fingerprint": "\(fingerprint)"])
-            return Response(
-                status: .ok,
-                headers: [.contentType: "application/octet-stream", .accessControlAllowOrigin: "*", .cacheControl: "no-cache"],
-                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            let answer = KeyAnswer.wkd(bytes)
+            if let name = Directory.canonicalDomain(domain) {
+                answers.store(answer, for: request, tags: [KeyAnswerCache.Tag.address(name, wkdHash), KeyAnswerCache.Tag.domain(name)],
+                              freshFor: freshFor, ticket: ticket)
+            }
+            return answer.response
         case .unpublished(let reason):
             logger.debug("WKD lookup not published", metadata: ["domain": "\(domain)", "hash": "\(hash)", "reason": "\(reason)"])
             return Self.notFound

@@ -107,6 +107,36 @@ enum PostgresMigrations {
                 claimed_at timestamptz NOT NULL, PRIMARY KEY (policy_domain, begin_at))
             """,
         ]),
+        // Key-server publications announced on the directory's channel (DirectoryChange payloads `k`, `q`, `e`), so
+        // that every instance drops the prepared VKS and HKP answers a write on any instance affects.
+        ("v4-keyserver-notify", [
+            """
+            CREATE FUNCTION stockade_notify_vks_key() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('stockade_directory_' || TG_TABLE_SCHEMA, 'k ' || OLD.fingerprint); END IF;
+                IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('stockade_directory_' || TG_TABLE_SCHEMA, 'k ' || NEW.fingerprint); END IF;
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER vks_key_changed AFTER INSERT OR UPDATE OR DELETE ON vks_key FOR EACH ROW EXECUTE FUNCTION stockade_notify_vks_key()",
+            """
+            CREATE FUNCTION stockade_notify_vks_lookup() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('stockade_directory_' || TG_TABLE_SCHEMA, 'q ' || NEW.lookup_id);
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER vks_lookup_added AFTER INSERT ON vks_lookup FOR EACH ROW EXECUTE FUNCTION stockade_notify_vks_lookup()",
+            """
+            CREATE FUNCTION stockade_notify_vks_address() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('stockade_directory_' || TG_TABLE_SCHEMA, 'e ' || OLD.address); END IF;
+                IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('stockade_directory_' || TG_TABLE_SCHEMA, 'e ' || NEW.address); END IF;
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER vks_address_changed AFTER INSERT OR UPDATE OR DELETE ON vks_address FOR EACH ROW EXECUTE FUNCTION stockade_notify_vks_address()",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded in `stockade_schema`, each in its own transaction, holding the advisory

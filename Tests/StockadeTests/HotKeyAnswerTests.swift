@@ -1,0 +1,236 @@
+import Foundation
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import TestSupport
+import Testing
+
+@testable import StockadeServer
+
+/// Key GETs answered from prepared answers (issue 20): by the event-loop handler in front of the router, with the
+/// bytes and headers the router sends, and dropped when what they were made from changes — in one process, and on a
+/// second instance sharing PostgreSQL.
+@Suite("Prepared key answers", .serialized)
+struct HotKeyAnswerTests {
+    static let token = "hot-token-0123456789abcdef"
+
+    /// One response of a ``keepAlive(port:_:)`` run.
+    struct Fetched {
+        let status: Int
+        let headers: [String: String]
+        let body: [UInt8]
+        /// Connections curl opened for it (0: the previous one was reused).
+        let connects: Int
+    }
+
+    /// Runs the requests (method, path, Host) in order with curl over one keep-alive HTTP/1.1 connection.
+    static func keepAlive(port: Int, _ requests: [(String, String, String)]) throws -> [Fetched] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hot-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var arguments: [String] = []
+        for (index, (method, path, host)) in requests.enumerated() {
+            if index > 0 { arguments.append("--next") }
+            arguments += ["-sS", "--http1.1", "-H", "Host: \(host)", "-D", folder.appendingPathComponent("h\(index)").path,
+                          "-o", folder.appendingPathComponent("b\(index)").path, "-w", "%{num_connects}\\n"]
+            arguments += method == "HEAD" ? ["-I"] : []
+            arguments.append("http://127.0.0.1:\(port)\(path)")
+        }
+        let connects = String(decoding: try runTool("curl", arguments), as: UTF8.self).split(separator: "\n").compactMap { Int($0) }
+        return try requests.indices.map { index in
+            let head = try String(contentsOf: folder.appendingPathComponent("h\(index)"), encoding: .utf8).components(separatedBy: "\r\n")
+            var headers: [String: String] = [:]
+            for line in head.dropFirst() {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+            let body = (try? Data(contentsOf: folder.appendingPathComponent("b\(index)"))).map(Array.init) ?? []
+            return Fetched(status: Int(head[0].split(separator: " ")[1]) ?? 0, headers: headers, body: body, connects: connects[index])
+        }
+    }
+
+    static func hash(_ address: String) throws -> String {
+        String(decoding: try runTool("gpg-wks-client", ["--print-wkd-hash", address]), as: UTF8.self).split(separator: " ")[0].lowercased()
+    }
+
+    static func admin(_ server: ServerProcess, _ method: String, _ path: String, json: [String: String]? = nil,
+                      body: [UInt8] = []) throws -> HTTPExchange {
+        var headers = ["Authorization": "Bearer \(token)"]
+        var bytes = body
+        if let json {
+            headers["Content-Type"] = "application/json"
+            bytes = Array(try JSONSerialization.data(withJSONObject: json))
+        }
+        return try server.request(method, path, headers: headers, body: bytes)
+    }
+
+    /// The same WKD GET through the router (Connection: close) and from the prepared answer (keep-alive, second
+    /// request): the same status, body and headers but Date; the body is the key with only the address's user ID, as
+    /// GnuPG reads it; a directory write drops the answer at once.
+    @Test func wkdAnswersEqualTheRoutersAndFollowDirectoryWrites() async throws {
+        let home = try GnuPGHome()
+        defer { home.close() }
+        let fingerprint = try home.generateKey("Alice <alice@hot.test>")
+        try home.gpg(["--quick-add-uid", fingerprint, "Alice Elsewhere <alice@elsewhere.example>"])
+        let server = try await ServerProcess(extra: ["adminToken": Self.token, "domains": [["name": "hot.test", "kind": "provider"]]])
+        defer { server.stop(); server.removeData() }
+        #expect(try Self.admin(server, "POST", "/admin/v1/accounts", json: ["id": "alice", "primaryAddress": "alice@hot.test"]).status == 201)
+        #expect(try Self.admin(server, "POST", "/admin/v1/accounts/alice/keys", body: home.export(fingerprint)).status == 201)
+        #expect(try Self.admin(server, "PUT", "/admin/v1/addresses/alice@hot.test/key", json: ["fingerprint": fingerprint]).status == 200)
+        let path = "/.well-known/openpgpkey/hot.test/hu/\(try Self.hash("alice@hot.test"))?l=alice"
+        let host = "openpgpkey.hot.test"
+
+        let routed = try server.request("GET", path, host: host)
+        let fetched = try Self.keepAlive(port: server.port, [("GET", path, host), ("GET", path, host), ("HEAD", path, host), ("GET", path, host)])
+        #expect(fetched.map(\.connects) == [1, 0, 0, 0])
+        #expect(routed.status == 200)
+        #expect(try home.shownUserIDs(of: routed.body) == ["Alice <alice@hot.test>"])
+        for response in fetched {
+            #expect(response.status == 200)
+            #expect(response.headers.filter { $0.key != "date" } == routed.headers.filter { !["date", "connection"].contains($0.key) })
+            #expect(response.headers["date"] != nil)
+        }
+        #expect(fetched[0].body == routed.body)
+        #expect(fetched[1].body == routed.body)
+        #expect(fetched[3].body == routed.body)
+        // curl -I writes the head where the body would go: nothing follows it
+        #expect(String(decoding: fetched[2].body, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(fetched[2].body.suffix(4) == Array("\r\n\r\n".utf8))
+        #expect(fetched[2].headers["content-length"] == "\(routed.body.count)")
+        #expect(routed.headers["cache-control"] == "no-cache")
+        #expect(routed.headers["content-length"] == "\(routed.body.count)")
+
+        // Closing the account drops the answer: the next keep-alive GET is a 404 with today's body and headers.
+        #expect((200..<300).contains(try Self.admin(server, "DELETE", "/admin/v1/accounts/alice").status))
+        let after = try Self.keepAlive(port: server.port, [("GET", path, host), ("GET", path, host)])
+        #expect(after.map(\.status) == [404, 404])
+        #expect(after.map { String(decoding: $0.body, as: UTF8.self) } == ["not found\n", "not found\n"])
+        #expect(after[1].headers["access-control-allow-origin"] == "*")
+    }
+
+    /// Two instances on the lab's PostgreSQL: instance 2 keeps a VKS answer (by fingerprint, no identity yet); the
+    /// address is published through instance 1 (directory association, then an upload); instance 2 serves the new
+    /// answer — with the user ID — within 100 ms, told by NOTIFY.
+    @Test func aVKSAnswerChangesOnTheOtherInstanceAfterAWrite() async throws {
+        var settings = try SharedDatabaseTests.databaseSettings()
+        settings["adminToken"] = Self.token
+        settings["domains"] = [["name": "hotshared.test", "kind": "provider"]]
+        settings["keyServer"] = ["baseURL": "http://keys.hotshared.test", "mailFrom": "keys@hotshared.test",
+                                 "requestsPerMinutePerClient": 1_000_000]
+        settings["mail"] = ["relay": "127.0.0.1:9", "tls": "none"]
+        let first = try await ServerProcess(extra: settings)
+        defer { first.stop(); first.removeData() }
+        let second = try await ServerProcess(extra: settings)
+        defer { second.stop(); second.removeData() }
+        let home = try GnuPGHome()
+        defer { home.close() }
+        let fingerprint = try home.generateKey("Bob <bob@hotshared.test>")
+        let armored = String(decoding: try home.gpg(["--armor", "--export", fingerprint]), as: UTF8.self)
+        let upload = { (server: ServerProcess) throws -> Int in
+            try server.request("POST", "/vks/v1/upload", headers: ["Content-Type": "application/json"],
+                               body: Array(try JSONSerialization.data(withJSONObject: ["keytext": armored]))).status
+        }
+        #expect(try upload(first) == 200)
+        let path = "/vks/v1/by-fingerprint/\(fingerprint)"
+        let before = try Self.keepAlive(port: second.port, [("GET", path, "localhost"), ("GET", path, "localhost")])
+        #expect(before.map(\.status) == [200, 200])
+        #expect(before[0].body == before[1].body)
+        #expect(try home.shownUserIDs(of: before[1].body) == [])
+        #expect(before[1].headers["content-type"] == "application/pgp-keys")
+
+        #expect(try Self.admin(first, "POST", "/admin/v1/accounts", json: ["id": "bob", "primaryAddress": "bob@hotshared.test"]).status == 201)
+        #expect(try Self.admin(first, "POST", "/admin/v1/accounts/bob/keys", body: home.export(fingerprint)).status == 201)
+        #expect(try Self.admin(first, "PUT", "/admin/v1/addresses/bob@hotshared.test/key", json: ["fingerprint": fingerprint]).status == 200)
+        let written = ContinuousClock.now
+        #expect(try upload(first) == 200)  // the associated address is published without a mail round trip
+        var attempts = 0
+        var served: [UInt8] = []
+        while attempts < 500 {
+            attempts += 1
+            served = try Self.keepAlive(port: second.port, [("GET", path, "localhost")])[0].body
+            if try home.shownUserIDs(of: served) == ["Bob <bob@hotshared.test>"] { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let waited = ContinuousClock.now - written
+        #expect(try home.shownUserIDs(of: served) == ["Bob <bob@hotshared.test>"])
+        #expect(waited < .milliseconds(300), "instance 2 served the new answer after \(waited) (\(attempts) attempts)")
+        let byEmail = try Self.keepAlive(port: second.port, [("GET", "/vks/v1/by-email/bob%40hotshared.test", "localhost"),
+                                                              ("GET", "/vks/v1/by-email/bob%40hotshared.test", "localhost")])
+        #expect(byEmail.map(\.status) == [200, 200])
+        #expect(byEmail[1].body == served)
+    }
+
+    // MARK: the handler itself, on an embedded channel
+
+    static func channel(_ answers: KeyAnswerCache) throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(
+            HotRouteHandler(routes: HotRoutes(answers: answers, keyServerLimits: nil, serverName: "Stockade")))
+        return channel
+    }
+
+    static func request(_ channel: EmbeddedChannel, _ method: HTTPMethod, _ uri: String, version: HTTPVersion = .http1_1) throws {
+        var head = HTTPRequestHead(version: version, method: method, uri: uri)
+        head.headers.add(name: "Host", value: "openpgpkey.hot.test")
+        try channel.writeInbound(HTTPServerRequestPart.head(head))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+    }
+
+    static let wkdPath = "/.well-known/openpgpkey/hot.test/hu/kei1q4tipxxu1yj79k9kfukdhfy631xe"
+
+    static func cache() -> KeyAnswerCache {
+        let answers = KeyAnswerCache()
+        answers.store(KeyAnswer(contentType: "application/octet-stream", cacheControl: "no-cache", body: ByteBuffer(bytes: [1, 2, 3])),
+                      for: "w openpgpkey.hot.test \(wkdPath)", tags: [], until: .now() + .seconds(60), ticket: answers.ticket())
+        return answers
+    }
+
+    @Test func theHandlerAnswersAKeptWKDKeyWithTheRoutersHeaders() throws {
+        let channel = try Self.channel(Self.cache())
+        try Self.request(channel, .GET, Self.wkdPath + "?l=alice")
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)  // not passed on
+        guard case .head(let head) = try channel.readOutbound(as: HTTPServerResponsePart.self) else { Issue.record("no head"); return }
+        #expect(head.status == .ok)
+        #expect(head.headers.map(\.name) == ["Content-Type", "Access-Control-Allow-Origin", "Cache-Control", "Content-Length", "Date", "Server"])
+        #expect(head.headers["Content-Type"] == ["application/octet-stream"])
+        #expect(head.headers["Cache-Control"] == ["no-cache"])
+        #expect(head.headers["Content-Length"] == ["3"])
+        #expect(head.headers["Server"] == ["Stockade"])
+        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == .body(.byteBuffer(ByteBuffer(bytes: [1, 2, 3]))))
+        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == .end(nil))
+
+        try Self.request(channel, .HEAD, Self.wkdPath)
+        guard case .head(let headOnly) = try channel.readOutbound(as: HTTPServerResponsePart.self) else { Issue.record("no head"); return }
+        #expect(headOnly.headers["Content-Length"] == ["3"])
+        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == .end(nil))
+        _ = try channel.finish()
+    }
+
+    /// Misses, HTTP/1.0, other methods and requests behind one still being answered by the router go to the router.
+    @Test func everythingElseGoesToTheRouterInOrder() throws {
+        let channel = try Self.channel(Self.cache())
+        try Self.request(channel, .GET, "/.well-known/openpgpkey/hot.test/hu/other")
+        try Self.request(channel, .GET, Self.wkdPath, version: .http1_0)
+        try Self.request(channel, .POST, Self.wkdPath)
+        // three requests owed by the router: a hit now must wait behind them
+        try Self.request(channel, .GET, Self.wkdPath)
+        var passed: [String] = []
+        while let part = try channel.readInbound(as: HTTPServerRequestPart.self) {
+            if case .head(let head) = part { passed.append("\(head.method) \(head.uri) \(head.version)") }
+        }
+        #expect(passed == ["GET /.well-known/openpgpkey/hot.test/hu/other HTTP/1.1", "GET \(Self.wkdPath) HTTP/1.0",
+                           "POST \(Self.wkdPath) HTTP/1.1", "GET \(Self.wkdPath) HTTP/1.1"])
+        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == nil)
+        // the router answers all four; then a hit is answered here again
+        for _ in 0..<4 {
+            try channel.writeOutbound(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .notFound)))
+            try channel.writeOutbound(HTTPServerResponsePart.end(nil))
+        }
+        while try channel.readOutbound(as: HTTPServerResponsePart.self) != nil {}
+        try Self.request(channel, .GET, Self.wkdPath)
+        #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)
+        guard case .head(let head) = try channel.readOutbound(as: HTTPServerResponsePart.self) else { Issue.record("no head"); return }
+        #expect(head.status == .ok)
+        _ = try channel.finish()
+    }
+}
