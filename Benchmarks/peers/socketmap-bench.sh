@@ -5,9 +5,11 @@
 # Run from Benchmarks/ with the lab up and the release binary built:
 #   (cd .. && swift build -c release --scratch-path .build-release --product stockade)
 #   sh peers/socketmap-bench.sh [SECONDS]
+# RUNS=3 repeats the interleaved rounds (default 1); each round prints the load average first (the 2 cores are shared).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-10}
+runs=${RUNS:-1}
 eval "$(bash "$here/../lab/lab.sh" env)"
 cc -O2 -o "$here/.build/socketmap-load" "$here/peers/socketmap-load.c"
 load="$here/.build/socketmap-load"
@@ -30,7 +32,12 @@ theirs=$!
 trap 'kill $ours $theirs 2>/dev/null; rm -f "$config"' EXIT INT TERM
 sleep 3
 for port in 18461 18462; do "$load" 127.0.0.1 $port 1 1 "postfix enforce.web.test" "OK secure" >/dev/null; done  # warm
-for connections in 1 16 64; do
-    echo "stockade   $("$load" 127.0.0.1 18461 $connections "$seconds" "postfix enforce.web.test" "OK secure")"
-    echo "mta-sts    $("$load" 127.0.0.1 18462 $connections "$seconds" "postfix enforce.web.test" "OK secure")"
+round=1
+while [ "$round" -le "$runs" ]; do
+    echo "round $round: $(uptime)"
+    for connections in 1 16 64; do
+        echo "stockade   $("$load" 127.0.0.1 18461 $connections "$seconds" "postfix enforce.web.test" "OK secure")"
+        echo "mta-sts    $("$load" 127.0.0.1 18462 $connections "$seconds" "postfix enforce.web.test" "OK secure")"
+    done
+    round=$((round + 1))
 done

@@ -6,7 +6,9 @@ public import ServiceLifecycle
 
 /// Postfix's socketmap protocol over TCP (socketmap_table(5)) for `smtp_tls_policy_maps =
 /// socketmap:inet:HOST:PORT:NAME`: netstring requests, several per connection, answered in order; a malformed
-/// request gets `PERM` and the connection is closed. Each connection is a child task of a discarding task group.
+/// request gets `PERM` and the connection is closed. Each connection is answered on its event loop by a
+/// ``SocketmapConnectionHandler`` (cached replies without leaving the loop) and watched by a child task of a
+/// discarding task group, which closes it when the server stops.
 /// A connection idle for ``SocketmapLimits/idleTimeout`` is closed, and at most ``SocketmapLimits/maxConnections``
 /// are held at once.
 public struct SocketmapServer: Service {
@@ -30,6 +32,8 @@ public struct SocketmapServer: Service {
 
     public func run() async throws {
         let limits = self.limits
+        let responder = self.responder
+        let logger = self.logger
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
@@ -42,7 +46,8 @@ public struct SocketmapServer: Service {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NetstringDecoder()))
                     try channel.pipeline.syncOperations.addHandler(IdleTimeoutHandler(timeout: limits.idleTimeout))
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(SocketmapConnectionHandler(responder: responder, logger: logger))
+                    return channel
                 }
             }
         if let address = server.channel.localAddress { onBound(address) }
@@ -51,23 +56,15 @@ public struct SocketmapServer: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
-                        group.addTask { await serve(connection) }
+                        group.addTask {
+                            await withTaskCancellationHandler {
+                                try? await connection.closeFuture.get()
+                            } onCancel: {
+                                connection.close(promise: nil)
+                            }
+                        }
                     }
                 }
-            }
-        }
-    }
-
-    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
-        try? await connection.executeThenClose { requests, replies in
-            do {
-                for try await request in requests {
-                    let reply = await responder.reply(to: String(buffer: request))
-                    try await replies.write(Netstring.encode(reply.description))
-                }
-            } catch let error as NetstringError {
-                logger.warning("malformed socketmap request", metadata: ["reason": "\(error.reason)"])
-                try await replies.write(Netstring.encode(PolicyReply.permanent("malformed request: \(error.reason)").description))
             }
         }
     }

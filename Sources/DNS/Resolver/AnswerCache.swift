@@ -26,19 +26,20 @@ struct AnswerCache<C: Clock>: Sendable where C.Duration == Duration {
 
     var count: Int { entries.count }
 
-    /// The cached answer with TTLs reduced by the time spent in the cache; nil when absent or expired.
-    mutating func lookup(_ key: Key, now: C.Instant) -> Answer? {
+    /// The cached answer with TTLs reduced by the time spent in the cache, and when it leaves the cache; nil when
+    /// absent or expired.
+    mutating func lookup(_ key: Key, now: C.Instant) -> (answer: Answer, expires: C.Instant)? {
         guard let entry = entries[key] else { return nil }
         guard now < entry.expires else {
             entries[key] = nil
             return nil
         }
         let elapsed = UInt32(clamping: entry.stored.duration(to: now).components.seconds)
-        if elapsed == entry.servedElapsed { return entry.served }
+        if elapsed == entry.servedElapsed { return (entry.served, entry.expires) }
         let answer = Self.served(entry.answer, elapsed: elapsed)
         entries[key]?.served = answer
         entries[key]?.servedElapsed = elapsed
-        return answer
+        return (answer, entry.expires)
     }
 
     /// `answer` as the cache hands it out `elapsed` seconds after storing it (RFC 1035 §7.4).
@@ -55,14 +56,15 @@ struct AnswerCache<C: Clock>: Sendable where C.Duration == Duration {
         return answer
     }
 
-    /// Stores an answer for the lowest TTL among its records, or the negative TTL of its SOA (RFC 2308 §5).
-    /// Server failures are not stored.
-    mutating func store(_ answer: Answer, for key: Key, now: C.Instant) {
-        guard capacity > 0, let ttl = Self.ttl(of: answer), ttl > 0 else { return }
+    /// Stores an answer for the lowest TTL among its records, or the negative TTL of its SOA (RFC 2308 §5), and
+    /// returns when it expires; server failures and zero TTLs are not stored (nil).
+    @discardableResult
+    mutating func store(_ answer: Answer, for key: Key, now: C.Instant) -> C.Instant? {
+        guard capacity > 0, let ttl = Self.ttl(of: answer), ttl > 0 else { return nil }
         if entries.count >= capacity && entries[key] == nil { evict(now: now) }
-        let lifetime = Duration.seconds(Int64(min(ttl, maximumTTL)))
-        entries[key] = Entry(answer: answer, stored: now, expires: now.advanced(by: lifetime),
-                             served: Self.served(answer, elapsed: 0), servedElapsed: 0)
+        let expires = now.advanced(by: .seconds(Int64(min(ttl, maximumTTL))))
+        entries[key] = Entry(answer: answer, stored: now, expires: expires, served: Self.served(answer, elapsed: 0), servedElapsed: 0)
+        return expires
     }
 
     /// Removes expired entries, then the tenth that expires soonest if still full.

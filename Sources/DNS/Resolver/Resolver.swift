@@ -19,9 +19,12 @@ public final class Resolver<C: Clock>: Sendable where C.Duration == Duration {
     private let logger: Logger
     private let state: Mutex<State>
 
+    /// An answer and when it leaves the cache (nil: it was not cached).
+    private typealias Lookup = (answer: Answer, expires: C.Instant?)
+
     private enum Source {
-        case cached(Answer)
-        case shared(Task<Answer, any Error>)
+        case cached(Lookup)
+        case shared(Task<Lookup, any Error>)
     }
 
     /// Counters for operators and tests.
@@ -37,7 +40,7 @@ public final class Resolver<C: Clock>: Sendable where C.Duration == Duration {
     private struct State: Sendable {
         var statistics = Statistics()
         var cache: AnswerCache<C>
-        var inFlight: [AnswerCache<C>.Key: Task<Answer, any Error>] = [:]
+        var inFlight: [AnswerCache<C>.Key: Task<Lookup, any Error>] = [:]
     }
 
     /// A resolver on the given configuration and clock.
@@ -121,32 +124,57 @@ public final class Resolver<C: Clock>: Sendable where C.Duration == Duration {
         return chain + final + others
     }
 
-    /// One question, from the cache or shared with an identical query in flight.
+    /// The resolver's clock now: the time base of ``AnswerLifetime/until(_:)``.
+    package var now: C.Instant { clock.now }
+
+    /// Runs `body` and says how long its result stays what it is as far as DNS goes: until the first answer it used
+    /// leaves the cache (after which the same lookups may give other records), ``AnswerLifetime/uncached`` when an
+    /// answer it used was never cached (a failure, a zero TTL) or a lookup threw, ``AnswerLifetime/unbounded`` when
+    /// it used no answer. Lookups of `body`'s child tasks count too (a task-local value).
+    package func trackingLifetime<T: Sendable>(_ body: () async -> T) async -> (T, AnswerLifetime<C.Instant>) {
+        let tracker = AnswerLifetimeTracker<C.Instant>()
+        let result = await AnswerLifetimeTracking.$current.withValue(tracker) { await body() }
+        return (result, tracker.lifetime)
+    }
+
+    /// One question, from the cache or shared with an identical query in flight, noted by a
+    /// ``trackingLifetime(_:)`` around it.
     private func lookup(_ name: DNSName, _ type: RecordType) async throws(DNSError) -> Answer {
+        do {
+            let (answer, expires) = try await cachedOrQueried(name, type)
+            AnswerLifetimeTracking.current?.note(expires)
+            return answer
+        } catch {
+            AnswerLifetimeTracking.current?.note(C.Instant?.none)
+            throw error
+        }
+    }
+
+    private func cachedOrQueried(_ name: DNSName, _ type: RecordType) async throws(DNSError) -> Lookup {
         let key = AnswerCache<C>.Key(name: name.lowercased, type: type)
         let now = clock.now
         let source: Source = state.withLock { locked in
             if let cached = locked.cache.lookup(key, now: now) {
                 locked.statistics.cacheHits += 1
-                return .cached(cached)
+                return .cached((cached.answer, cached.expires))
             }
             if let running = locked.inFlight[key] {
                 locked.statistics.coalesced += 1
                 return .shared(running)
             }
-            let task = Task<Answer, any Error> { [self] in
+            let task = Task<Lookup, any Error> { [self] in
                 defer { _ = state.withLock { $0.inFlight.removeValue(forKey: key) } }
                 let answer = try await self.query(name, type)
                 let stored = clock.now
-                state.withLock { $0.cache.store(answer, for: key, now: stored) }
-                return answer
+                let expires = state.withLock { $0.cache.store(answer, for: key, now: stored) }
+                return (answer, expires)
             }
             locked.inFlight[key] = task
             return .shared(task)
         }
-        let task: Task<Answer, any Error>
+        let task: Task<Lookup, any Error>
         switch source {
-        case .cached(let answer): return answer
+        case .cached(let hit): return hit
         case .shared(let running): task = running
         }
         do {

@@ -40,6 +40,7 @@ public final class MTASTSResolver: Sendable {
     private let backoff = Mutex<[String: (id: String, until: Date, failures: Int)]>([:])
     /// Parsed policies by domain, with when their TXT record was last checked.
     private let recent = Mutex<[String: (resolution: PolicyResolution, checkedAt: Date)]>([:])
+    private let policyChanges = Atomic<UInt64>(0)
 
     /// - Parameter logger: where failures of the policy cache's storage are reported (warning); the resolver goes on
     ///   without the cache, as if it were empty. Silent by default.
@@ -71,14 +72,27 @@ public final class MTASTSResolver: Sendable {
 
     /// The policy that applies to mail for `domain` now.
     public func resolve(_ domain: String) async -> PolicyResolution {
+        await resolve(domain, forceFetch: false).resolution
+    }
+
+    /// The policy that applies to mail for `domain` now, with how long ``resolve(_:)`` keeps giving it (see
+    /// ``ReusableResolution``).
+    package func resolveForReuse(_ domain: String) async -> ReusableResolution {
         await resolve(domain, forceFetch: false)
     }
 
     /// Fetches the policy again even when the TXT id is unchanged (the proactive refresher), keeping the cached one
     /// if that fails.
     public func refresh(_ domain: String) async -> PolicyResolution {
-        await resolve(domain, forceFetch: true)
+        await resolve(domain, forceFetch: true).resolution
     }
+
+    /// Counts the times the policy held in memory for a domain changed (fetched anew, replaced by a refresh, gone):
+    /// a result saved with another count may no longer be what ``resolve(_:)`` gives.
+    package var policyChangeCount: UInt64 { policyChanges.load(ordering: .acquiring) }
+
+    /// The time source of expiries and the grace.
+    package var currentTime: Date { now() }
 
     /// Cached policies with less than a quarter of their max_age left at `time`, for the refresher.
     public func dueForRefresh(at time: Date) async -> [CachedPolicy] {
@@ -88,21 +102,36 @@ public final class MTASTSResolver: Sendable {
         }
     }
 
-    private func resolve(_ rawDomain: String, forceFetch: Bool) async -> PolicyResolution {
+    private func resolve(_ rawDomain: String, forceFetch: Bool) async -> ReusableResolution {
         var domain = rawDomain.lowercased()
         if domain.hasSuffix(".") { domain.removeLast() }
+        let generation = policyChangeCount
         let time = now()
         if !forceFetch, let hit = recent.withLock({ $0[domain] }), time.timeIntervalSince(hit.checkedAt) < configuration.grace,
            let expiry = hit.resolution.expiresAt, expiry > time {
             // From memory: a policy fetched a moment ago is now a cached one.
             let r = hit.resolution
-            return PolicyResolution(domain: r.domain, policy: r.policy, id: r.id, source: .cache, expiresAt: r.expiresAt, reason: r.reason)
+            return ReusableResolution(
+                resolution: PolicyResolution(domain: r.domain, policy: r.policy, id: r.id, source: .cache, expiresAt: r.expiresAt,
+                                             reason: r.reason),
+                reusableUntil: min(hit.checkedAt.addingTimeInterval(configuration.grace), expiry), policyGeneration: generation)
         }
         let resolution = await lookUp(domain, at: time, forceFetch: forceFetch)
-        recent.withLock { state in
+        let changed = recent.withLock { state in
+            let before = state[domain]?.resolution.policy
             if resolution.policy != nil { state[domain] = (resolution, time) } else { state.removeValue(forKey: domain) }
+            return before != resolution.policy
         }
-        return resolution
+        var reusedGeneration = generation
+        if changed {
+            // This resolution's own change; any other since it began leaves a count no later check matches.
+            let count = policyChanges.add(1, ordering: .acquiringAndReleasing).newValue
+            reusedGeneration = count == generation &+ 1 ? count : .max
+        }
+        var reusableUntil = time.addingTimeInterval(configuration.grace)
+        if let expiry = resolution.expiresAt { reusableUntil = min(reusableUntil, expiry) }
+        if resolution.policy == nil, let until = backoff.withLock({ $0[domain]?.until }) { reusableUntil = min(reusableUntil, until) }
+        return ReusableResolution(resolution: resolution, reusableUntil: reusableUntil, policyGeneration: reusedGeneration)
     }
 
     private func lookUp(_ domain: String, at time: Date, forceFetch: Bool) async -> PolicyResolution {

@@ -37,3 +37,14 @@ public struct PolicyResolution: Sendable, Hashable {
         PolicyResolution(domain: domain, policy: nil, id: nil, source: .none, expiresAt: nil, reason: reason)
     }
 }
+
+/// A resolution with how long ``MTASTSResolver/resolve(_:)`` keeps giving it, as far as the policy cache, the grace
+/// and the fetch backoff go: a policy until its grace or its max_age ends, no policy until the grace or a backoff
+/// ends, and while ``MTASTSResolver/policyChangeCount`` still equals ``policyGeneration``. The DNS answers it used
+/// (the TXT record) bound it too: run it inside the resolver's `trackingLifetime` to learn when they expire.
+package struct ReusableResolution: Sendable {
+    package let resolution: PolicyResolution
+    /// On the resolver's own clock (its `now`).
+    package let reusableUntil: Date
+    package let policyGeneration: UInt64
+}
