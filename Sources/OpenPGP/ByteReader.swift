@@ -71,8 +71,14 @@ extension Array<UInt8> {
 
 /// Upper-case hexadecimal, the form fingerprints are shown in.
 func hexString<S: Sequence<UInt8>>(_ bytes: S) -> String {
-    let digits = Array("0123456789ABCDEF")
-    var s = ""
-    for b in bytes { s.append(digits[Int(b >> 4)]); s.append(digits[Int(b & 0xF)]) }
-    return s
+    let digits: StaticString = "0123456789ABCDEF"
+    var octets: [UInt8] = []
+    octets.reserveCapacity(bytes.underestimatedCount * 2)
+    digits.withUTF8Buffer { digits in
+        for b in bytes {
+            octets.append(digits[Int(b >> 4)])
+            octets.append(digits[Int(b & 0xF)])
+        }
+    }
+    return String(decoding: octets, as: UTF8.self)
 }

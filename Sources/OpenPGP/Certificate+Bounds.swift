@@ -32,6 +32,7 @@ extension Certificate {
     func bounded() throws -> Certificate {
         let primary = primaryKey
         func kept(_ signatures: [SignaturePacket]) -> [SignaturePacket] {
+            guard signatures.count > 1 else { return signatures }  // the usual case: nothing to compare
             var seen = Set<Octets>()
             let distinct = signatures.filter { seen.insert(Octets($0.body)).inserted }
             guard distinct.count > OpenPGPLimits.maxSelfSignaturesPerComponent else { return distinct }
@@ -44,12 +45,13 @@ extension Certificate {
                 + thirdParty.prefix(OpenPGPLimits.maxThirdPartySignaturesPerComponent))
             return distinct.indices.filter(keep.contains).map { distinct[$0] }
         }
-        var out = Certificate(primaryKey: primaryKey, primarySignatures: kept(primarySignatures))
-        out.userIDs = Self.joined(userIDs, by: \.userID.body) { UserIDComponent(userID: $0.userID, signatures: kept($1)) }
-        out.userAttributes = Self.joined(userAttributes, by: \.attribute.body) {
-            UserAttributeComponent(attribute: $0.attribute, signatures: kept($1))
-        }
-        out.subkeys = Self.joined(subkeys, by: \.key.body) { SubkeyComponent(key: $0.key, signatures: kept($1)) }
+        let out = Certificate(
+            primaryKey: primaryKey, primarySignatures: kept(primarySignatures),
+            userIDs: Self.joined(userIDs, by: { Octets($0.userID.body) }) { UserIDComponent(userID: $0.userID, signatures: kept($1)) },
+            userAttributes: Self.joined(userAttributes, by: { Octets($0.attribute.body) }) {
+                UserAttributeComponent(attribute: $0.attribute, signatures: kept($1))
+            },
+            subkeys: Self.joined(subkeys, by: { Octets($0.key.body) }) { SubkeyComponent(key: $0.key, signatures: kept($1)) })
 
         if out.userIDs.count > OpenPGPLimits.maxUserIDs || out.userAttributes.count > OpenPGPLimits.maxUserAttributes
             || out.subkeys.count > OpenPGPLimits.maxSubkeys {
@@ -74,6 +76,7 @@ extension Certificate {
     /// Components with equal `key` made one, in the order of their first appearance, with all their signatures.
     private static func joined<C, Key: Hashable>(_ components: [C], by key: (C) -> Key,
                                                  _ make: (C, [SignaturePacket]) -> C) -> [C] where C: SignedComponent {
+        if components.count == 1, let only = components.first { return [make(only, only.signatures)] }
         var order: [Key] = []
         var groups: [Key: (first: C, signatures: [SignaturePacket])] = [:]
         for c in components {

@@ -74,8 +74,9 @@ extension Certificate {
     /// Checks every signature cryptographically and keeps the self-signatures that verify.
     private func verifyingEverySignature() -> VerifiedSignatures {
         let primary = primaryKey
+        let verifyingKey = VerifyingKey(primary)
         func ok(_ s: SignaturePacket, _ object: SignedObject) -> Bool {
-            s.mayBeIssued(by: primary) && s.verify(by: primary, over: object).isValid
+            s.mayBeIssued(by: primary) && s.verify(by: verifyingKey, over: object).isValid
         }
         var v = VerifiedSignatures()
         v.primary = primarySignatures.filter {

@@ -103,7 +103,7 @@ public struct Certificate: Hashable, Sendable {
         for data in binary {
             let packets = try Packet.parseAll(data, maximumBytes: OpenPGPLimits.maxKeyringBytes, maximumPackets: OpenPGPLimits.maxKeyringPackets)
             for certificate in try split(packets) {
-                let size = certificate.serialized.count
+                let size = certificate.packets.reduce(0) { $0 + $1.serializedCount }
                 guard size <= OpenPGPLimits.maxInputBytes else {
                     throw OpenPGPError.tooLarge.with("certificate \(certificate.fingerprint) is \(size) bytes, over \(OpenPGPLimits.maxInputBytes)")
                 }
@@ -127,13 +127,22 @@ public struct Certificate: Hashable, Sendable {
     /// bounds of ``bounded()``.
     public static func split(_ packets: [Packet]) throws -> [Certificate] {
         var out: [Certificate] = []
-        var current: Certificate?
+        /// The certificate being read, in parts: a `Certificate` drops its verdict cache on every change, so it is
+        /// made once its packets are all read.
+        var primary: PublicKeyPacket?
+        var primarySignatures: [SignaturePacket] = []
+        var userIDs: [UserIDComponent] = []
+        var userAttributes: [UserAttributeComponent] = []
+        var subkeys: [SubkeyComponent] = []
         enum Slot { case primary, userID, attribute, subkey, skipped }
         var slot = Slot.primary
         /// Bodies of the signatures read for the current component: a byte-identical copy is not parsed again.
         var seen = Set<Octets>()
         func finish() throws {
-            if let c = current { out.append(try c.bounded()) }
+            guard let primary else { return }
+            let certificate = Certificate(primaryKey: primary, primarySignatures: primarySignatures, userIDs: userIDs,
+                                          userAttributes: userAttributes, subkeys: subkeys)
+            out.append(try certificate.bounded())
         }
         for packet in packets {
             switch packet.tag {
@@ -143,14 +152,18 @@ public struct Certificate: Hashable, Sendable {
                 throw OpenPGPError.secretKeyMaterial.with("secret key packet (tag \(packet.tag.rawValue)) in a certificate")
             case .publicKey:
                 try finish()
-                current = Certificate(primaryKey: try PublicKeyPacket(packet: packet))
+                primary = try PublicKeyPacket(packet: packet)
+                primarySignatures = []
+                userIDs = []
+                userAttributes = []
+                subkeys = []
                 slot = .primary
                 seen = []
                 continue
             default:
                 break
             }
-            guard current != nil else {
+            guard primary != nil else {
                 throw OpenPGPError.notACertificate.with("packet tag \(packet.tag.rawValue) before any public key")
             }
             switch packet.tag {
@@ -163,23 +176,23 @@ public struct Certificate: Hashable, Sendable {
                     continue  // unknown versions (e.g. v5) and unreadable signatures are dropped; they could never verify
                 }
                 switch slot {
-                case .primary: current!.primarySignatures.append(signature)
-                case .userID: current!.userIDs[current!.userIDs.count - 1].signatures.append(signature)
-                case .attribute: current!.userAttributes[current!.userAttributes.count - 1].signatures.append(signature)
-                case .subkey: current!.subkeys[current!.subkeys.count - 1].signatures.append(signature)
+                case .primary: primarySignatures.append(signature)
+                case .userID: userIDs[userIDs.count - 1].signatures.append(signature)
+                case .attribute: userAttributes[userAttributes.count - 1].signatures.append(signature)
+                case .subkey: subkeys[subkeys.count - 1].signatures.append(signature)
                 case .skipped: continue
                 }
             case .userID:
-                current!.userIDs.append(UserIDComponent(userID: try UserIDPacket(packet: packet), signatures: []))
+                userIDs.append(UserIDComponent(userID: try UserIDPacket(packet: packet), signatures: []))
                 slot = .userID
                 seen = []
             case .userAttribute:
-                current!.userAttributes.append(UserAttributeComponent(attribute: UserAttributePacket(body: packet.body), signatures: []))
+                userAttributes.append(UserAttributeComponent(attribute: UserAttributePacket(body: packet.body), signatures: []))
                 slot = .attribute
                 seen = []
             case .publicSubkey:
                 do {
-                    current!.subkeys.append(SubkeyComponent(key: try PublicKeyPacket(packet: packet), signatures: []))
+                    subkeys.append(SubkeyComponent(key: try PublicKeyPacket(packet: packet), signatures: []))
                     slot = .subkey
                     seen = []
                 } catch let error as OpenPGPError where error == .unsupportedVersion {

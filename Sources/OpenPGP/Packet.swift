@@ -184,6 +184,12 @@ public struct Packet: Hashable, Sendable {
         out.append(contentsOf: body)
     }
 
+    /// The length of ``serialized``, without building it.
+    var serializedCount: Int {
+        let n = body.count
+        return 1 + (n < 192 ? 1 : n < 8384 ? 2 : 5) + n
+    }
+
     /// The packet in the current format.
     public var serialized: [UInt8] {
         var out: [UInt8] = []

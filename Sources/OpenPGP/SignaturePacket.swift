@@ -251,34 +251,37 @@ public struct SignaturePacket: Hashable, Sendable {
     /// Issuer key IDs, from either area and from issuer fingerprints (RFC 9580 §5.2.3.12, §5.2.3.35).
     public var issuerKeyIDs: [KeyID] {
         if let v3Issuer { return [v3Issuer] }
-        var out: [KeyID] = []
-        for s in hashedSubpackets + unhashedSubpackets {
-            switch s.value {
-            case .issuerKeyID(let k): out.append(k)
-            case .issuerFingerprint(_, let f): out.append(f.keyID)
-            default: break
+        return subpackets {
+            switch $0 {
+            case .issuerKeyID(let k): k
+            case .issuerFingerprint(_, let f): f.keyID
+            default: nil
             }
         }
-        return out
     }
 
     /// Issuer fingerprints, from either area (RFC 9580 §5.2.3.35).
     public var issuerFingerprints: [Fingerprint] {
-        (hashedSubpackets + unhashedSubpackets).compactMap {
-            if case .issuerFingerprint(_, let f) = $0.value { f } else { nil }
-        }
+        subpackets { if case .issuerFingerprint(_, let f) = $0 { f } else { nil } }
     }
 
     /// Embedded signatures (RFC 9580 §5.2.3.34) from either area; the back-signature of a subkey binding lives here.
     public var embeddedSignatures: [SignaturePacket] {
-        (hashedSubpackets + unhashedSubpackets).compactMap {
-            if case .embeddedSignature(let s) = $0.value { s } else { nil }
-        }
+        subpackets { if case .embeddedSignature(let s) = $0 { s } else { nil } }
     }
 
     /// A critical subpacket this library does not understand: such a signature is invalid (RFC 9580 §5.2.3.7).
     public var hasUnknownCriticalSubpacket: Bool {
-        (hashedSubpackets + unhashedSubpackets).contains { $0.isCritical && !Subpacket.understood.contains($0.type) }
+        func unknownCritical(_ s: Subpacket) -> Bool { s.isCritical && !Subpacket.understood.contains(s.type) }
+        return hashedSubpackets.contains(where: unknownCritical) || unhashedSubpackets.contains(where: unknownCritical)
+    }
+
+    /// The values `pick` takes from either area, hashed first (without joining the two areas into a new array).
+    private func subpackets<T>(_ pick: (SubpacketValue) -> T?) -> [T] {
+        var out: [T] = []
+        for s in hashedSubpackets { if let v = pick(s.value) { out.append(v) } }
+        for s in unhashedSubpackets { if let v = pick(s.value) { out.append(v) } }
+        return out
     }
 
     /// Whether a signature by `key` could be this one: no issuer information, or an issuer that names `key`.

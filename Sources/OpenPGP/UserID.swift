@@ -47,12 +47,26 @@ public struct MailAddress: Hashable, Sendable, CustomStringConvertible {
     public init?(_ text: String) {
         var s = Substring(text).trimmingWhitespace()
         if s.hasPrefix("<") && s.hasSuffix(">") { s = s.dropFirst().dropLast() }
-        if s.lowercased().hasPrefix("mailto:") { s = s.dropFirst(7) }
+        let mailto = s.isASCII  // lower-casing only the seven octets that matter
+            ? s.utf8.prefix(7).elementsEqual("mailto:".utf8) { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+            : s.lowercased().hasPrefix("mailto:")
+        if mailto { s = s.dropFirst(7) }
         guard let at = s.lastIndex(of: "@") else { return nil }
         let local = s[..<at]
         let domain = s[s.index(after: at)...]
         func plain(_ part: Substring) -> Bool {
-            !part.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "@" || $0 == "\"" })
+            if part.isASCII {  // one Character per octet (a CRLF is two white-space octets): the same test on octets
+                var previous: UInt8 = 0
+                for octet in part.utf8 {
+                    if octet.isASCIIWhitespace || octet == UInt8(ascii: "<") || octet == UInt8(ascii: ">")
+                        || octet == UInt8(ascii: "@") || octet == UInt8(ascii: "\"") || octet == UInt8(ascii: ".") && previous == octet {
+                        return false
+                    }
+                    previous = octet
+                }
+                return part.utf8.first != UInt8(ascii: ".") && part.utf8.last != UInt8(ascii: ".")
+            }
+            return !part.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "@" || $0 == "\"" })
                 && !part.hasPrefix(".") && !part.hasSuffix(".") && !part.contains("..")
         }
         let quoted = local.count >= 2 && local.hasPrefix("\"") && local.hasSuffix("\"") && !local.contains("\n")
@@ -94,9 +108,22 @@ package func asciiLowercased(_ s: String) -> String {
 
 extension Substring {
     func trimmingWhitespace() -> Substring {
+        if isASCII {  // one Character per octet (a CRLF is two white-space octets): trimmed as octets, the same result
+            let start = utf8.firstIndex { !$0.isASCIIWhitespace } ?? utf8.endIndex
+            let end = utf8[start...].lastIndex { !$0.isASCIIWhitespace }.map { utf8.index(after: $0) } ?? start
+            return self[start..<end]
+        }
         var s = self
         while let f = s.first, f.isWhitespace { s = s.dropFirst() }
         while let l = s.last, l.isWhitespace { s = s.dropLast() }
         return s
     }
+
+    /// Whether every octet is ASCII.
+    var isASCII: Bool { utf8.allSatisfy { $0 < 0x80 } }
+}
+
+extension UInt8 {
+    /// The ASCII characters `Character.isWhitespace` accepts: tab, line feed, vertical tab, form feed, carriage return, space.
+    var isASCIIWhitespace: Bool { (0x09...0x0D).contains(self) || self == 0x20 }
 }

@@ -43,6 +43,12 @@ extension SignaturePacket {
     /// hashed creation time, and the hash policy (``SignaturePolicy``). It does not look at time:
     /// expiration is judged by ``Certificate/status(at:)``.
     public func verify(by key: PublicKeyPacket, over object: SignedObject) -> SignatureVerdict {
+        verify(by: VerifyingKey(key), over: object)
+    }
+
+    /// ``verify(by:over:)`` with a key already read into the crypto library, for checking many signatures by one key.
+    func verify(by verifyingKey: VerifyingKey, over object: SignedObject) -> SignatureVerdict {
+        let key = verifyingKey.packet
         if (key.version == 6) != (version == 6) {
             return .invalid(reason: "v\(version) signature by a v\(key.version) key")
         }
@@ -93,25 +99,25 @@ extension SignaturePacket {
         }
         hasher.update(hashedPart)
         if version != 3 {
-            hasher.update([version, 0xFF])
-            var n: [UInt8] = []
-            n.appendUInt32(hashedPart.count)
-            hasher.update(n)
+            var trailer: [UInt8] = [version, 0xFF]
+            trailer.appendUInt32(hashedPart.count)
+            hasher.update(trailer)
         }
         let digest = hasher.finalize()
         guard digest.bytes.prefix(2).elementsEqual(hashLeft16) else {
             return .invalid(reason: "hash prefix mismatch")
         }
-        return Self.check(material, digest: digest, key: key)
+        return Self.check(material, digest: digest, key: verifyingKey)
     }
 
-    private static func check(_ material: SignatureMaterial, digest: AnyDigest, key: PublicKeyPacket) -> SignatureVerdict {
+    private static func check(_ material: SignatureMaterial, digest: AnyDigest, key verifyingKey: VerifyingKey) -> SignatureVerdict {
+        let key = verifyingKey.packet
         switch (key.material, material) {
-        case (.rsa(let n, let e), .rsa(let s)):
-            let modulus = Array(n.drop(while: { $0 == 0 }))
+        case (.rsa(_, let e), .rsa(let s)):
+            let modulus = verifyingKey.rsaModulus
             let sig = Array(s.drop(while: { $0 == 0 }))
             guard !modulus.isEmpty, sig.count <= modulus.count else { return .invalid(reason: "RSA signature larger than modulus") }
-            guard let publicKey = try? _RSA.Signing.PublicKey(n: modulus, e: e) else {
+            guard let publicKey = verifyingKey.rsa else {
                 return .unsupported(reason: "RSA key rejected by the crypto library")
             }
             let signature = _RSA.Signing.RSASignature(rawRepresentation: [UInt8](repeating: 0, count: modulus.count - sig.count) + sig)
@@ -128,28 +134,28 @@ extension SignaturePacket {
             guard curve == .ed25519Legacy || curve == .ed25519 else { return .unsupported(reason: "EdDSA curve \(curve)") }
             guard point.count == 33, point[0] == 0x40 else { return .invalid(reason: "bad EdDSA point") }
             guard let r32 = leftPad(r, 32), let s32 = leftPad(s, 32) else { return .invalid(reason: "EdDSA value too long") }
-            return ed25519(Array(point.dropFirst()), r32 + s32, digest.bytes)
-        case (.ed25519(let k), .ed25519(let sig)):
-            return ed25519(k, sig, digest.bytes)
-        case (.ecdsa(let curve, let point), .twoIntegers(let r, let s)):
+            return ed25519(verifyingKey.ed25519, r32 + s32, digest.bytes)
+        case (.ed25519, .ed25519(let sig)):
+            return ed25519(verifyingKey.ed25519, sig, digest.bytes)
+        case (.ecdsa(let curve, _), .twoIntegers(let r, let s)):
             let ok: Bool
             switch curve {
             case .nistP256:
-                guard let k = try? P256.Signing.PublicKey(x963Representation: point),
+                guard let k = verifyingKey.p256,
                       let rs = leftPad(r, 32).flatMap({ r in leftPad(s, 32).map { r + $0 } }),
                       let sig = try? P256.Signing.ECDSASignature(rawRepresentation: rs)
                 else { return .invalid(reason: "bad ECDSA key or signature") }
                 guard let verdict = digest.withDigest({ k.isValidSignature(sig, for: $0) }) else { return ecdsaSHA224 }
                 ok = verdict
             case .nistP384:
-                guard let k = try? P384.Signing.PublicKey(x963Representation: point),
+                guard let k = verifyingKey.p384,
                       let rs = leftPad(r, 48).flatMap({ r in leftPad(s, 48).map { r + $0 } }),
                       let sig = try? P384.Signing.ECDSASignature(rawRepresentation: rs)
                 else { return .invalid(reason: "bad ECDSA key or signature") }
                 guard let verdict = digest.withDigest({ k.isValidSignature(sig, for: $0) }) else { return ecdsaSHA224 }
                 ok = verdict
             case .nistP521:
-                guard let k = try? P521.Signing.PublicKey(x963Representation: point),
+                guard let k = verifyingKey.p521,
                       let rs = leftPad(r, 66).flatMap({ r in leftPad(s, 66).map { r + $0 } }),
                       let sig = try? P521.Signing.ECDSASignature(rawRepresentation: rs)
                 else { return .invalid(reason: "bad ECDSA key or signature") }
@@ -174,12 +180,57 @@ extension SignaturePacket {
 
     private static let ecdsaSHA224 = SignatureVerdict.unsupported(reason: "ECDSA with SHA-224")
 
-    private static func ed25519(_ key: [UInt8], _ sig: [UInt8], _ message: [UInt8]) -> SignatureVerdict {
-        guard let k = try? Curve25519.Signing.PublicKey(rawRepresentation: key) else {
-            return .invalid(reason: "bad Ed25519 key")
-        }
-        return k.isValidSignature(sig, for: message) ? .valid : .invalid(reason: "Ed25519 signature does not verify")
+    private static func ed25519(_ key: Curve25519.Signing.PublicKey?, _ sig: [UInt8], _ message: [UInt8]) -> SignatureVerdict {
+        guard let key else { return .invalid(reason: "bad Ed25519 key") }
+        return key.isValidSignature(sig, for: message) ? .valid : .invalid(reason: "Ed25519 signature does not verify")
     }
+}
+
+/// A public key read into the crypto library once, to check every signature it made: all self-signatures of a
+/// certificate are by its primary key, so the import (an RSA modulus and its Montgomery set-up, a P-256 point and its
+/// curve check) is paid once per certificate instead of once per signature. A key the crypto library refuses is kept
+/// as nil, and each signature gets the verdict it got before.
+struct VerifyingKey {
+    let packet: PublicKeyPacket
+    private let prepared: Prepared
+
+    private enum Prepared {
+        case rsa(_RSA.Signing.PublicKey?, modulus: [UInt8])
+        case ed25519(Curve25519.Signing.PublicKey?)
+        case p256(P256.Signing.PublicKey?)
+        case p384(P384.Signing.PublicKey?)
+        case p521(P521.Signing.PublicKey?)
+        case other
+    }
+
+    init(_ key: PublicKeyPacket) {
+        packet = key
+        switch key.material {
+        case .rsa(let n, let e):
+            let modulus = Array(n.drop(while: { $0 == 0 }))
+            prepared = .rsa(modulus.isEmpty ? nil : try? _RSA.Signing.PublicKey(n: modulus, e: e), modulus: modulus)
+        case .eddsaLegacy(_, let point):
+            prepared = .ed25519(point.count == 33 ? try? Curve25519.Signing.PublicKey(rawRepresentation: point.dropFirst()) : nil)
+        case .ed25519(let k):
+            prepared = .ed25519(try? Curve25519.Signing.PublicKey(rawRepresentation: k))
+        case .ecdsa(.nistP256, let point):
+            prepared = .p256(try? P256.Signing.PublicKey(x963Representation: point))
+        case .ecdsa(.nistP384, let point):
+            prepared = .p384(try? P384.Signing.PublicKey(x963Representation: point))
+        case .ecdsa(.nistP521, let point):
+            prepared = .p521(try? P521.Signing.PublicKey(x963Representation: point))
+        default:
+            prepared = .other
+        }
+    }
+
+    /// The RSA modulus without leading zero octets (empty for other keys).
+    var rsaModulus: [UInt8] { if case .rsa(_, let modulus) = prepared { modulus } else { [] } }
+    var rsa: _RSA.Signing.PublicKey? { if case .rsa(let k, _) = prepared { k } else { nil } }
+    var ed25519: Curve25519.Signing.PublicKey? { if case .ed25519(let k) = prepared { k } else { nil } }
+    var p256: P256.Signing.PublicKey? { if case .p256(let k) = prepared { k } else { nil } }
+    var p384: P384.Signing.PublicKey? { if case .p384(let k) = prepared { k } else { nil } }
+    var p521: P521.Signing.PublicKey? { if case .p521(let k) = prepared { k } else { nil } }
 }
 
 private func leftPad(_ v: [UInt8], _ n: Int) -> [UInt8]? {
@@ -238,6 +289,8 @@ struct AnyHasher {
         case sha256(SHA256)
         case sha384(SHA384)
         case sha512(SHA512)
+        /// Only while ``update(_:)`` runs.
+        case updating
     }
     private var state: State
 
@@ -252,13 +305,16 @@ struct AnyHasher {
         }
     }
 
+    /// The hasher is taken out of `state` (left `.updating`) while it is updated, so that its context is uniquely
+    /// referenced and swift-crypto does not copy it on every update.
     mutating func update(_ bytes: [UInt8]) {
         switch state {
-        case .sha1(var h): h.update(data: bytes); state = .sha1(h)
-        case .sha224(var h): h.update(bytes); state = .sha224(h)
-        case .sha256(var h): h.update(data: bytes); state = .sha256(h)
-        case .sha384(var h): h.update(data: bytes); state = .sha384(h)
-        case .sha512(var h): h.update(data: bytes); state = .sha512(h)
+        case .sha1(var h): state = .updating; h.update(data: bytes); state = .sha1(h)
+        case .sha224(var h): state = .updating; h.update(bytes); state = .sha224(h)
+        case .sha256(var h): state = .updating; h.update(data: bytes); state = .sha256(h)
+        case .sha384(var h): state = .updating; h.update(data: bytes); state = .sha384(h)
+        case .sha512(var h): state = .updating; h.update(data: bytes); state = .sha512(h)
+        case .updating: break
         }
     }
 
@@ -284,6 +340,7 @@ struct AnyHasher {
         case .sha256(let h): .sha256(h.finalize())
         case .sha384(let h): .sha384(h.finalize())
         case .sha512(let h): .sha512(h.finalize())
+        case .updating: preconditionFailure("a hasher finalized while it is being updated")
         }
     }
 }
