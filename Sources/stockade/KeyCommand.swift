@@ -68,9 +68,22 @@ extension KeyCommand {
             var certificates: [Certificate] = []
             for file in files { certificates += try Certificate.readAll(readInput(file)) }
             let blocks = CertificateReport.printed(certificates, at: timeOptions.time, json: json)
-            // The JSON is one pretty-printed array of the reports, exactly as `JSONEncoder` writes it.
-            let output = json ? "[\n  " + blocks.joined(separator: ",\n  ") + "\n]\n" : blocks.map { $0 + "\n" }.joined()
-            FileHandle.standardOutput.write(Data(output.utf8))
+            // The JSON is one pretty-printed array of the reports, as `JSONEncoder` writes it; the text is the blocks
+            // each followed by an empty line. Written in one piece, without joining the blocks into a string first.
+            var output = Data()
+            output.reserveCapacity(blocks.reduce(16) { $0 + $1.utf8.count + 4 })
+            func append(_ text: String) {
+                var text = text
+                text.withUTF8 { output.append($0) }
+            }
+            if json { append("[\n  ") }
+            for (i, block) in blocks.enumerated() {
+                if json && i > 0 { append(",\n  ") }
+                append(block)
+                if !json { append("\n") }
+            }
+            if json { append("\n]\n") }
+            FileHandle.standardOutput.write(output)
         }
     }
 
