@@ -37,6 +37,7 @@ public enum StockadeApplication {
         }
         let (host, port) = try configuration.listenAddress()
         let router = Router(context: StockadeRequestContext.self)
+        router.add(middleware: StorageUnavailableMiddleware())
         var services: [any Service] = []
         if let feed = opened.changes { services.append(DirectoryChangeFollower(directory: directory, feed: feed)) }
         if let metrics = configuration.metrics {

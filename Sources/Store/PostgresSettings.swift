@@ -27,9 +27,14 @@ public struct PostgresSettings: Sendable, Equatable {
     /// The schema holding Stockade's tables (`?schema=`), created when missing; nil is the role's default
     /// (`public`). Lets several installations, or test runs, share one database.
     public var schema: String?
+    /// The longest one store operation may take, waiting for a connection included. Past it the operation fails with
+    /// ``StoreError/database(_:)`` (the server answers 503) instead of queueing while the database is unreachable;
+    /// the pool keeps reconnecting, so service resumes by itself when the database is back.
+    public var operationTimeout: Duration
 
     public init(host: String, port: Int = 5432, user: String, password: String?, database: String,
-                tls: TLSMode = .disable, rootCertificates: String? = nil, maximumConnections: Int = 20, schema: String? = nil) {
+                tls: TLSMode = .disable, rootCertificates: String? = nil, maximumConnections: Int = 20, schema: String? = nil,
+                operationTimeout: Duration = .seconds(3)) {
         self.host = host
         self.port = port
         self.user = user
@@ -39,6 +44,7 @@ public struct PostgresSettings: Sendable, Equatable {
         self.rootCertificates = rootCertificates
         self.maximumConnections = maximumConnections
         self.schema = schema
+        self.operationTimeout = operationTimeout
     }
 
     /// Reads `postgres://USER@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|verify-full&sslrootcert=PATH&schema=NAME]`; a password in

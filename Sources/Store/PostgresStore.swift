@@ -12,11 +12,14 @@ public final class PostgresStore: Sendable {
     let logger: Logger
     /// The schema of the tables (nil: the role's default, `public`).
     let schema: String?
+    /// The bound on one operation (``PostgresSettings/operationTimeout``).
+    let operationTimeout: Duration
     private let running: Task<Void, Never>
 
-    private init(client: PostgresClient, schema: String?, logger: Logger) {
+    private init(client: PostgresClient, settings: PostgresSettings, logger: Logger) {
         self.client = client
-        self.schema = schema
+        self.schema = settings.schema
+        self.operationTimeout = settings.operationTimeout
         self.logger = logger
         running = Task { await client.run() }
     }
@@ -24,7 +27,7 @@ public final class PostgresStore: Sendable {
     /// Connects, migrates, and returns the store; ``close()`` ends its connections.
     public static func open(_ settings: PostgresSettings, logger: Logger) async throws(StoreError) -> PostgresStore {
         let store = PostgresStore(client: PostgresClient(configuration: try configuration(settings), backgroundLogger: logger),
-                                  schema: settings.schema, logger: logger)
+                                  settings: settings, logger: logger)
         do {
             try await PostgresMigrations.apply(store.client, schema: settings.schema, logger: logger)
         } catch {
@@ -59,6 +62,7 @@ public final class PostgresStore: Sendable {
                                                          password: settings.password, database: settings.database, tls: tls)
         configuration.options.maximumConnections = settings.maximumConnections
         configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = settings.operationTimeout
         if let schema = settings.schema {
             guard PostgresSettings.isPlainIdentifier(schema) else { throw .configuration("schema must be a lower-case SQL identifier") }
             configuration.options.additionalStartupParameters = [("search_path", schema)]
@@ -69,29 +73,41 @@ public final class PostgresStore: Sendable {
     // MARK: - Queries
 
     /// The rows of `query`, each decoded by `decode`.
-    func rows<T: Sendable>(_ query: PostgresQuery, _ decode: @Sendable (PostgresRow) throws -> T) async throws(StoreError) -> [T] {
-        do {
+    func rows<T: Sendable>(_ query: PostgresQuery, _ decode: @escaping @Sendable (PostgresRow) throws -> T) async throws(StoreError) -> [T] {
+        try await bounded("") { [client, logger] in
             var result: [T] = []
             for try await row in try await client.query(query, logger: logger) { result.append(try decode(row)) }
             return result
-        } catch {
-            throw Self.storeError(error, what: "")
         }
     }
 
     /// Runs `query`; `what` names the row for a conflict (a unique key already taken).
     func execute(_ query: PostgresQuery, what: String) async throws(StoreError) {
-        do {
-            _ = try await client.query(query, logger: logger).collect()
-        } catch {
-            throw Self.storeError(error, what: what)
-        }
+        try await bounded(what) { [client, logger] in _ = try await client.query(query, logger: logger).collect() }
     }
 
     /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
-    func transaction<T: Sendable>(_ what: String, _ body: (PostgresConnection) async throws -> sending T) async throws(StoreError) -> T {
+    func transaction<T: Sendable>(_ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        try await bounded(what) { [client, logger] in try await client.withTransaction(logger: logger) { connection in try await body(connection) } }
+    }
+
+    /// Runs `operation`, failing it after ``operationTimeout``: while the database is unreachable the pool queues every
+    /// request, and a request must fail fast instead (cancelling it leaves the pool's queue at once).
+    private func bounded<T: Sendable>(_ what: String, _ operation: @escaping @Sendable () async throws -> T) async throws(StoreError) -> T {
+        let timeout = operationTimeout
         do {
-            return try await client.withTransaction(logger: logger, body)
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await operation() }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw StoreError.database("the database did not answer within \(timeout)")
+                }
+                return value
+            }
         } catch {
             throw Self.storeError(error, what: what)
         }

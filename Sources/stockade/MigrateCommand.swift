@@ -30,8 +30,9 @@ struct MigrateCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let reports: [StoreCopy.TableReport]
         do {
-            let password = try PostgresSettings.password(file: passwordFile)
-            reports = try await Self.copy(from: path, to: try PostgresSettings(url: to, password: password), logger: logger)
+            var target = try PostgresSettings(url: to, password: PostgresSettings.password(file: passwordFile))
+            target.operationTimeout = .seconds(600)  // a batch of large rows, or a checksum over a whole table
+            reports = try await Self.copy(from: path, to: target, logger: logger)
         } catch {
             throw ValidationError(error.reason)
         }
