@@ -5,6 +5,7 @@
 # Run from Benchmarks/ with the lab up and the release binary built:
 #   (cd .. && swift build -c release --scratch-path .build-release --product stockade)
 #   sh peers/socketmap-bench.sh [SECONDS]
+# STOCKADE=PATH runs another binary (default ../.build-release/release/stockade).
 # RUNS=3 repeats the interleaved rounds (default 1); each round prints the load average first (the 2 cores are shared).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +24,7 @@ cache: {type: internal, options: {cache_size: 10000}}
 default_zone: {strict_testing: false, timeout: 4, require_sni: true}
 cache_grace: 3600
 YML
-"$here/../.build-release/release/stockade" socketmap --listen 127.0.0.1:18461 --resolver "$STOCKADE_RESOLVER" \
+"${STOCKADE:-$here/../.build-release/release/stockade}" socketmap --listen 127.0.0.1:18461 --resolver "$STOCKADE_RESOLVER" \
     --ca-file "$STOCKADE_LAB_CA" --port "$STOCKADE_LAB_HTTPS_PORT" 2>/dev/null &
 ours=$!
 unshare -m sh -c "mount --bind $STOCKADE_LAB_RESOLV_CONF /etc/resolv.conf && SSL_CERT_FILE=$STOCKADE_LAB_CA_BUNDLE exec $python \
