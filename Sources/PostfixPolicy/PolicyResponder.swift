@@ -93,7 +93,7 @@ public struct PolicyResponder: Sendable {
         let entry = ReplyCache.Entry(
             reply: encoded, counter: Counter(label: "stockade_socketmap_lookups_total", dimensions: [("reply", kind), ("source", source)]),
             reusableUntil: resolution.reusableUntil, dnsValidUntil: dnsValidUntil, policyGeneration: resolution.policyGeneration)
-        cache.store(entry, for: key, now: policies.currentTime, dns.now)
+        cache.store(entry, for: key)
     }
 
     /// The reply, and the policy resolution it came from (with its reuse time) when one was looked up.

@@ -11,7 +11,8 @@ import Synchronization
 /// resolver's cache (the `_mta-sts` TXT record, the MX RRset, the MX hosts' address and TLSA records), and while the
 /// resolver's policies in memory are unchanged (a refresh replacing a policy empties it in effect).
 final class ReplyCache: Sendable {
-    /// The most replies held; beyond it, expired ones are dropped first, then arbitrary ones.
+    /// The most replies held; storing one more first drops an arbitrary one (an expired reply is replaced when its key
+    /// is asked for again), so a store never scans the cache under its lock.
     static let maximumEntries = 10_000
     /// The longest lookup key cached (a domain name is at most 253 octets, plus a final dot and spaces).
     static let maximumKeyLength = 260
@@ -35,21 +36,16 @@ final class ReplyCache: Sendable {
 
     private let entries = Mutex<[ByteBuffer: Entry]>([:])
 
-    var count: Int { entries.withLock { $0.count } }
-
     /// The entry for the lookup key (the request's bytes after its first space), valid or not.
     func entry(for key: ByteBuffer) -> Entry? {
         entries.withLock { $0[key] }
     }
 
-    func store(_ entry: Entry, for key: ByteBuffer, now time: Date, _ instant: ContinuousClock.Instant) {
+    func store(_ entry: Entry, for key: ByteBuffer) {
         guard key.readableBytes <= Self.maximumKeyLength else { return }
         let ownKey = ByteBuffer(bytes: key.readableBytesView)  // not a slice holding a connection's read buffer
         entries.withLock { entries in
-            if entries.count >= Self.maximumEntries, entries[ownKey] == nil {
-                entries = entries.filter { $0.value.isValid(at: time, instant, policyGeneration: $0.value.policyGeneration) }
-                if entries.count >= Self.maximumEntries { entries.remove(at: entries.startIndex) }
-            }
+            if entries.count >= Self.maximumEntries, entries[ownKey] == nil { entries.remove(at: entries.startIndex) }
             entries[ownKey] = entry
         }
     }

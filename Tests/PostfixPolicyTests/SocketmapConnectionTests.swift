@@ -70,4 +70,15 @@ struct SocketmapConnectionTests {
             #expect(replies == "9:NOTFOUND ," + Self.netstring("PERM malformed request: expected a decimal length, found byte 0x78"))
         }
     }
+
+    /// 200 requests in one write behind one that needs a fetch: the connection stops reading past 64 waiting requests,
+    /// reads again once they are answered, and every reply comes in order.
+    @Test func manyPipelinedRequestsWaitTheirTurn() async throws {
+        try await Self.withServer { port in
+            let secure = Self.netstring("OK secure match=mx1.enforce.web.test:.backup.enforce.web.test servername=hostname")
+            let requests = (0..<200).map { $0 % 2 == 0 ? "postfix enforce.web.test" : "postfix testing.web.test" }
+            let replies = try Self.exchange(port: port, requests.map(Self.netstring).joined(), halfClose: true)
+            #expect(replies == String(repeating: secure + "9:NOTFOUND ,", count: 100))
+        }
+    }
 }
