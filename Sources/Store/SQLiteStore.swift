@@ -61,6 +61,7 @@ public final class SQLiteStore: Store {
         migrator.registerMigration("v4-outbox-lease", migrate: addOutboxDeliveryState)
         migrator.registerMigration("v5-dmarc-results", migrate: createDMARCResultTables)
         migrator.registerMigration("v6-reports", migrate: createReportTables)
+        migrator.registerMigration("v7-tls-sessions", migrate: createTLSSessionTables)
         return migrator
     }
 

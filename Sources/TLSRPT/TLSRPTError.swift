@@ -58,6 +58,7 @@ public struct TLSRPTError: Error, Sendable, Hashable, CustomStringConvertible {
     static func tooDeep(_ limit: Int) -> TLSRPTError { TLSRPTError(.tooDeep, "JSON nested deeper than \(limit) levels") }
     static func tooManyValues(_ limit: Int) -> TLSRPTError { TLSRPTError(.tooManyValues, "more than \(limit) JSON values") }
     static func tooLarge(_ what: String, _ limit: Int) -> TLSRPTError { TLSRPTError(.tooLarge, "\(what) is larger than \(limit) octets") }
+    static func tooMany(_ path: String, _ limit: Int) -> TLSRPTError { TLSRPTError(.tooManyValues, "\(path): more than \(limit) entries") }
 
     // MARK: Report
 

@@ -12,16 +12,24 @@ package struct JSONReader {
     package static let maximumSize = 16 << 20
 
     private let bytes: [UInt8]
+    private let depthLimit: Int
+    private let valueLimit: Int
     private var index = 0
     private var valueCount = 0
 
-    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: [UInt8], depthLimit: Int, valueLimit: Int) {
+        self.bytes = bytes
+        self.depthLimit = depthLimit
+        self.valueLimit = valueLimit
+    }
 
     /// Reads one JSON text: a value with optional whitespace around it and nothing else.
-    package static func read(_ bytes: [UInt8]) throws(TLSRPTError) -> JSONValue {
+    /// - Parameters: `maximumDepth` and `maximumValueCount`: tighter limits for formats smaller than a report.
+    package static func read(_ bytes: [UInt8], maximumDepth: Int = maximumDepth,
+                             maximumValueCount: Int = maximumValueCount) throws(TLSRPTError) -> JSONValue {
         guard bytes.count <= maximumSize else { throw .tooLarge("the JSON text", maximumSize) }
         guard String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
-        var reader = JSONReader(bytes)
+        var reader = JSONReader(bytes, depthLimit: maximumDepth, valueLimit: maximumValueCount)
         reader.skipWhitespace()
         let value = try reader.readValue(depth: 0)
         reader.skipWhitespace()
@@ -40,7 +48,7 @@ package struct JSONReader {
 
     private mutating func readValue(depth: Int) throws(TLSRPTError) -> JSONValue {
         valueCount += 1
-        guard valueCount <= Self.maximumValueCount else { throw .tooManyValues(Self.maximumValueCount) }
+        guard valueCount <= valueLimit else { throw .tooManyValues(valueLimit) }
         guard index < bytes.count else { throw .malformedJSON("unexpected end", at: index) }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try readObject(depth: depth + 1)
@@ -63,7 +71,7 @@ package struct JSONReader {
     }
 
     private mutating func readObject(depth: Int) throws(TLSRPTError) -> JSONValue {
-        guard depth <= Self.maximumDepth else { throw .tooDeep(Self.maximumDepth) }
+        guard depth <= depthLimit else { throw .tooDeep(depthLimit) }
         index += 1
         var members: [JSONValue.Member] = []
         var names = Set<[UInt8]>()  // compared code unit by code unit (RFC 8259 §8.3), not by Swift's canonical equivalence
@@ -97,7 +105,7 @@ package struct JSONReader {
     }
 
     private mutating func readArray(depth: Int) throws(TLSRPTError) -> JSONValue {
-        guard depth <= Self.maximumDepth else { throw .tooDeep(Self.maximumDepth) }
+        guard depth <= depthLimit else { throw .tooDeep(depthLimit) }
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()

@@ -7,8 +7,7 @@ extension TLSRPTRecord {
     ///   NODATA or no `v=TLSRPTv1` record, `lookupFailed` for SERVFAIL and other errors, or the record's own error.
     /// - Throws: ``DNSError`` only when no answer could be had at all.
     public static func discover<C: Clock>(domain: String, resolver: Resolver<C>) async throws(DNSError) -> Result<TLSRPTRecord, TLSRPTError> {
-        var name = domain.lowercased()
-        if name.hasSuffix(".") { name.removeLast() }
+        let name = Policy.normalized(domain)
         let answer = try await resolver.resolve("_smtp._tls.\(name)", .txt)
         guard answer.responseCode == .noError || answer.isNXDomain else {
             return .failure(.lookupFailed("_smtp._tls.\(name) TXT: \(answer.responseCode)"))

@@ -18,16 +18,22 @@ extension Report {
     }
 }
 
+extension Policy {
+    var jsonValue: JSONValue {
+        var members: [JSONValue.Member] = [
+            .init("policy-type", .string(kind.rawValue)),
+            .init("policy-string", .array(strings.map(JSONValue.string))),
+            .init("policy-domain", .string(domain)),
+        ]
+        if !mxHosts.isEmpty { members.append(.init("mx-host", .array(mxHosts.map(JSONValue.string)))) }
+        return .object(members)
+    }
+}
+
 extension PolicyResult {
     var jsonValue: JSONValue {
-        var policyMembers: [JSONValue.Member] = [
-            .init("policy-type", .string(policy.kind.rawValue)),
-            .init("policy-string", .array(policy.strings.map(JSONValue.string))),
-            .init("policy-domain", .string(policy.domain)),
-        ]
-        if !policy.mxHosts.isEmpty { policyMembers.append(.init("mx-host", .array(policy.mxHosts.map(JSONValue.string)))) }
-        return .object([
-            .init("policy", .object(policyMembers)),
+        .object([
+            .init("policy", policy.jsonValue),
             .init("summary", .object([
                 .init("total-successful-session-count", .number(String(successfulSessionCount))),
                 .init("total-failure-session-count", .number(String(failedSessionCount))),

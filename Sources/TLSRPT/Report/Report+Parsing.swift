@@ -19,7 +19,7 @@ extension Report {
 }
 
 /// Types a report from its JSON tree, collecting tolerated deviations.
-private struct ReportReader {
+struct ReportReader {
     var deviations: [Deviation] = []
 
     mutating func report(_ value: JSONValue) throws(TLSRPTError) -> Report {
@@ -142,8 +142,8 @@ private struct ReportReader {
     }
 }
 
-/// An object's members by name, with the path used in error messages.
-private struct Object {
+/// An object's members by name, with the path used in error messages (reports and collector datagrams).
+struct Object {
     let members: [String: JSONValue]
     let path: String
 
