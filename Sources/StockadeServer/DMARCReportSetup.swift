@@ -46,17 +46,23 @@ enum DMARCReportSetup {
 
     /// The DKIM signer of report mail: `dmarcReports.signing`, else the `milter.signing` entry of the `from` domain.
     static func signer(_ settings: DMARCReportSettings, milter: MilterSettings?) throws -> MilterSigners.Rotation {
-        guard let at = settings.from.lastIndex(of: "@") else {
-            throw ConfigurationError(reason: "dmarcReports.from must be an address, got \(settings.from)")
+        try signer(from: settings.from, signing: settings.signing, milter: milter, setting: "dmarcReports")
+    }
+
+    /// The DKIM signer of report mail from `from`: `signing`, else the `milter.signing` entry of its domain; errors
+    /// name the `setting` (`dmarcReports`, `tlsrpt`).
+    static func signer(from: String, signing: MilterSettings.Signing?, milter: MilterSettings?, setting: String) throws -> MilterSigners.Rotation {
+        guard let at = from.lastIndex(of: "@") else {
+            throw ConfigurationError(reason: "\(setting).from must be an address, got \(from)")
         }
-        let domain = settings.from[settings.from.index(after: at)...].lowercased()
-        let entry = settings.signing ?? milter?.signing?.first { $0.domain.lowercased() == domain }
+        let domain = from[from.index(after: at)...].lowercased()
+        let entry = signing ?? milter?.signing?.first { $0.domain.lowercased() == domain }
         guard let entry, entry.domain.lowercased() == domain else {
-            throw ConfigurationError(reason: "dmarcReports needs a DKIM key for \(domain), the domain of dmarcReports.from"
-                                        + " (RFC 9990 §3.1.2.8: report mail must pass DMARC): set dmarcReports.signing or milter.signing")
+            throw ConfigurationError(reason: "\(setting) needs a DKIM key for \(domain), the domain of \(setting).from"
+                                        + " (report mail must pass DMARC): set \(setting).signing or milter.signing")
         }
         let signers = try MilterSigners(MilterSettings(listen: "", authservID: "", signing: [entry]))
-        guard let rotation = signers.rotations[domain] else { throw ConfigurationError(reason: "dmarcReports.signing: no key for \(domain)") }
+        guard let rotation = signers.rotations[domain] else { throw ConfigurationError(reason: "\(setting).signing: no key for \(domain)") }
         return rotation
     }
 }

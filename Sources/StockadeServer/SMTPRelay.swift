@@ -15,6 +15,8 @@ struct SMTPRelay: MailTransport {
     let port: Int
     let from: String
     let resolver: DNS.Resolver<ContinuousClock>
+    /// Where each session's TLS outcome is counted for TLS reports (`tlsrpt`); nil: not counted.
+    var tlsSessions: OutboxTLSSessions?
 
     init(settings: MailSettings, from: String, resolver: String?, logger: Logger) throws {
         (host, port) = try ServerConfiguration.hostAndPort(settings.relay ?? "", setting: "mail.relay", allowsAnyPort: false)
@@ -47,12 +49,14 @@ struct SMTPRelay: MailTransport {
         // A prepared message (a DMARC report, signed when queued) is sent as it is.
         let bytes = PreparedMail.message(of: mail) ?? message.bytes()
         do {
-            if let address = try? SocketAddress(ipAddress: host, port: port) {
-                _ = try await client.send(bytes, from: from, to: [mail.recipient], server: address)
+            let session = if let address = try? SocketAddress(ipAddress: host, port: port) {
+                try await client.send(bytes, from: from, to: [mail.recipient], server: address)
             } else {
-                _ = try await client.send(bytes, from: from, to: [mail.recipient], host: host, port: port, resolver: resolver)
+                try await client.send(bytes, from: from, to: [mail.recipient], host: host, port: port, resolver: resolver)
             }
+            await recordTLSSession(.success(session), of: mail, at: Date())
         } catch {
+            await recordTLSSession(.failure(error), of: mail, at: Date())
             throw MailTransportFailure(error)
         }
     }

@@ -82,13 +82,16 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
     public var dmarcReports: DMARCReportSettings?
     /// The report inbox: TLSRPT (RFC 8460) and DMARC aggregate reports received over HTTPS and LMTP; off when absent.
     public var reportInbox: ReportInboxSettings?
+    /// TLS reporting as a sending MTA (RFC 8460): the libtlsrpt collector and the daily reports; off when absent.
+    public var tlsrpt: TLSRPTSettings?
 
     public init(listen: String = "127.0.0.1:8080", dataDirectory: String = "var", resolver: String? = nil,
                 domains: [DomainSetting] = [], tls: TLSSettings? = nil, adminToken: String? = nil,
                 keyServer: KeyServerSettings? = nil, mail: MailSettings? = nil, socketmap: SocketmapSettings? = nil,
                 mtaSTS: [PublishedPolicySetting] = [], connections: ConnectionSettings? = nil, demo: Bool? = nil,
                 metrics: MetricsSettings? = nil, milter: MilterSettings? = nil, dmarcReports: DMARCReportSettings? = nil,
-                reportInbox: ReportInboxSettings? = nil, database: String? = nil, databasePasswordFile: String? = nil) {
+                reportInbox: ReportInboxSettings? = nil, database: String? = nil, databasePasswordFile: String? = nil,
+                tlsrpt: TLSRPTSettings? = nil) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.resolver = resolver
@@ -107,11 +110,12 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         self.reportInbox = reportInbox
         self.database = database
         self.databasePasswordFile = databasePasswordFile
+        self.tlsrpt = tlsrpt
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, dataDirectory, resolver, domains, tls, adminToken, keyServer, mail, socketmap, mtaSTS, connections, demo, metrics, milter, dmarcReports, reportInbox, database,
-             databasePasswordFile
+             databasePasswordFile, tlsrpt
     }
 
     public init(from decoder: any Decoder) throws {
@@ -135,7 +139,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             dmarcReports: try container.decodeIfPresent(DMARCReportSettings.self, forKey: .dmarcReports),
             reportInbox: try container.decodeIfPresent(ReportInboxSettings.self, forKey: .reportInbox),
             database: try container.decodeIfPresent(String.self, forKey: .database),
-            databasePasswordFile: try container.decodeIfPresent(String.self, forKey: .databasePasswordFile))
+            databasePasswordFile: try container.decodeIfPresent(String.self, forKey: .databasePasswordFile),
+            tlsrpt: try container.decodeIfPresent(TLSRPTSettings.self, forKey: .tlsrpt))
     }
 
     /// Reads a configuration file, refusing every key that no setting reads, with its path

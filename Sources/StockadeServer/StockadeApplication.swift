@@ -54,6 +54,9 @@ public enum StockadeApplication {
         }
         let templates = try await PageTemplates.load(navigation: .init(keyServer: configuration.keyServer != nil,
                                                                        devMail: configuration.keyServer != nil && configuration.mail?.sink != nil))
+        let tlsrpt = try configuration.tlsrpt.map { settings in
+            try TLSRPTSetup.job(settings, configuration: configuration, store: try opened.embedded(for: "tlsrpt"), logger: logger, now: Date.init)
+        }
         if let settings = configuration.keyServer {
             let keyServer = KeyServer(store: store, secret: try KeyServerSecret.load(settings, dataDirectory: configuration.dataDirectory),
                                       configuration: KeyServerConfiguration(baseURL: settings.baseURL, mailFrom: settings.mailFrom))
@@ -74,7 +77,9 @@ public enum StockadeApplication {
                 sink = mailSink
                 transport = mailSink
             } else {
-                transport = try SMTPRelay(settings: mail, from: settings.mailFrom, resolver: configuration.resolver, logger: logger)
+                var relay = try SMTPRelay(settings: mail, from: settings.mailFrom, resolver: configuration.resolver, logger: logger)
+                relay.tlsSessions = tlsrpt?.outboxSessions
+                transport = relay
             }
             services.append(MailOutbox(store: store, transport: CountedTransport(base: transport), logger: logger))
         }
@@ -98,6 +103,7 @@ public enum StockadeApplication {
                                        outboxRunning: configuration.keyServer != nil, logger: logger)
         }
         services += dmarcReports?.services ?? []
+        services += try tlsrpt?.services(outboxRunning: configuration.keyServer != nil || configuration.dmarcReports != nil) ?? []
         if let settings = configuration.milter {
             services.append(try MilterServiceSetup.service(settings, resolver: configuration.resolver, logger: logger,
                                                            recorder: dmarcReports?.recorder))
