@@ -21,7 +21,7 @@ extension KeyAnswerCache {
 
     /// The host of an authority or Host header, without port, lower-cased; nil if empty.
     static func hostName(authority: String) -> String? {
-        let host = authority.hasPrefix("[") ? authority : String(authority.split(separator: ":").first ?? "")
+        let host = authority.hasPrefix("[") ? Substring(authority) : authority.prefix { $0 != ":" }
         return host.isEmpty ? nil : host.lowercased()
     }
 

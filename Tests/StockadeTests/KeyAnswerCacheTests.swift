@@ -136,12 +136,47 @@ import Testing
         #expect(KeyAnswerCache.requestKey(host: "OpenPGPKey.Example.org:443", target: "/.well-known/openpgpkey/example.org/hu/\(hash)?l=alice")
                 == "w openpgpkey.example.org /.well-known/openpgpkey/example.org/hu/\(hash)")
         #expect(KeyAnswerCache.requestKey(host: nil, target: "/.well-known/openpgpkey/hu/\(hash)") == nil)
+        #expect(KeyAnswerCache.requestKey(host: ":443", target: "/.well-known/openpgpkey/hu/\(hash)") == nil)
+        #expect(KeyAnswerCache.requestKey(host: "Example.ORG", target: "/.well-known/openpgpkey/hu/\(hash)") == "w example.org /.well-known/openpgpkey/hu/\(hash)")
         #expect(KeyAnswerCache.requestKey(host: "[::1]", target: "/.well-known/openpgpkey/hu/\(hash)") == "w [::1] /.well-known/openpgpkey/hu/\(hash)")
         #expect(KeyAnswerCache.requestKey(host: "x", target: "/vks/v1/by-email/alice%40example.org?x=1") == "v /vks/v1/by-email/alice%40example.org")
         #expect(KeyAnswerCache.requestKey(host: "x", target: "/pks/lookup?op=get&search=0xABCD") == "h /pks/lookup?op=get&search=0xABCD")
         #expect(KeyAnswerCache.requestKey(host: "x", target: "/pks/add") == nil)
         #expect(KeyAnswerCache.requestKey(host: "x", target: "/vks/v1/upload") == nil)
         #expect(KeyAnswerCache.requestKey(host: "x", target: "/") == nil)
+    }
+
+    /// Request targets and Host headers come from clients: 10 000 seeded mutations of real ones each give a key or nil,
+    /// and a key always starts with the kind and holds the target's path.
+    @Test func mutatedTargetsAndHostsGiveAKeyOrNil() {
+        let targets = ["/.well-known/openpgpkey/example.org/hu/kei1q4tipxxu1yj79k9kfukdhfy631xe?l=alice",
+                       "/vks/v1/by-email/alice%40example.org", "/pks/lookup?op=get&search=0x0123456789ABCDEF"]
+        let hosts = ["openpgpkey.example.org:443", "[2001:db8::1]:8443", "example.org"]
+        let alphabet = Array("/?:[]%@.&=aZ09\u{0}\u{FF}\u{1F600} ".unicodeScalars)
+        var state: UInt64 = 42
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33) % bound
+        }
+        func mutate(_ text: String) -> String {
+            var scalars = Array(text.unicodeScalars)
+            for _ in 0..<(1 + next(4)) {
+                let at = scalars.isEmpty ? 0 : next(scalars.count)
+                switch next(3) {
+                case 0 where !scalars.isEmpty: scalars.remove(at: at)
+                case 1: scalars.insert(alphabet[next(alphabet.count)], at: at)
+                default: if !scalars.isEmpty { scalars[at] = alphabet[next(alphabet.count)] }
+                }
+            }
+            return String(String.UnicodeScalarView(scalars))
+        }
+        for _ in 0..<10_000 {
+            let target = mutate(targets[next(targets.count)])
+            let host = next(5) == 0 ? nil : mutate(hosts[next(hosts.count)])
+            guard let key = KeyAnswerCache.requestKey(host: host, target: target) else { continue }
+            #expect(["w ", "v ", "h "].contains(String(key.prefix(2))))
+            #expect(key.hasSuffix(String(target.prefix { $0 != "?" })) || key.hasSuffix(target))
+        }
     }
 
     /// RFC 9110 §5.6.7's example, and Foundation's formatter for 1 000 seeded times up to 2100.
