@@ -141,34 +141,32 @@ enum PostgresMigrations {
 
     /// Applies the migrations not yet recorded in `stockade_schema`, each in its own transaction, holding the advisory
     /// lock on one connection throughout.
-    static func apply(_ client: PostgresClient, schema: String?, logger: Logger) async throws {
-        try await client.withConnection { connection in
-            try await connection.run("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
-            do {
-                if let schema {  // a plain identifier (PostgresSettings.isPlainIdentifier), safe to splice
-                    try await connection.run(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
-                }
-                try await connection.run("""
-                    CREATE TABLE IF NOT EXISTS stockade_schema (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
-                    """, logger: logger)
-                let applied = Set(try await connection.rows("SELECT version FROM stockade_schema", logger: logger) {
-                    try $0.decode(String.self)
-                })
-                for migration in all where !applied.contains(migration.version) {
-                    try await connection.withTransaction(logger: logger) { connection in
-                        for statement in migration.sql {
-                            try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
-                        }
-                        try await connection.run("INSERT INTO stockade_schema (version) VALUES (\(migration.version))",
-                                                   logger: logger)
-                    }
-                    logger.info("database migrated", metadata: ["version": "\(migration.version)"])
-                }
-            } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
-                throw error
+    static func apply(on connection: PostgresConnection, schema: String?, logger: Logger) async throws {
+        try await connection.run("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
+        do {
+            if let schema {  // a plain identifier (PostgresSettings.isPlainIdentifier), safe to splice
+                try await connection.run(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
             }
-            try await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+            try await connection.run("""
+                CREATE TABLE IF NOT EXISTS stockade_schema (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                """, logger: logger)
+            let applied = Set(try await connection.rows("SELECT version FROM stockade_schema", logger: logger) {
+                try $0.decode(String.self)
+            })
+            for migration in all where !applied.contains(migration.version) {
+                try await connection.withTransaction(logger: logger) { connection in
+                    for statement in migration.sql {
+                        try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.run("INSERT INTO stockade_schema (version) VALUES (\(migration.version))",
+                                               logger: logger)
+                }
+                logger.info("database migrated", metadata: ["version": "\(migration.version)"])
+            }
+        } catch {
+            _ = try? await connection.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+            throw error
         }
+        try await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
     }
 }

@@ -24,12 +24,22 @@ public final class PostgresStore: Sendable {
         running = Task { await client.run() }
     }
 
-    /// Connects, migrates, and returns the store; ``close()`` ends its connections.
+    /// Connects once (so that a wrong address, password or certificate fails the start with the server's or the TLS
+    /// library's reason, within ``PostgresSettings/operationTimeout``), migrates on that connection, and returns the
+    /// store; ``close()`` ends its connections.
     public static func open(_ settings: PostgresSettings, logger: Logger) async throws(StoreError) -> PostgresStore {
-        let store = PostgresStore(client: PostgresClient(configuration: try configuration(settings), backgroundLogger: logger),
+        let configuration = try configuration(settings)
+        let store = PostgresStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger),
                                   settings: settings, logger: logger)
         do {
-            try await PostgresMigrations.apply(store.client, schema: settings.schema, logger: logger)
+            let connection = try await firstConnection(settings, logger: logger)
+            do {
+                try await PostgresMigrations.apply(on: connection, schema: settings.schema, logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            try await connection.close()
         } catch {
             await store.close()
             throw .database("cannot open postgres://\(settings.user)@\(settings.host):\(settings.port)/\(settings.database): \(describe(error))")
@@ -43,30 +53,50 @@ public final class PostgresStore: Sendable {
         await running.value
     }
 
-    static func configuration(_ settings: PostgresSettings) throws(StoreError) -> PostgresClient.Configuration {
-        var tls = PostgresClient.Configuration.TLS.disable
+    /// One connection outside the pool, for the migrations: the pool would retry a failing connection quietly.
+    private static func firstConnection(_ settings: PostgresSettings, logger: Logger) async throws -> PostgresConnection {
+        let tls: PostgresConnection.Configuration.TLS = switch tlsConfiguration(settings) {
+        case nil: .disable
+        case let (configuration, required)?: required ? .require(try NIOSSLContext(configuration: configuration))
+                                                      : .prefer(try NIOSSLContext(configuration: configuration))
+        }
+        var configuration = PostgresConnection.Configuration(host: settings.host, port: settings.port, username: settings.user,
+                                                             password: settings.password, database: settings.database, tls: tls)
+        configuration.options.connectTimeout = .nanoseconds(Int64(settings.operationTimeout.components.seconds) * 1_000_000_000)
+        if let schema = settings.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+    }
+
+    /// The TLS configuration of `settings.tls`, and whether TLS is required; nil for `disable`.
+    private static func tlsConfiguration(_ settings: PostgresSettings) -> (configuration: TLSConfiguration, required: Bool)? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
         switch settings.tls {
         case .disable:
-            break
+            return nil
         case .prefer:
-            var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .none
-            tls = .prefer(configuration)
+            return (configuration, false)
         case .verifyFull:
-            var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .fullVerification
             if let roots = settings.rootCertificates { configuration.trustRoots = .file(roots) }
-            tls = .require(configuration)
+            return (configuration, true)
+        }
+    }
+
+    static func configuration(_ settings: PostgresSettings) throws(StoreError) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS = switch tlsConfiguration(settings) {
+        case nil: .disable
+        case let (configuration, required)?: required ? .require(configuration) : .prefer(configuration)
+        }
+        guard settings.schema.map(PostgresSettings.isPlainIdentifier) ?? true else {
+            throw .configuration("schema must be a lower-case SQL identifier")
         }
         var configuration = PostgresClient.Configuration(host: settings.host, port: settings.port, username: settings.user,
                                                          password: settings.password, database: settings.database, tls: tls)
         configuration.options.maximumConnections = settings.maximumConnections
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = settings.operationTimeout
-        if let schema = settings.schema {
-            guard PostgresSettings.isPlainIdentifier(schema) else { throw .configuration("schema must be a lower-case SQL identifier") }
-            configuration.options.additionalStartupParameters = [("search_path", schema)]
-        }
+        if let schema = settings.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         return configuration
     }
 
@@ -131,7 +161,7 @@ public final class PostgresStore: Sendable {
         if let message = error.serverInfo?[.message] {
             return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
         }
-        return "\(error.code)"
+        return error.underlying.map { "\(error.code): \($0)" } ?? "\(error.code)"
     }
 }
 
