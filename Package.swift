@@ -504,7 +504,8 @@ let package = Package(
         .testTarget(
             name: "StockadeTests",
             dependencies: ["stockade", "StockadeServer", "SPF", "DKIM", "DMARC", "TLSRPT", "CAA", "Audit", "Reports", "Store", "DNS", "OpenPGP", "HTTPFetch", "VKS", "SMTP", "KeyServer", "TestSupport",
-                           .product(name: "Crypto", package: "swift-crypto")],
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -9,6 +9,8 @@
 #                                  unit in contrib/systemd; the mail-authentication peers (OpenDKIM, OpenDMARC, swaks;
 #                                  pyspf, dkimpy with PyNaCl, checkdmarc from PyPI); xmllint and parsedmarc for the
 #                                  DMARC aggregate reports
+#   scripts/install-deps.sh bench  the above, and the load tools and peers of Benchmarks/peers and docs/benchmarks.md
+#                                  (wrk, nginx-light, hyperfine, perf, libspf2's spfquery, uvloop)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -18,6 +20,12 @@ command -v swift >/dev/null 2>&1 || { echo "install-deps: no swift toolchain on 
 
 # command or file -> Debian package
 declare -A wanted=([/usr/include/sqlite3.h]=libsqlite3-dev)
+python_modules=(aiosmtpd selenium postfix_mta_sts_resolver prometheus_client spf dns dkim nacl checkdmarc parsedmarc)
+if [[ $mode == bench ]]; then
+    python_modules+=(uvloop)
+    wanted+=([wrk]=wrk [/usr/sbin/nginx]=nginx-light [hyperfine]=hyperfine [perf]=linux-perf [spfquery]=spfquery)
+    mode=test
+fi
 if [[ $mode == test ]]; then
     wanted+=([gpg]=gnupg [gpgconf]=gnupg [/usr/lib/gnupg/gpg-wks-client]=gpg-wks-client [sq]=sq [openssl]=openssl [python3]=python3 [curl]=curl
              [chromium]=chromium [chromedriver]=chromium-driver [/usr/sbin/postmap]=postfix [systemd-analyze]=systemd
@@ -44,7 +52,7 @@ if [[ $mode == test ]]; then
     # Python modules from PyPI: the lab SMTP sink, the browser driver of the page tests, the socketmap peer, and the
     # Prometheus text-format parser of the metrics test
     modules=()
-    for module in aiosmtpd selenium postfix_mta_sts_resolver prometheus_client spf dns dkim nacl checkdmarc parsedmarc; do python3 -c "import $module" 2>/dev/null || modules+=("$module"); done
+    for module in "${python_modules[@]}"; do python3 -c "import $module" 2>/dev/null || modules+=("$module"); done
     if ((${#modules[@]} > 0)); then
         echo "install-deps: installing ${modules[*]} for $(command -v python3)"
         python3 -m pip --version >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip; }
