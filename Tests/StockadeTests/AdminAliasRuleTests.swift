@@ -14,13 +14,7 @@ struct AdminAliasRuleTests {
         let home: GnuPGHome
 
         func admin(_ method: String, _ path: String, json: [String: String]? = nil, body: [UInt8] = []) throws -> HTTPExchange {
-            var headers = ["Authorization": "Bearer \(AdminAliasRuleTests.token)"]
-            var bytes = body
-            if let json {
-                headers["Content-Type"] = "application/json"
-                bytes = Array(try JSONSerialization.data(withJSONObject: json))
-            }
-            return try server.request(method, path, headers: headers, body: bytes)
+            try server.admin(method, path, token: AdminAliasRuleTests.token, json: json, body: body)
         }
 
         func error(_ response: HTTPExchange) -> String {

@@ -81,9 +81,7 @@ struct PostgresOutageTests {
     static let token = "outage-token-0123456789abcdef"
 
     func createAccount(_ server: ServerProcess, _ id: String) throws -> HTTPExchange {
-        try server.request("POST", "/admin/v1/accounts",
-                           headers: ["Authorization": "Bearer \(Self.token)", "Content-Type": "application/json"],
-                           body: Array(#"{"id": "\#(id)", "primaryAddress": "\#(id)@outage.test"}"#.utf8))
+        try server.admin("POST", "/admin/v1/accounts", token: Self.token, json: ["id": id, "primaryAddress": "\(id)@outage.test"])
     }
 
     func wkd(_ server: ServerProcess, _ hash: String) throws -> HTTPExchange {

@@ -6,6 +6,17 @@ extension ServerProcess {
         let body = fields.map { "\($0.0)=\(formEncoded($0.1))" }.joined(separator: "&")
         return try request("POST", path, headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Array(body.utf8))
     }
+
+    /// A request to the admin API with `token`: `json` as a JSON object body, else `body` as it is.
+    func admin(_ method: String, _ path: String, token: String, json: [String: String]? = nil, body: [UInt8] = []) throws -> HTTPExchange {
+        var headers = ["Authorization": "Bearer \(token)"]
+        var bytes = body
+        if let json {
+            headers["Content-Type"] = "application/json"
+            bytes = Array(try JSONSerialization.data(withJSONObject: json))
+        }
+        return try request(method, path, headers: headers, body: bytes)
+    }
 }
 
 /// Everything but letters and digits percent-encoded: a form field's value or a query parameter.

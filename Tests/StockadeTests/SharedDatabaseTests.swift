@@ -17,13 +17,7 @@ struct SharedDatabaseTests {
 
     static func admin(_ server: ServerProcess, _ method: String, _ path: String, json: [String: String]? = nil,
                       body: [UInt8] = []) throws -> HTTPExchange {
-        var headers = ["Authorization": "Bearer \(token)"]
-        var bytes = body
-        if let json {
-            headers["Content-Type"] = "application/json"
-            bytes = Array(try JSONSerialization.data(withJSONObject: json))
-        }
-        return try server.request(method, path, headers: headers, body: bytes)
+        try server.admin(method, path, token: token, json: json, body: body)
     }
 
     @Test func aKeyPublishedThroughOneInstanceIsServedByTheOther() async throws {
