@@ -1,7 +1,8 @@
 public import Foundation
 public import Logging
-public import NIOCore
-import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
 public import ServiceLifecycle
 import Store
 import Synchronization
@@ -41,27 +42,25 @@ public struct TLSRPTCollector: Service {
     public var current: Counts { counts.value }
 
     public func run() async throws {
-        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            // One octet more than the limit, so a datagram past it is seen as too large instead of cut short.
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: CollectorDatagram.maximumSize + 1))
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(wrappingChannelSynchronously: channel)
-                }
-            }
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let socket = try CollectorSocket(path: path)
+        defer { socket.close() }
         logger.info("TLSRPT collector listening", metadata: ["socket": "\(path)"])
         onBound()
-        try await withGracefulShutdownHandler {
-            try await channel.executeThenClose { inbound, _ in
-                for try await envelope in inbound {
-                    await receive(Array(envelope.data.readableBytesView))
+        // NIO's datagram channel cannot take datagrams from unbound unix sockets (libtlsrpt sends from one), so the
+        // socket is read without blocking, with a short pause whenever it is empty.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                if let bytes = socket.receive(limit: CollectorDatagram.maximumSize + 1) {
+                    await receive(bytes)
+                } else {
+                    try await Task.sleep(for: Self.pollInterval)
                 }
             }
-        } onGracefulShutdown: {
-            channel.channel.close(promise: nil)
         }
     }
+
+    /// The pause when no datagram is waiting.
+    static let pollInterval = Duration.milliseconds(20)
 
     /// Parses and stores one datagram.
     func receive(_ bytes: [UInt8]) async {
