@@ -187,6 +187,21 @@ import Glibc
         #expect(theirFailures == "company-y.example|9\nother.example|2\n" && ourFailures == theirFailures)
     }
 
+    /// The built report as mail (RFC 8460 §5.3: multipart/report; report-type=tlsrpt, application/tlsrpt+gzip), read
+    /// back by Stockade's own mail parser as the same report.
+    @Test func theMailFormReadsBackAsTheSameReport() async throws {
+        let store = try Fixtures.store()
+        let recorder = TLSSessionRecorder(store: store)
+        for datagram in try Self.datagrams() { try await recorder.record(try CollectorDatagram.parse(datagram), at: Self.noon) }
+        let builder = TLSReportBuilder(store: store, organizationName: "Stockade Test", contactInfo: "mailto:tlsrpt@stockade.test",
+                                       submitter: "mx.stockade.test")
+        let report = try #require(try await builder.report(domain: "company-y.example", day: Self.day))
+        let mail = try report.mail(from: "tlsrpt@stockade.test", to: "reports@company-y.example", policyDomain: "company-y.example",
+                                   submitter: "mx.stockade.test", date: Self.noon, messageID: report.reportID)
+        let parsed = try Report.parse(mail)
+        #expect(parsed.report == report && parsed.form == .mailGzip)
+    }
+
     /// Two servers sharing the database: the report of a domain and day is taken once.
     @Test func aReportIsClaimedOnce() async throws {
         let store = try Fixtures.store()
