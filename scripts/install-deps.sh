@@ -8,7 +8,8 @@
 #                                  Postfix's postmap for the socketmap tests, and systemd-analyze for the
 #                                  unit in contrib/systemd; the mail-authentication peers (OpenDKIM, OpenDMARC, swaks;
 #                                  pyspf, dkimpy with PyNaCl, checkdmarc from PyPI); xmllint and parsedmarc for the
-#                                  DMARC aggregate reports
+#                                  DMARC aggregate reports; tlsrpt-reporter (and sqlite3 to read its database) for the
+#                                  TLSRPT collector
 #   scripts/install-deps.sh bench  the above, and the load tools and peers of Benchmarks/peers and docs/benchmarks.md
 #                                  (wrk, nginx-light, hyperfine, perf, libspf2's spfquery, uvloop)
 set -euo pipefail
@@ -20,7 +21,7 @@ command -v swift >/dev/null 2>&1 || { echo "install-deps: no swift toolchain on 
 
 # command or file -> Debian package
 declare -A wanted=([/usr/include/sqlite3.h]=libsqlite3-dev)
-python_modules=(aiosmtpd selenium postfix_mta_sts_resolver prometheus_client spf dns dkim nacl checkdmarc parsedmarc)
+python_modules=(aiosmtpd selenium postfix_mta_sts_resolver prometheus_client spf dns dkim nacl checkdmarc parsedmarc tlsrpt_reporter)
 if [[ $mode == bench ]]; then
     python_modules+=(uvloop)
     wanted+=([wrk]=wrk [/usr/sbin/nginx]=nginx-light [hyperfine]=hyperfine [perf]=linux-perf [spfquery]=spfquery)
@@ -30,7 +31,7 @@ if [[ $mode == test ]]; then
     wanted+=([gpg]=gnupg [gpgconf]=gnupg [/usr/lib/gnupg/gpg-wks-client]=gpg-wks-client [sq]=sq [openssl]=openssl [python3]=python3 [curl]=curl
              [chromium]=chromium [chromedriver]=chromium-driver [/usr/sbin/postmap]=postfix [systemd-analyze]=systemd
              [/usr/sbin/opendkim]=opendkim [/usr/sbin/opendkim-testmsg]=opendkim-tools [/usr/sbin/opendmarc]=opendmarc
-             [swaks]=swaks [xmllint]=libxml2-utils)
+             [swaks]=swaks [xmllint]=libxml2-utils [sqlite3]=sqlite3)
 fi
 
 missing=()
@@ -62,7 +63,7 @@ if [[ $mode == test ]]; then
             pip_args+=(--break-system-packages)
         fi
         # import name -> PyPI name where they differ
-        declare -A pypi=([postfix_mta_sts_resolver]=postfix-mta-sts-resolver==1.5.1 [spf]=pyspf [dns]=dnspython [dkim]=dkimpy [nacl]=pynacl [parsedmarc]=parsedmarc==11.1.0)
+        declare -A pypi=([postfix_mta_sts_resolver]=postfix-mta-sts-resolver==1.5.1 [spf]=pyspf [dns]=dnspython [dkim]=dkimpy [nacl]=pynacl [parsedmarc]=parsedmarc==11.1.0 [tlsrpt_reporter]=tlsrpt-reporter==0.6.0)
         packages=()
         for module in "${modules[@]}"; do packages+=("${pypi[$module]:-$module}"); done
         python3 -m pip install "${pip_args[@]}" "${packages[@]}"
