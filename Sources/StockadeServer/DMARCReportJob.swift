@@ -30,23 +30,12 @@ struct DMARCReportJob: Service {
     let now: @Sendable () -> Date
 
     func run() async throws {
-        while !Task.isCancelled {
-            await sendDue()
-            let wait = nextRun(after: now()).timeIntervalSince(now())
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(max(1, wait))) }
-            } catch {
-                return
-            }
-        }
+        await DailySchedule.run(hour: settings.sendHour ?? DMARCReportSettings.defaultSendHour, now: now) { await sendDue() }
     }
 
     /// The next time reports go out: today's send hour, or tomorrow's once it has passed.
     func nextRun(after time: Date) -> Date {
-        let today = DMARCReportBuilder.day(containing: time).start
-        let hour = TimeInterval(min(max(settings.sendHour ?? DMARCReportSettings.defaultSendHour, 0), 23) * 3600)
-        let candidate = today.addingTimeInterval(hour)
-        return candidate > time ? candidate : candidate.addingTimeInterval(86_400)
+        DailySchedule.nextRun(after: time, hour: settings.sendHour ?? DMARCReportSettings.defaultSendHour)
     }
 
     /// Every report due at this moment: days before today, within ``DMARCReportSettings/keepDays``.

@@ -37,22 +37,12 @@ struct TLSRPTReportJob: Service {
     let now: @Sendable () -> Date
 
     func run() async throws {
-        while !Task.isCancelled {
-            await sendDue()
-            let wait = nextRun(after: now()).timeIntervalSince(now())
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(max(1, wait))) }
-            } catch {
-                return
-            }
-        }
+        await DailySchedule.run(hour: settings.sendHour ?? TLSRPTSettings.defaultSendHour, now: now) { await sendDue() }
     }
 
     /// The next time reports go out: today's send hour, or tomorrow's once it has passed.
     func nextRun(after time: Date) -> Date {
-        let hour = TimeInterval(min(max(settings.sendHour ?? TLSRPTSettings.defaultSendHour, 0), 23) * 3600)
-        let candidate = TLSSessionRecorder.day(containing: time).addingTimeInterval(hour)
-        return candidate > time ? candidate : candidate.addingTimeInterval(86_400)
+        DailySchedule.nextRun(after: time, hour: settings.sendHour ?? TLSRPTSettings.defaultSendHour)
     }
 
     /// Every report due at this moment: days before today, within ``TLSRPTSettings/keepDays``.
