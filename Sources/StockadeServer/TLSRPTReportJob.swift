@@ -13,16 +13,6 @@ import TLSRPT
 /// POSTs the gzip report to each `https:` rua and queues one DKIM-signed mail per `mailto:` rua in the outbox, then
 /// deletes that day's counts of the domain. Counts older than ``TLSRPTSettings/keepDays`` go whatever happened.
 struct TLSRPTReportJob: Service {
-    /// What one run did, for tests and logs.
-    struct Round: Sendable, Equatable {
-        var reports = 0
-        var posts = 0
-        var mails = 0
-        /// Domains without a usable `_smtp._tls` record: nothing is sent.
-        var noRecord = 0
-        var failures = 0
-    }
-
     /// The largest answer read from an `https:` destination, and how long a POST may take.
     static let postPolicy = FetchPolicy(maximumBodySize: 64 << 10, timeout: .seconds(30))
 
@@ -47,8 +37,8 @@ struct TLSRPTReportJob: Service {
 
     /// Every report due at this moment: days before today, within ``TLSRPTSettings/keepDays``.
     @discardableResult
-    func sendDue() async -> Round {
-        var round = Round()
+    func sendDue() async -> TLSRPTSendRound {
+        var round = TLSRPTSendRound()
         let time = now()
         let today = TLSSessionRecorder.day(containing: time)
         let keep = TimeInterval(max(settings.keepDays ?? TLSRPTSettings.defaultKeepDays, 1)) * 86_400
@@ -67,7 +57,7 @@ struct TLSRPTReportJob: Service {
     }
 
     /// The reports of one day, for `stockade tlsrpt send` and the daily run.
-    func send(day: Date, at time: Date, round: inout Round) async {
+    func send(day: Date, at time: Date, round: inout TLSRPTSendRound) async {
         do {
             for domain in try await sessions.tlsSessionDomains(day: day) {
                 await send(domain: domain, day: day, at: time, round: &round)
@@ -79,7 +69,7 @@ struct TLSRPTReportJob: Service {
     }
 
     /// One report: claim, build, discover the destinations, deliver, delete the counts it covered.
-    func send(domain: String, day: Date, at time: Date, round: inout Round) async {
+    func send(domain: String, day: Date, at time: Date, round: inout TLSRPTSendRound) async {
         let metadata: Logger.Metadata = ["policyDomain": "\(domain)", "day": "\(Int64(day.timeIntervalSince1970))"]
         do {
             guard try await sessions.claimTLSReport(domain: domain, day: day, at: time) else { return }
@@ -102,7 +92,7 @@ struct TLSRPTReportJob: Service {
     /// POSTs to each `https:` destination (RFC 8460 §5.2: 2xx is success) and queues one mail per `mailto:` one
     /// (§5.3); a failed POST is logged and not retried.
     private func deliver(_ report: Report, domain: String, to destinations: [TLSRPTRecord.ReportingURI], at time: Date,
-                         metadata: Logger.Metadata, round: inout Round) async throws {
+                         metadata: Logger.Metadata, round: inout TLSRPTSendRound) async throws {
         var mails: [OutgoingMailRecord] = []
         let gzip = try report.gzip()
         for uri in destinations {

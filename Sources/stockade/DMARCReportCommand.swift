@@ -18,38 +18,24 @@ extension DMARCCommand {
                 """)
         @Option(help: "The DMARC Policy Domain (where the record was found).") var domain: String
         @Option(help: ArgumentHelp("The UTC day.", valueName: "YYYY-MM-DD")) var date: String
-        @Option(help: "The server configuration (JSON); its dataDirectory holds the database.") var config: String?
-        @Option(help: "The SQLite database file (overrides --config).") var database: String?
+        @OptionGroup var data: StoredDataOptions
 
         func validate() throws {
-            guard Self.dayStart(date) != nil else { throw ValidationError("--date must be YYYY-MM-DD, got \(date)") }
+            guard StoredDataOptions.dayStart(date) != nil else { throw ValidationError("--date must be YYYY-MM-DD, got \(date)") }
         }
 
         func run() async throws {
-            let configuration = try config.map(ServerConfiguration.load) ?? ServerConfiguration()
-            let store = try SQLiteStore(path: database ?? configuration.databasePath)
+            let configuration = try data.configuration()
+            let store = try data.store(configuration)
             let settings = configuration.dmarcReports
             let builder = DMARCReportBuilder(store: store, orgName: settings?.orgName ?? "Stockade", email: settings?.from ?? "postmaster@localhost",
                                              submitter: settings?.submitter ?? "localhost", contact: settings?.contact)
-            guard let dayStart = Self.dayStart(date),
+            guard let dayStart = StoredDataOptions.dayStart(date),
                   let (report, _) = try await builder.report(policyDomain: DMARCCommand.normalized(domain), dayStart: dayStart) else {
                 FileHandle.standardError.write(Data("error: no DMARC results for \(domain) on \(date)\n".utf8))
                 throw ExitCode(1)
             }
             FileHandle.standardOutput.write(Data(report.xml()))
-        }
-
-        /// Midnight UTC of `YYYY-MM-DD`.
-        static func dayStart(_ text: String) -> Date? {
-            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-                  let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-                  (1...12).contains(month), (1...31).contains(day) else { return nil }
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(secondsFromGMT: 0)!
-            let components = DateComponents(year: year, month: month, day: day)
-            guard components.isValidDate(in: calendar) else { return nil }
-            return calendar.date(from: components)
         }
     }
 }

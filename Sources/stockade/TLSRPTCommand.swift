@@ -7,8 +7,8 @@ import TLSRPT
 struct TLSRPTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tlsrpt",
-        abstract: "Read SMTP TLS reports and look up a domain's TLSRPT record (RFC 8460).",
-        subcommands: [Parse.self, Record.self])
+        abstract: "Read SMTP TLS reports, look up a domain's TLSRPT record, and send a day's reports (RFC 8460).",
+        subcommands: [Parse.self, Record.self, Send.self])
 
     struct Parse: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

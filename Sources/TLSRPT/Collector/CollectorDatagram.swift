@@ -152,7 +152,7 @@ extension CollectorDatagram {
 
 extension Policy {
     /// A domain as reports and lookups name it: lower-case, no trailing dot.
-    static func normalized(_ domain: String) -> String {
+    package static func normalized(_ domain: String) -> String {
         var name = domain.lowercased()
         if name.hasSuffix(".") { name.removeLast() }
         return name
