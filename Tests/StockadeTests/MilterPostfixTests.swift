@@ -23,7 +23,9 @@ struct MilterPostfixTests {
         ///   - options: more `stockade milter` options.
         ///   - socket: listen on this Unix socket file name in the test's folder instead of a loopback port.
         ///   - postfixSettings: more `main.cf` lines.
-        init(options: [String] = [], socket: String? = nil, postfixSettings: [String] = []) async throws {
+        ///   - address: the loopback address of Postfix's `smtpd`.
+        init(options: [String] = [], socket: String? = nil, postfixSettings: [String] = [],
+             address: String = MilterPostfixTests.smtpdAddress) async throws {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-milter-\(UUID().uuidString.prefix(8))")
             self.folder = folder
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -41,12 +43,9 @@ struct MilterPostfixTests {
                 else if canConnect(host: "127.0.0.1", port: port) { break }
                 try await Task.sleep(for: MilterPostfixTests.pollInterval)
             }
-            let sink = "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
-            // XCLIENT from loopback, so a test can speak as the zone's senders (192.0.2.10, 192.0.2.66), who may relay too.
-            postfix = try PostfixMilterHost(address: MilterPostfixTests.smtpdAddress, port: freeLoopbackPort(),
-                                            milter: listen, relay: sink,
-                                            settings: ["smtpd_authorized_xclient_hosts = 127.0.0.0/8", "mynetworks = 127.0.0.0/8, 192.0.2.0/24"]
-                                                + postfixSettings)
+            let sink = try MilterPostfixTests.sink()
+            postfix = try PostfixMilterHost(address: address, port: freeLoopbackPort(), milter: listen, relay: sink,
+                                            settings: MilterPostfixTests.postfixSettings + postfixSettings)
             try postfix.start()
         }
 
@@ -66,9 +65,7 @@ struct MilterPostfixTests {
         func send(_ message: String, from: String, client: String? = nil) throws -> (status: Int32, transcript: String) {
             let file = folder.appendingPathComponent("\(UUID().uuidString).eml").path
             try Data(message.utf8).write(to: URL(fileURLWithPath: file))
-            return try swaks(["--server", MilterPostfixTests.smtpdAddress, "--port", "\(postfix.port)", "--ehlo", "client.test",
-                              "--timeout", "20", "--from", from, "--to", "rcpt@y.test", "--data", file]
-                             + (client.map { ["--xclient-addr", $0] } ?? []))
+            return try MilterPostfixTests.send(file: file, to: postfix, from: from, client: client)
         }
 
         /// `message` signed by `stockade dkim sign` with the zone's selector s1 of mail.test.
@@ -99,6 +96,22 @@ struct MilterPostfixTests {
 
     struct SigningFailed: Error { let error: String }
 
+    /// XCLIENT from loopback, so a test can speak as the zone's senders (192.0.2.10, 192.0.2.66), who may relay too.
+    static let postfixSettings = ["smtpd_authorized_xclient_hosts = 127.0.0.0/8", "mynetworks = 127.0.0.0/8, 192.0.2.0/24"]
+
+    /// swaks sends the message in `file` to `postfix`'s smtpd from `from` to a recipient at the sink, as `client`
+    /// (XCLIENT) when given.
+    static func send(file: String, to postfix: PostfixMilterHost, from: String, client: String?) throws -> (status: Int32, transcript: String) {
+        try swaks(["--server", postfix.address, "--port", "\(postfix.port)", "--ehlo", "client.test",
+                   "--timeout", "20", "--from", from, "--to", "rcpt@y.test", "--data", file]
+                  + (client.map { ["--xclient-addr", $0] } ?? []))
+    }
+
+    /// The lab's SMTP sink, `host:port`, where the test Postfix instances relay.
+    static func sink() throws -> String {
+        "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
+    }
+
     static func message(from: String, subject: String, extraHeaders: [String] = []) -> String {
         (extraHeaders + ["From: Alice <\(from)>", "To: rcpt@y.test", "Subject: \(subject)", "Date: Sun, 06 Dec 2026 12:00:00 +0000",
                          "Message-ID: <\(UUID().uuidString)@mail.test>", "", "Hi.", ""]).joined(separator: "\n")
@@ -120,12 +133,18 @@ struct MilterPostfixTests {
 
     /// The sink's `.eml` that contains `token`.
     static func waitForMessage(containing token: String) async throws -> String? {
-        let maildir = try labVariable("STOCKADE_LAB_SMTP_MAILDIR")
         for _ in 0..<pollSteps {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: maildir)) ?? [] where name.hasSuffix(".eml") {
-                if let text = try? String(contentsOfFile: "\(maildir)/\(name)", encoding: .utf8), text.contains(token) { return text }
-            }
+            if let text = try deliveredMessage(containing: token) { return text }
             try await Task.sleep(for: pollInterval)
+        }
+        return nil
+    }
+
+    /// The sink's `.eml` that contains `token`, if it has arrived.
+    static func deliveredMessage(containing token: String) throws -> String? {
+        let maildir = try labVariable("STOCKADE_LAB_SMTP_MAILDIR")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: maildir)) ?? [] where name.hasSuffix(".eml") {
+            if let text = try? String(contentsOfFile: "\(maildir)/\(name)", encoding: .utf8), text.contains(token) { return text }
         }
         return nil
     }
