@@ -98,19 +98,25 @@ struct TLSRPTReportJob: Service {
         for uri in destinations {
             switch uri.scheme {
             case .https:
+                // HTTPFetch returns only a 200 response and throws for any other status, the rest of 2xx included
+                // (Stockade's own inbox answers 201 Created).
+                let status: Int
                 do {
-                    let response = try await fetcher.post(uri.text, body: gzip, contentType: "application/tlsrpt+gzip",
-                                                          policy: Self.postPolicy)
-                    guard (200...299).contains(response.status) else {
+                    status = try await fetcher.post(uri.text, body: gzip, contentType: "application/tlsrpt+gzip", policy: Self.postPolicy).status
+                } catch {
+                    guard let code = error.statusCode else {
                         round.failures += 1
-                        logger.notice("an https TLS report destination refused the report", metadata: metadata.merging(["status": "\(response.status)"]) { $1 })
+                        logger.notice("a TLS report could not be posted", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                         continue
                     }
-                    round.posts += 1
-                } catch {
-                    round.failures += 1
-                    logger.notice("a TLS report could not be posted", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                    status = code
                 }
+                guard (200...299).contains(status) else {
+                    round.failures += 1
+                    logger.notice("an https TLS report destination refused the report", metadata: metadata.merging(["status": "\(status)"]) { $1 })
+                    continue
+                }
+                round.posts += 1
             case .mailto:
                 let recipient = String(uri.text.dropFirst("mailto:".count).prefix { $0 != "?" }).removingPercentEncoding ?? ""
                 mails.append(try TLSRPTReportMail.record(report, policyDomain: domain, recipient: recipient, settings: settings,
