@@ -21,14 +21,16 @@ public struct HeaderField: Sendable, Hashable {
     }
 
     /// The name as written, without any space before the colon.
-    public var name: String {
-        var end = colonIndex
-        while end > 0, raw[end - 1] == .space || raw[end - 1] == .tab { end -= 1 }
-        return String(decoding: raw[..<end], as: UTF8.self)
-    }
+    public var name: String { String(decoding: nameOctets, as: UTF8.self) }
 
     /// The name in ASCII lower case, the form DKIM compares (header names are case-insensitive, RFC 6376 §3.4.2).
-    public var lowercasedName: String { name.asciiLowercased }
+    public var lowercasedName: String { asciiLowercasedText(nameOctets) }
+
+    private var nameOctets: ArraySlice<UInt8> {
+        var end = colonIndex
+        while end > 0, raw[end - 1] == .space || raw[end - 1] == .tab { end -= 1 }
+        return raw[..<end]
+    }
 
     /// The raw value: every byte after the colon, folding included.
     public var rawValue: ArraySlice<UInt8> { raw[(colonIndex + 1)...] }
@@ -52,5 +54,13 @@ extension String {
             guard octets.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return nil }
             return String(decoding: octets.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
         } ?? text
+    }
+}
+
+/// `octets` in ASCII lower case, as text (invalid UTF-8 repaired, as `String(decoding:as:)` does).
+func asciiLowercasedText(_ octets: ArraySlice<UInt8>) -> String {
+    String(unsafeUninitializedCapacity: octets.count) { buffer in
+        for (offset, octet) in octets.enumerated() { buffer[offset] = octet >= 0x41 && octet <= 0x5A ? octet + 0x20 : octet }
+        return octets.count
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A parsed `DKIM-Signature` header field (RFC 6376 §3.5), with the raw field kept for hashing (§3.7).
 public struct DKIMSignature: Sendable, Hashable {
     /// The field as it appears in the message.
@@ -38,6 +36,9 @@ public struct DKIMSignature: Sendable, Hashable {
     }
 
     /// Reads a signature from its header field.
+    ///
+    /// The values are read as octets: tag values are printable ASCII and folding white space (§3.2), so no text is
+    /// made for them but the tags kept as `String`s.
     /// - Throws: ``DKIMSignatureError`` naming the rule the field breaks (all are PERMFAIL, §6.1.1).
     public init(field: HeaderField) throws(DKIMSignatureError) {
         let tags: TagList
@@ -45,37 +46,39 @@ public struct DKIMSignature: Sendable, Hashable {
         self.field = field
         self.tags = tags
 
-        func required(_ name: String) throws(DKIMSignatureError) -> String {
-            guard let value = tags[name] else { throw DKIMSignatureError("missing required tag \(name)= (RFC 6376 §6.1.1)") }
+        func required(_ name: String) throws(DKIMSignatureError) -> ArraySlice<UInt8> {
+            guard let value = tags.valueOctets(name) else { throw DKIMSignatureError("missing required tag \(name)= (RFC 6376 §6.1.1)") }
             return value
         }
 
-        guard try required("v") == "1" else { throw DKIMSignatureError("v= is not 1 (RFC 6376 §6.1.1)") }
+        guard try required("v").elementsEqual("1".utf8) else { throw DKIMSignatureError("v= is not 1 (RFC 6376 §6.1.1)") }
         let algorithmName = try required("a")
-        guard let algorithm = SignatureAlgorithm(rawValue: algorithmName.asciiLowercased) else {
-            throw DKIMSignatureError("unknown algorithm a=\(algorithmName) (RFC 6376 §6.1.1)")
+        guard let algorithm = SignatureAlgorithm(rawValue: asciiLowercasedText(algorithmName)) else {
+            throw DKIMSignatureError("unknown algorithm a=\(TagList.text(algorithmName)) (RFC 6376 §6.1.1)")
         }
         self.algorithm = algorithm
-        guard let signature = Self.base64(withoutWhiteSpace(try required("b"))), !signature.isEmpty else {
+        guard let signature = Base64Octets.decode(try required("b")), !signature.isEmpty else {
             throw DKIMSignatureError("b= is not base64 (RFC 6376 §3.5)")
         }
         self.signature = signature
-        guard let bodyHash = Self.base64(withoutWhiteSpace(try required("bh"))), !bodyHash.isEmpty else {
+        guard let bodyHash = Base64Octets.decode(try required("bh")), !bodyHash.isEmpty else {
             throw DKIMSignatureError("bh= is not base64 (RFC 6376 §3.5)")
         }
         self.bodyHash = bodyHash
-        if let c = tags["c"] {
-            guard let pair = CanonicalizationPair(tagValue: c) else { throw DKIMSignatureError("unknown canonicalization c=\(c) (RFC 6376 §3.5)") }
+        if let c = tags.valueOctets("c") {
+            guard let pair = CanonicalizationPair(tagValue: c) else {
+                throw DKIMSignatureError("unknown canonicalization c=\(TagList.text(c)) (RFC 6376 §3.5)")
+            }
             canonicalization = pair
         } else {
             canonicalization = CanonicalizationPair(header: .simple, body: .simple)
         }
         let domain = try required("d")
         guard Self.isDomainName(domain) else { throw DKIMSignatureError("d= is not a domain name (RFC 6376 §3.5)") }
-        self.domain = domain
+        self.domain = TagList.text(domain)
         let selector = try required("s")
         guard Self.isSelector(selector) else { throw DKIMSignatureError("s= is not a selector (RFC 6376 §3.1)") }
-        self.selector = selector
+        self.selector = TagList.text(selector)
 
         let names = lowercasedItems(try required("h"), omittingEmpty: false)
         guard names.count <= DKIMLimits.maximumSignedHeaderNames else {
@@ -85,16 +88,15 @@ public struct DKIMSignature: Sendable, Hashable {
         guard names.contains("from") else { throw DKIMSignatureError("h= does not include From (RFC 6376 §6.1.1)") }
         signedHeaders = names
 
-        identity = tags["i"]
+        let identity = tags.valueOctets("i")
+        self.identity = identity.map(TagList.text)
         if let identity {
-            guard let at = identity.lastIndex(of: "@") else { throw DKIMSignatureError("i= has no @ (RFC 6376 §3.5)") }
-            let identityDomain = String(identity[identity.index(after: at)...]).asciiLowercased
-            let signingDomain = domain.asciiLowercased
-            guard identityDomain == signingDomain || identityDomain.hasSuffix("." + signingDomain) else {
+            guard let at = identity.lastIndex(of: UInt8(ascii: "@")) else { throw DKIMSignatureError("i= has no @ (RFC 6376 §3.5)") }
+            guard Self.isSameOrSubdomain(identity[(at + 1)...], of: domain) else {
                 throw DKIMSignatureError("i= domain is not d= or a subdomain of it (RFC 6376 §6.1.1)")
             }
         }
-        if let l = tags["l"] {
+        if let l = tags.valueOctets("l") {
             guard let length = Self.decimal(l, maximumDigits: 76), let value = Int(exactly: length) else {
                 throw DKIMSignatureError("l= is not a decimal count (RFC 6376 §3.5)")
             }
@@ -102,18 +104,18 @@ public struct DKIMSignature: Sendable, Hashable {
         } else {
             bodyLength = nil
         }
-        if let q = tags["q"] {
+        if let q = tags.valueOctets("q") {
             let methods = lowercasedItems(q, omittingEmpty: true)
             guard methods.contains(where: { $0 == "dns/txt" || $0.hasPrefix("dns/txt/") }) else {
                 throw DKIMSignatureError("q= names no supported query method (RFC 6376 §6.1.1)")
             }
         }
-        timestamp = try Self.time(tags["t"], "t")
-        expiration = try Self.time(tags["x"], "x")
+        timestamp = try Self.time(tags.valueOctets("t"), "t")
+        expiration = try Self.time(tags.valueOctets("x"), "x")
         if let t = timestamp, let x = expiration, x <= t {
             throw DKIMSignatureError("x= is not later than t= (RFC 6376 §3.5)")
         }
-        copiedHeaders = tags["z"]
+        copiedHeaders = tags.valueOctets("z").map(TagList.text)
     }
 
     /// The raw field with the value of `b=` removed, everything else untouched (RFC 6376 §3.7).
@@ -125,7 +127,7 @@ public struct DKIMSignature: Sendable, Hashable {
         return raw
     }
 
-    private static func time(_ value: String?, _ name: String) throws(DKIMSignatureError) -> Int64? {
+    private static func time(_ value: ArraySlice<UInt8>?, _ name: String) throws(DKIMSignatureError) -> Int64? {
         guard let value else { return nil }
         // 12 digits reach year 33658; longer values are read as "far future" rather than refused.
         guard let seconds = decimal(value, maximumDigits: 40) else { throw DKIMSignatureError("\(name)= is not a decimal time (RFC 6376 §3.5)") }
@@ -133,8 +135,7 @@ public struct DKIMSignature: Sendable, Hashable {
     }
 
     /// A string of ASCII digits (at most `maximumDigits`) as an integer, saturating at `UInt64.max`.
-    static func decimal(_ text: String, maximumDigits: Int) -> UInt64? {
-        let digits = text.utf8
+    static func decimal(_ digits: ArraySlice<UInt8>, maximumDigits: Int) -> UInt64? {
         guard !digits.isEmpty, digits.count <= maximumDigits else { return nil }
         var value: UInt64 = 0
         for d in digits {
@@ -146,22 +147,40 @@ public struct DKIMSignature: Sendable, Hashable {
         return value
     }
 
-    static func base64(_ text: String) -> [UInt8]? {
-        Data(base64Encoded: text).map { Array($0) }
+    /// Whether `name` is `domain` or ends in `.` + `domain`, in ASCII without regard to case (i= under d=, §6.1.1).
+    static func isSameOrSubdomain(_ name: ArraySlice<UInt8>, of domain: ArraySlice<UInt8>) -> Bool {
+        func lower(_ octet: UInt8) -> UInt8 { octet >= 0x41 && octet <= 0x5A ? octet + 0x20 : octet }
+        guard name.count >= domain.count else { return false }
+        let tail = name.suffix(domain.count)
+        guard tail.elementsEqual(domain, by: { lower($0) == lower($1) }) else { return false }
+        return name.count == domain.count || name[tail.startIndex - 1] == UInt8(ascii: ".")
     }
 
     /// Labels of letters, digits and hyphens (and underscores, which selectors and some names use), dot-separated.
-    static func isDomainName(_ text: String) -> Bool {
-        var name = Substring(text)
-        if name.hasSuffix(".") { name = name.dropLast() }
-        guard !name.isEmpty, name.utf8.count <= 253 else { return false }
-        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            !label.isEmpty && label.utf8.count <= 63
-                && label.utf8.allSatisfy { b in (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b >= 0x30 && b <= 0x39 || b == 0x2D || b == 0x5F }
+    static func isDomainName(_ text: String) -> Bool { isDomainName(Array(text.utf8)[...]) }
+
+    /// The octets of a name: labels of letters, digits, hyphens and underscores, dot-separated, an optional final dot.
+    static func isDomainName(_ octets: ArraySlice<UInt8>) -> Bool {
+        var name = octets
+        if name.last == UInt8(ascii: ".") { name = name.dropLast() }
+        guard !name.isEmpty, name.count <= 253 else { return false }
+        var labelLength = 0
+        for b in name {
+            if b == UInt8(ascii: ".") {
+                guard labelLength > 0 else { return false }
+                labelLength = 0
+                continue
+            }
+            guard (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b >= 0x30 && b <= 0x39 || b == 0x2D || b == 0x5F else { return false }
+            labelLength += 1
+            guard labelLength <= 63 else { return false }
         }
+        return labelLength > 0
     }
 
-    static func isSelector(_ text: String) -> Bool { !text.hasSuffix(".") && isDomainName(text) }
+    static func isSelector(_ text: String) -> Bool { isSelector(Array(text.utf8)[...]) }
+
+    static func isSelector(_ octets: ArraySlice<UInt8>) -> Bool { octets.last != UInt8(ascii: ".") && isDomainName(octets) }
 }
 
 /// Why a `DKIM-Signature` field is unusable (RFC 6376 §6.1.1): the verdict is `permerror` with this reason.

@@ -42,11 +42,11 @@ public struct KeyRecord: Sendable, Hashable {
         // key-k-tag-type and key-s-tag-type are non-empty words (§3.6.1): `k=` or `s=` with nothing in it is malformed
         guard !keyType.isEmpty else { throw KeyRecordError("key record k= is empty (RFC 6376 §3.6.1)") }
         self.keyType = keyType.asciiLowercased
-        hashes = tags["h"].map { lowercasedItems($0, omittingEmpty: true) }
-        let serviceTypes = tags["s"].map { lowercasedItems($0, omittingEmpty: true) } ?? ["*"]
+        hashes = tags.valueOctets("h").map { lowercasedItems($0, omittingEmpty: true) }
+        let serviceTypes = tags.valueOctets("s").map { lowercasedItems($0, omittingEmpty: true) } ?? ["*"]
         guard !serviceTypes.isEmpty else { throw KeyRecordError("key record s= names no service type (RFC 6376 §3.6.1)") }
         self.serviceTypes = serviceTypes
-        let flags = tags["t"].map { lowercasedItems($0, omittingEmpty: true) } ?? []
+        let flags = tags.valueOctets("t").map { lowercasedItems($0, omittingEmpty: true) } ?? []
         isTesting = flags.contains("y")
         requiresExactIdentityDomain = flags.contains("s")
     }

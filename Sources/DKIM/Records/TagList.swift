@@ -14,15 +14,26 @@ public struct TagList: Sendable, Hashable {
         public let valueRange: Range<Int>
     }
 
+    /// Where one tag's name and trimmed value sit in ``bytes``: the parse keeps positions, and the readers of
+    /// signatures and key records read octets, so no `String` is made for a tag nobody asks for.
+    struct Entry: Sendable, Hashable {
+        let name: Range<Int>
+        let value: Range<Int>
+    }
+
+    /// The parsed bytes.
+    let bytes: [UInt8]
+    /// The tags in order, as positions in ``bytes``.
+    let entries: [Entry]
+
     /// The tags in order.
-    public let tags: [Tag]
+    public var tags: [Tag] { entries.indices.map(tag(at:)) }
 
     /// Parses a tag list.
     /// - Throws: ``TagListError`` for a syntax error, a duplicated tag, or more than ``DKIMLimits/maximumTagCount`` tags.
     public init(parsing bytes: some Collection<UInt8>) throws(TagListError) {
         let input = Array(bytes)
-        var tags: [Tag] = []
-        var seen: Set<String> = []
+        var entries: [Entry] = []
         var index = 0
         while true {
             index = Self.skipFWS(input, index)
@@ -33,9 +44,9 @@ public struct TagList: Sendable, Hashable {
             let nameStart = index
             guard Self.isAlpha(input[index]) else { throw TagListError("a tag name must start with a letter") }
             while index < input.count, Self.isAlphaNumericOrUnderscore(input[index]) { index += 1 }
-            let name = String(decoding: input[nameStart..<index], as: UTF8.self)
+            let name = nameStart..<index
             index = Self.skipFWS(input, index)
-            guard index < input.count, input[index] == UInt8(ascii: "=") else { throw TagListError("tag \(name) has no \"=\"") }
+            guard index < input.count, input[index] == UInt8(ascii: "=") else { throw TagListError("tag \(Self.text(input[name])) has no \"=\"") }
             index = Self.skipFWS(input, index + 1)
             let valueStart = index
             var valueEnd = index
@@ -46,31 +57,68 @@ public struct TagList: Sendable, Hashable {
                     valueEnd = index
                 } else if byte.isWSP || byte == .cr || byte == .lf {
                     let after = Self.skipFWS(input, index)
-                    guard after > index else { throw TagListError("tag \(name) has a line break that is not folding") }
+                    guard after > index else { throw TagListError("tag \(Self.text(input[name])) has a line break that is not folding") }
                     index = after
                 } else {
-                    throw TagListError("tag \(name) has a character not allowed in a tag value")
+                    throw TagListError("tag \(Self.text(input[name])) has a character not allowed in a tag value")
                 }
             }
-            guard seen.insert(name).inserted else { throw TagListError("tag \(name) appears twice") }
-            guard tags.count < DKIMLimits.maximumTagCount else { throw TagListError("more than \(DKIMLimits.maximumTagCount) tags") }
-            tags.append(Tag(name: name, value: String(decoding: input[valueStart..<valueEnd], as: UTF8.self),
-                            valueRange: valueStart..<valueEnd))
+            // At most maximumTagCount earlier names to compare: bounded, and no set of strings to build.
+            guard !entries.contains(where: { input[$0.name].elementsEqual(input[name]) }) else {
+                throw TagListError("tag \(Self.text(input[name])) appears twice")
+            }
+            guard entries.count < DKIMLimits.maximumTagCount else { throw TagListError("more than \(DKIMLimits.maximumTagCount) tags") }
+            entries.append(Entry(name: name, value: valueStart..<valueEnd))
             if index == input.count { break }
             index += 1  // the semicolon
         }
-        self.tags = tags
+        self.bytes = input
+        self.entries = entries
     }
 
     /// The value of the tag named `name` (case-sensitive), if present.
     public subscript(name: String) -> String? {
-        tags.first { $0.name == name }?.value
+        tag(name)?.value
     }
 
     /// The tag named `name`, if present.
     public func tag(_ name: String) -> Tag? {
-        tags.first { $0.name == name }
+        entryIndex(name).map(tag(at:))
     }
+
+    /// The value octets of the tag named `name` (case-sensitive), if present.
+    func valueOctets(_ name: String) -> ArraySlice<UInt8>? {
+        entryIndex(name).map { bytes[entries[$0].value] }
+    }
+
+    private func entryIndex(_ name: String) -> Int? {
+        entries.firstIndex { bytes[$0.name].elementsEqual(name.utf8) }
+    }
+
+    private func tag(at index: Int) -> Tag {
+        let entry = entries[index]
+        return Tag(name: Self.text(bytes[entry.name]), value: Self.text(bytes[entry.value]), valueRange: entry.value)
+    }
+
+    /// Tag lists are equal when their tags are: the same names, values and value positions.
+    public static func == (lhs: TagList, rhs: TagList) -> Bool {
+        lhs.entries.count == rhs.entries.count && zip(lhs.entries, rhs.entries).allSatisfy { a, b in
+            a.value == b.value && lhs.bytes[a.name].elementsEqual(rhs.bytes[b.name]) && lhs.bytes[a.value].elementsEqual(rhs.bytes[b.value])
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(entries.count)
+        for entry in entries {
+            hasher.combine(entry.value)
+            hasher.combine(bytes[entry.name].count)
+            for octet in bytes[entry.name] { hasher.combine(octet) }
+            for octet in bytes[entry.value] { hasher.combine(octet) }
+        }
+    }
+
+    /// Tag names and values are printable ASCII (§3.2), so their octets are their text.
+    static func text(_ octets: ArraySlice<UInt8>) -> String { String(decoding: octets, as: UTF8.self) }
 
     /// Skips FWS (RFC 5322 §3.2.2, as RFC 6376 §2.8 uses it): WSP, and CRLF only when WSP follows.
     static func skipFWS(_ input: [UInt8], _ start: Int) -> Int {
@@ -111,31 +159,30 @@ func withoutWhiteSpace(_ value: String) -> String {
     } ?? value
 }
 
-private func isFoldingWhiteSpace(_ octet: UInt8) -> Bool { octet.isWSP || octet == .cr || octet == .lf }
+func isFoldingWhiteSpace(_ octet: UInt8) -> Bool { octet.isWSP || octet == .cr || octet == .lf }
 
 /// The items of a colon-separated value (a signature's `h=` and `q=`, a key record's `h=`, `s=` and `t=`), each
 /// without white space and in ASCII lower case. `omittingEmpty` drops the items that are empty as written, not those
 /// made empty by removing their white space (a signature's `h=` keeps both, so it can refuse them).
-func lowercasedItems(_ value: String, omittingEmpty: Bool) -> [String] {
-    var value = value
-    return value.withUTF8 { octets in
-        var items: [String] = []
-        var item: [UInt8] = []
-        var written = 0
-        func finish() {
-            if written > 0 || !omittingEmpty { items.append(String(decoding: item, as: UTF8.self)) }
-            item.removeAll(keepingCapacity: true)
-            written = 0
+func lowercasedItems(_ octets: ArraySlice<UInt8>, omittingEmpty: Bool) -> [String] {
+    var items: [String] = []
+    var start = octets.startIndex
+    while true {
+        let end = octets[start...].firstIndex(of: UInt8(ascii: ":")) ?? octets.endIndex
+        if end > start || !omittingEmpty { items.append(lowercasedWithoutWhiteSpace(octets[start..<end])) }
+        guard end < octets.endIndex else { return items }
+        start = end + 1
+    }
+}
+
+/// `octets` without folding white space, in ASCII lower case, as text.
+private func lowercasedWithoutWhiteSpace(_ octets: ArraySlice<UInt8>) -> String {
+    String(unsafeUninitializedCapacity: octets.count) { buffer in
+        var count = 0
+        for octet in octets where !isFoldingWhiteSpace(octet) {
+            buffer[count] = octet >= 0x41 && octet <= 0x5A ? octet + 0x20 : octet
+            count += 1
         }
-        for octet in octets {
-            if octet == UInt8(ascii: ":") {
-                finish()
-                continue
-            }
-            written += 1
-            if !isFoldingWhiteSpace(octet) { item.append(octet >= 0x41 && octet <= 0x5A ? octet + 0x20 : octet) }
-        }
-        finish()
-        return items
+        return count
     }
 }

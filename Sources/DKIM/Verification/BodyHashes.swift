@@ -9,7 +9,6 @@ final class BodyHashes: Sendable {
     }
 
     private let body: [UInt8]
-    private let canonical = Mutex<[Canonicalization: [UInt8]]>([:])
     private let hashes = Mutex<[Key: [UInt8]?]>([:])
 
     init(body: [UInt8]) {
@@ -17,22 +16,19 @@ final class BodyHashes: Sendable {
     }
 
     /// The SHA-256 of the canonical body, cut to `length` octets when given; nil when `length` is longer than the
-    /// canonical body.
+    /// canonical body. The canonical body goes into the hash as it is made, piece by piece, and is never kept.
     func hash(_ canonicalization: Canonicalization, length: Int?) -> [UInt8]? {
         let key = Key(canonicalization: canonicalization, length: length)
         if let known = hashes.withLock({ $0[key] }) { return known }
-        let text = canonical.withLock { cache in
-            if let known = cache[canonicalization] { return known }
-            let made = canonicalization.canonicalize(body: body)
-            cache[canonicalization] = made
-            return made
+        var hasher = SHA256()
+        var canonicalLength = 0
+        canonicalization.canonicalize(body: body) { piece in
+            let hashed = length.map { min(piece.count, max(0, $0 - canonicalLength)) } ?? piece.count
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: piece[..<hashed])))
+            canonicalLength += piece.count
         }
-        var result: [UInt8]?
-        if let length {
-            result = length <= text.count ? Array(SHA256.hash(data: text[..<length])) : nil
-        } else {
-            result = Array(SHA256.hash(data: text))
-        }
+        let fits = length.map { $0 <= canonicalLength } ?? true
+        let result = fits ? Array(hasher.finalize()) : nil
         hashes.withLock { $0[key] = result }
         return result
     }

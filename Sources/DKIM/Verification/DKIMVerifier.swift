@@ -29,10 +29,10 @@ public struct DKIMVerifier: Sendable {
 
     /// The verdicts of every `DKIM-Signature` field of `message`, top first; empty when the message has none.
     public func verify(_ message: DKIMMessage) async -> [DKIMVerdict] {
-        let fields = message.headers.filter { $0.lowercasedName == "dkim-signature" }
+        let headerIndex = HeaderIndex(message.headers)
+        let fields = headerIndex.fields["dkim-signature"] ?? []
         let time = Int64(now().timeIntervalSince1970)
         let bodies = BodyHashes(body: message.body)
-        let headerIndex = HeaderIndex(message.headers)
         if fields.count == 1 {  // the usual case: no task group to pay for
             return [await verify(fields[0], headerIndex: headerIndex, bodies: bodies, time: time)]
         }
@@ -135,7 +135,8 @@ public struct DKIMVerifier: Sendable {
     static func headerHashInput(signedHeaders: [String], canonicalization: Canonicalization, signatureField: ArraySlice<UInt8>,
                                 colonIndex: Int, headerIndex: HeaderIndex) -> [UInt8] {
         var out: [UInt8] = []
-        var used: [String: Int] = [:]
+        out.reserveCapacity(1024)
+        var used = [String: Int](minimumCapacity: signedHeaders.count)
         for name in signedHeaders {
             let instances = headerIndex.fields[name] ?? []
             let taken = used[name, default: 0]
@@ -175,7 +176,7 @@ struct HeaderIndex: Sendable {
     let fields: [String: [HeaderField]]
 
     init(_ headers: [HeaderField]) {
-        var fields: [String: [HeaderField]] = [:]
+        var fields = [String: [HeaderField]](minimumCapacity: headers.count)
         for field in headers { fields[field.lowercasedName, default: []].append(field) }
         self.fields = fields
     }

@@ -1,0 +1,166 @@
+extension Canonicalization {
+    /// The body in this canonical form (§3.4.3, §3.4.4).
+    ///
+    /// `simple`: trailing empty lines removed; an empty body becomes one CRLF. `relaxed`: WSP at line ends removed,
+    /// runs of WSP made one SP, trailing empty lines removed; an empty body stays empty (§3.4.4 adds a CRLF only to a
+    /// non-empty body). A body that does not end with CRLF gets one.
+    public func canonicalize(body: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count + 2)
+        canonicalize(body: body) { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// The body in this canonical form, handed to `write` in pieces as it is made, so a verifier can hash it without
+    /// keeping it (RFC 6376 §3.7 hashes the canonical body).
+    func canonicalize(body: [UInt8], write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var end = BodyEnd(canonicalization: self)
+        switch self {
+        case .simple:
+            body.withUnsafeBufferPointer { end.write($0, to: write) }
+        case .relaxed:
+            Self.relaxedLines(body) { end.write($0, to: write) }
+        }
+        end.finish(write)
+    }
+
+    /// The octets kept at a time before relaxed lines are handed on (on the stack).
+    private static let relaxedPieceSize = 4096
+
+    /// Relaxed body lines (§3.4.4): WSP before a CRLF dropped, other runs of WSP made one SP, handed to `write` in pieces
+    /// that never end between the CR and the LF of a CRLF (the last piece aside).
+    ///
+    /// This runs over every octet of every verified body, so it compares sixteen octets at a time: a chunk with no tab
+    /// and no WSP followed by WSP or CRLF is copied as it is; in the others, tabs become spaces and the WSP so followed
+    /// are left out, eight octets at a time.
+    private static func relaxedLines(_ body: [UInt8], into write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        typealias Chunk = SIMD16<UInt8>
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: relaxedPieceSize) { out in
+            body.withUnsafeBufferPointer { input in
+                let raw = UnsafeRawBufferPointer(input)
+                let full = out.count - 16  // past this, one more chunk might not fit
+                var count = 0
+                func handOn() {
+                    if out[count - 1] == .cr {  // keep a final CR with what follows: it may start a CRLF
+                        write(UnsafeBufferPointer(rebasing: out[..<(count - 1)]))
+                        out[0] = .cr
+                        count = 1
+                    } else {
+                        write(UnsafeBufferPointer(rebasing: out[..<count]))
+                        count = 0
+                    }
+                }
+                var i = 0
+                // Whole chunks while the two octets after the chunk can be read too.
+                while i + 18 <= input.count {
+                    let chunk = raw.loadUnaligned(fromByteOffset: i, as: Chunk.self)
+                    let next = raw.loadUnaligned(fromByteOffset: i + 1, as: Chunk.self)
+                    let afterNext = raw.loadUnaligned(fromByteOffset: i + 2, as: Chunk.self)
+                    let tabs = chunk .== Chunk(repeating: .tab)
+                    let wsp = chunk .== Chunk(repeating: .space) .| tabs
+                    let followers = next .== Chunk(repeating: .space) .| next .== Chunk(repeating: .tab)
+                        .| (next .== Chunk(repeating: .cr) .& afterNext .== Chunk(repeating: .lf))
+                    let dropped = wsp .& followers
+                    // `any(_:)` is a call to a reduction; the sixteen lanes of the mask read as two words are not.
+                    let changed = unsafeBitCast(tabs .| dropped, to: (UInt64, UInt64).self)
+                    let target = UnsafeMutableRawPointer(out.baseAddress! + count)
+                    if changed.0 | changed.1 == 0 {
+                        target.storeBytes(of: chunk, as: Chunk.self)
+                        count += 16
+                    } else {
+                        let spaced = unsafeBitCast(chunk.replacing(with: .space, where: tabs), to: (UInt64, UInt64).self)
+                        let drops = unsafeBitCast(dropped, to: (UInt64, UInt64).self)
+                        let low = storeCompacted(spaced.0, dropping: drops.0, at: target)
+                        count += low + storeCompacted(spaced.1, dropping: drops.1, at: target + low)
+                    }
+                    i += 16
+                    if count > full { handOn() }
+                }
+                while i < input.count {
+                    relaxedOctet(input, i, into: out, count: &count)
+                    i += 1
+                    if count > full { handOn() }
+                }
+                write(UnsafeBufferPointer(rebasing: out[..<count]))
+            }
+        }
+    }
+
+    /// Stores the eight octets of `word` (as read from memory) at `target`, without those whose octet in `mask` is
+    /// 0xFF, the others closing up; returns how many were kept. All eight are written: the caller has the room.
+    @inline(__always)
+    private static func storeCompacted(_ word: UInt64, dropping mask: UInt64, at target: UnsafeMutableRawPointer) -> Int {
+        var octets = UInt64(littleEndian: word)  // octet k of memory at bits 8k
+        var drops = UInt64(littleEndian: mask)
+        let kept = 8 - drops.nonzeroBitCount / 8
+        while drops != 0 {
+            // The highest dropped octet first, so the positions of the lower ones do not move.
+            let below: UInt64 = (1 << UInt64((63 - drops.leadingZeroBitCount) & ~7)) &- 1
+            octets = octets & below | (octets >> 8) & ~below
+            drops &= below
+        }
+        target.storeBytes(of: octets.littleEndian, as: UInt64.self)
+        return kept
+    }
+
+    /// Writes octet `i` of a body in relaxed form: WSP becomes SP, and is dropped when WSP, CRLF or the end follows.
+    @inline(__always)
+    private static func relaxedOctet(_ input: UnsafeBufferPointer<UInt8>, _ i: Int, into out: UnsafeMutableBufferPointer<UInt8>,
+                                     count: inout Int) {
+        let byte = input[i]
+        let next: UInt8 = i + 1 < input.count ? input[i + 1] : 0
+        let lineEnd = next == .cr && i + 2 < input.count && input[i + 2] == .lf
+        let dropped = byte.isWSP && (i + 1 == input.count || next.isWSP || lineEnd)
+        out[count] = byte.isWSP ? .space : byte
+        count += dropped ? 0 : 1
+    }
+}
+
+/// The end rule of both body canonicalizations (§3.4.3, §3.4.4) applied to a body handed on in pieces: the CRLFs at
+/// the end are held back until more content follows, and the body ends with exactly one CRLF after its last content.
+///
+/// Written whole, the rule is: add a CRLF to a non-empty body that lacks one, then remove the empty lines at the end.
+/// Both come to this: with the body as content followed by the longest run of CRLFs, the canonical body is the content
+/// and one CRLF; without content it is empty (relaxed) or one CRLF (simple). Pieces must not split a CRLF.
+private struct BodyEnd {
+    let canonicalization: Canonicalization
+    /// CRLFs seen after the last content, not yet handed on.
+    private var heldLineEnds = 0
+    private var hasContent = false
+
+    init(canonicalization: Canonicalization) {
+        self.canonicalization = canonicalization
+    }
+
+    private static let lineEnds = [UInt8](repeating: 0, count: 128).indices.map { $0 % 2 == 0 ? UInt8.cr : UInt8.lf }
+
+    mutating func write(_ piece: UnsafeBufferPointer<UInt8>, to sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var contentEnd = piece.count
+        while contentEnd >= 2, piece[contentEnd - 2] == .cr, piece[contentEnd - 1] == .lf { contentEnd -= 2 }
+        let trailing = (piece.count - contentEnd) / 2
+        guard contentEnd > 0 else {
+            heldLineEnds += trailing
+            return
+        }
+        handOnHeldLineEnds(sink)
+        sink(UnsafeBufferPointer(rebasing: piece[..<contentEnd]))
+        hasContent = true
+        heldLineEnds = trailing
+    }
+
+    mutating func finish(_ sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if hasContent || canonicalization == .simple {
+            Self.lineEnds.withUnsafeBufferPointer { sink(UnsafeBufferPointer(rebasing: $0[..<2])) }
+        }
+    }
+
+    private mutating func handOnHeldLineEnds(_ sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        Self.lineEnds.withUnsafeBufferPointer { lineEnds in
+            while heldLineEnds > 0 {
+                let now = min(heldLineEnds, lineEnds.count / 2)
+                sink(UnsafeBufferPointer(rebasing: lineEnds[..<(2 * now)]))
+                heldLineEnds -= now
+            }
+        }
+    }
+}

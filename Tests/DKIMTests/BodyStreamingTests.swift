@@ -1,0 +1,112 @@
+import Crypto
+@testable import DKIM
+import TestSupport
+import Testing
+
+/// The fast paths of verification against the plain rules they replace, on many seeded random inputs: the body
+/// canonicalized in pieces straight into the hash, relaxed lines closed up eight octets at a time, base64 read from
+/// octets, header names lower-cased from octets.
+@Suite struct BodyStreamingTests {
+    /// RFC 6376 §3.4.3 written whole: a CRLF added to a non-empty body without one, the empty lines at the end removed,
+    /// an empty body made one CRLF.
+    static func simpleReference(_ body: [UInt8]) -> [UInt8] {
+        var out = body
+        if !out.isEmpty, !(out.count >= 2 && out[out.count - 2] == 0x0D && out[out.count - 1] == 0x0A) { out += [0x0D, 0x0A] }
+        while out.count >= 4, out.suffix(4).elementsEqual([0x0D, 0x0A, 0x0D, 0x0A]) { out.removeLast(2) }
+        return out.isEmpty ? [0x0D, 0x0A] : out
+    }
+
+    static func reference(_ canonicalization: Canonicalization, _ body: [UInt8]) -> [UInt8] {
+        canonicalization == .simple ? simpleReference(body) : VerificationMemoTests.relaxedReference(body)
+    }
+
+    /// Bodies up to three pieces long (pieces are 4 096 octets), made of runs, so long runs of white space and of empty
+    /// lines cross the piece boundaries.
+    static func randomBody(_ generator: inout SeededGenerator) -> [UInt8] {
+        let runs: [[UInt8]] = [[0x20], [0x09], [0x0D, 0x0A], [0x0D], [0x0A], Array("word".utf8), [0x2E], [0x00], [0xFF],
+                               [0x20, 0x0D, 0x0A], [0x0D, 0x0D, 0x0A]]
+        var body: [UInt8] = []
+        let length = Int.random(in: 0...12_300, using: &generator)
+        while body.count < length {
+            let run = runs.randomElement(using: &generator)!
+            for _ in 0..<Int.random(in: 1...(Bool.random(using: &generator) ? 3 : 400), using: &generator) { body += run }
+        }
+        return body
+    }
+
+    @Test("§3.4.3, §3.4.4: both body canonicalizations made in pieces equal the whole-body rule on 3 000 random bodies of up to 12 KB")
+    func piecesMatchWholeBody() {
+        var generator = SeededGenerator(state: 15)
+        for _ in 0..<3_000 {
+            let body = Self.randomBody(&generator)
+            for canonicalization in Canonicalization.allCases {
+                #expect(canonicalization.canonicalize(body: body) == Self.reference(canonicalization, body), "\(canonicalization) \(body.count) octets")
+            }
+        }
+    }
+
+    @Test("§3.4.4: a CR at every position around the end of the first piece, and a body of 5 000 empty lines, as the whole-body rule")
+    func pieceBoundaries() {
+        for offset in 4_040...4_110 {
+            for tail in [[0x0D, 0x0A], [0x0D, 0x0D, 0x0A], [0x20, 0x0D, 0x0A, 0x0D, 0x0A], [0x0D]] as [[UInt8]] {
+                let body = [UInt8](repeating: 0x61, count: offset) + tail + Array("x\r\n\r\n \r\n".utf8)
+                for canonicalization in Canonicalization.allCases {
+                    #expect(canonicalization.canonicalize(body: body) == Self.reference(canonicalization, body), "\(offset) \(tail)")
+                }
+            }
+        }
+        let emptyLines = [UInt8](repeating: 0, count: 10_000).indices.map { $0 % 2 == 0 ? UInt8(0x0D) : 0x0A }
+        for body in [emptyLines, Array("text".utf8) + emptyLines, emptyLines + Array("text\r\n".utf8) + emptyLines] {
+            for canonicalization in Canonicalization.allCases {
+                #expect(canonicalization.canonicalize(body: body) == Self.reference(canonicalization, body))
+            }
+        }
+    }
+
+    @Test("§3.5 l=: the streamed body hash of 600 random bodies equals SHA-256 of the first l= octets of the whole canonical body, nil past its end")
+    func streamedHashWithLength() {
+        var generator = SeededGenerator(state: 8301)
+        for _ in 0..<600 {
+            let body = Self.randomBody(&generator)
+            let hashes = BodyHashes(body: body)
+            for canonicalization in Canonicalization.allCases {
+                let canonical = Self.reference(canonicalization, body)
+                for length in [nil, 0, canonical.count, canonical.count + 1, Int.random(in: 0...(canonical.count + 2), using: &generator)] {
+                    let expected = length.map { $0 <= canonical.count ? Array(SHA256.hash(data: canonical[..<$0])) : nil }
+                        ?? Array(SHA256.hash(data: canonical))
+                    #expect(hashes.hash(canonicalization, length: length) == expected, "\(canonicalization) l=\(length ?? -1)")
+                }
+            }
+        }
+    }
+
+    @Test("§2.4: b= and bh= read from octets equal Foundation's base64 on 30 000 random values, folding white space included")
+    func base64MatchesFoundation() {
+        var generator = SeededGenerator(state: 2045)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        let others = Array("= \t\r\n-_.".utf8)
+        for _ in 0..<30_000 {
+            let length = Int.random(in: 0...24, using: &generator)
+            var value = (0..<length).map { _ in
+                Int.random(in: 0..<10, using: &generator) < 8 ? alphabet.randomElement(using: &generator)! : others.randomElement(using: &generator)!
+            }
+            if Bool.random(using: &generator) {  // mostly well formed: whole groups, then padding
+                value = Array(value.filter { alphabet.contains($0) }.prefix(length / 4 * 4))
+                value += Array("==".utf8.prefix(Int.random(in: 0...2, using: &generator)))
+                if value.count > 3, Bool.random(using: &generator) { value.insert(0x20, at: Int.random(in: 0..<value.count, using: &generator)) }
+            }
+            #expect(Base64Octets.decode(value[...]) == Base64Octets.decodeWithFoundation(value[...]), "\(String(decoding: value, as: UTF8.self))")
+        }
+    }
+
+    @Test("§3.4.2: header names lower-cased from octets equal the name lower-cased as text, for 5 000 random names, invalid UTF-8 included")
+    func lowercasedNames() throws {
+        var generator = SeededGenerator(state: 5322)
+        let octets: [UInt8] = Array("AZaz09-_ \t".utf8) + [0xC3, 0xA9, 0xFF, 0x80]
+        for _ in 0..<5_000 {
+            let name = (0..<Int.random(in: 1...20, using: &generator)).map { _ in octets.randomElement(using: &generator)! }
+            guard let field = HeaderField(raw: name + Array(":value".utf8)) else { continue }
+            #expect(field.lowercasedName == field.name.asciiLowercased, "\(name)")
+        }
+    }
+}
