@@ -137,6 +137,52 @@ enum PostgresMigrations {
             """,
             "CREATE TRIGGER vks_address_changed AFTER INSERT OR UPDATE OR DELETE ON vks_address FOR EACH ROW EXECUTE FUNCTION stockade_notify_vks_address()",
         ]),
+        // The report inbox (received TLSRPT and DMARC aggregate reports, as SQLite's v6-reports) and the sending side's
+        // TLS session counts (as SQLite's v7-tls-sessions). Each policy and row carries its report's domain and day, so
+        // a summary is one indexed GROUP BY.
+        ("v5-reports", [
+            """
+            CREATE TABLE report (id bigserial PRIMARY KEY, kind text NOT NULL, organization text NOT NULL, report_id text NOT NULL,
+                contact_info text NOT NULL, begin_at timestamptz NOT NULL, end_at timestamptz NOT NULL,
+                received_at timestamptz NOT NULL, channel text NOT NULL, dkim text, dkim_domain text, raw bytea NOT NULL,
+                raw_format text NOT NULL, UNIQUE (kind, organization, report_id))
+            """,
+            """
+            CREATE TABLE tlsrpt_policy (id bigserial PRIMARY KEY, report_row_id bigint NOT NULL REFERENCES report ON DELETE CASCADE,
+                domain text NOT NULL, day text NOT NULL, type text NOT NULL, strings text[] NOT NULL, mx_hosts text[] NOT NULL,
+                successful bigint NOT NULL, failed bigint NOT NULL)
+            """,
+            "CREATE INDEX tlsrpt_policy_by_domain_day ON tlsrpt_policy (domain, day)",
+            "CREATE INDEX tlsrpt_policy_by_report ON tlsrpt_policy (report_row_id)",
+            """
+            CREATE TABLE tlsrpt_failure (id bigserial PRIMARY KEY,
+                policy_row_id bigint NOT NULL REFERENCES tlsrpt_policy ON DELETE CASCADE, domain text NOT NULL, day text NOT NULL,
+                result_type text NOT NULL, sending_mta_ip text, receiving_mx text, receiving_ip text, sessions bigint NOT NULL)
+            """,
+            "CREATE INDEX tlsrpt_failure_by_domain_day ON tlsrpt_failure (domain, day)",
+            "CREATE INDEX tlsrpt_failure_by_policy ON tlsrpt_failure (policy_row_id)",
+            """
+            CREATE TABLE dmarc_report_row (id bigserial PRIMARY KEY,
+                report_row_id bigint NOT NULL REFERENCES report ON DELETE CASCADE, domain text NOT NULL, day text NOT NULL,
+                source_ip text NOT NULL, count bigint NOT NULL, disposition text NOT NULL, dkim_aligned boolean NOT NULL,
+                spf_aligned boolean NOT NULL, header_from text NOT NULL)
+            """,
+            "CREATE INDEX dmarc_report_row_by_domain_day ON dmarc_report_row (domain, day)",
+            "CREATE INDEX dmarc_report_row_by_report ON dmarc_report_row (report_row_id)",
+            """
+            CREATE TABLE tls_session_count (id bigserial PRIMARY KEY, day timestamptz NOT NULL, domain text NOT NULL,
+                policy text NOT NULL, sessions bigint NOT NULL, failed_sessions bigint NOT NULL, UNIQUE (day, domain, policy))
+            """,
+            """
+            CREATE TABLE tls_failure_count (id bigserial PRIMARY KEY,
+                policy_count bigint NOT NULL REFERENCES tls_session_count ON DELETE CASCADE, failure text NOT NULL,
+                count bigint NOT NULL, UNIQUE (policy_count, failure))
+            """,
+            """
+            CREATE TABLE tls_report_claim (domain text NOT NULL, day timestamptz NOT NULL, claimed_at timestamptz NOT NULL,
+                PRIMARY KEY (domain, day))
+            """,
+        ]),
     ]
 
     /// Applies the migrations not yet recorded in `stockade_schema`, each in its own transaction, holding the advisory

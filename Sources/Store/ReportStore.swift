@@ -173,3 +173,13 @@ public protocol ReportStore: Sendable {
     /// Reports stored per domain and kind (`tlsrpt`, `dmarc`).
     func reportCounts() async throws(StoreError) -> [String: [String: Int]]
 }
+
+/// The day a report is counted under: the UTC date its range begins, `YYYY-MM-DD`.
+enum ReportDay {
+    static func of(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+}

@@ -62,7 +62,7 @@ extension SQLiteStore: ReportStore {
     }
 
     public func insertDMARCReport(_ report: DMARCReportRecord) async throws(StoreError) -> Bool {
-        let day = Self.utcDay(report.begin)
+        let day = ReportDay.of(report.begin)
         return try await write("report \(report.reportID)") { db in
             try db.execute(sql: """
                 INSERT INTO report (kind, organization, reportID, contactInfo, beginAt, endAt, receivedAt, channel, dkim, dkimDomain, raw, rawFormat)
@@ -101,7 +101,7 @@ extension SQLiteStore: ReportStore {
     }
 
     public func insertTLSRPTReport(_ report: TLSRPTReportRecord) async throws(StoreError) -> Bool {
-        let day = Self.utcDay(report.begin)
+        let day = ReportDay.of(report.begin)
         return try await write("report \(report.reportID)") { db in
             try db.execute(sql: """
                 INSERT INTO report (kind, organization, reportID, contactInfo, beginAt, endAt, receivedAt, channel, dkim, dkimDomain, raw, rawFormat)
@@ -193,14 +193,6 @@ extension SQLiteStore: ReportStore {
             }
             return counts
         }
-    }
-
-    /// `YYYY-MM-DD` of `date` in UTC.
-    static func utcDay(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
     private static func jsonList(_ values: [String]) throws -> String {

@@ -11,7 +11,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { rawValue }
 
-    typealias AnyStore = Store & KeyServerStore & PolicyCacheStore & DMARCResultStore
+    typealias AnyStore = Store & KeyServerStore & PolicyCacheStore & DMARCResultStore & ReportStore & TLSSessionStore
 
     /// A new, empty store of this backend; `body` runs with it and the store is removed afterwards. PostgreSQL: the
     /// lab's server (`STOCKADE_LAB_POSTGRES_URL`), one new schema per call; a missing lab component fails the test.
