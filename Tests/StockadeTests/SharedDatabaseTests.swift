@@ -49,6 +49,43 @@ struct SharedDatabaseTests {
         #expect(taken.status == 409)
     }
 
+    /// The key server's double opt-in across instances: the key is uploaded and the verification asked through
+    /// instance 1, the mailed link confirmed through instance 2; both then serve the address by email (each had kept
+    /// the 404 before), only that user ID, and the link is spent on both.
+    @Test func anAddressVerifiedThroughOneInstanceIsFoundByEmailOnTheOther() async throws {
+        var settings = try Self.databaseSettings()
+        settings["keyServer"] = ["baseURL": "http://keys.example.test", "mailFrom": "keys@example.test"]
+        settings["mail"] = try KeyServerWorld.labRelay()
+        settings["resolver"] = try labVariable("STOCKADE_RESOLVER")
+        let first = try await ServerProcess(extra: settings)
+        defer { first.stop(); first.removeData() }
+        let second = try await ServerProcess(extra: settings)
+        defer { second.stop(); second.removeData() }
+        let home = try GnuPGHome()
+        defer { home.close() }
+        let fingerprint = try home.generateKey("Alice <alice@example.org>")
+        try home.gpg(["--quick-add-uid", fingerprint, "Alice Work <alice@work.example>"])
+        let world = KeyServerWorld(server: first, home: home, fingerprint: fingerprint, maildir: try labVariable("STOCKADE_LAB_SMTP_MAILDIR"))
+        let byEmail = "/vks/v1/by-email/alice%40example.org"
+        #expect(try first.request("GET", byEmail).status == 404)
+        #expect(try second.request("GET", byEmail).status == 404)
+
+        let started = Date()
+        let requested = try world.uploadAndRequest("alice@example.org")
+        #expect(requested["status"] as? [String: String] == ["alice@example.org": "pending", "alice@work.example": "unpublished"])
+        let link = try await world.mailedLink("verify", to: "alice@example.org", after: started)
+        #expect(try second.request("POST", link).status == 200)
+
+        for server in [first, second] {
+            let served = try await Self.firstSuccess { try server.request("GET", byEmail) }
+            #expect(served.response.status == 200)
+            #expect(try home.shownUserIDs(of: served.response.body) == ["Alice <alice@example.org>"])
+            #expect(served.attempts <= 20, "served only after \(served.attempts) attempts 10 ms apart")
+        }
+        #expect(try first.request("GET", "/vks/v1/by-email/alice%40work.example").status == 404, "never asked for")
+        #expect(try first.request("POST", link).status == 404, "the link was spent through the other instance")
+    }
+
     /// Repeats `request` every 10 ms, up to 500 times, until it answers 200.
     static func firstSuccess(_ request: () throws -> HTTPExchange) async throws -> (response: HTTPExchange, attempts: Int) {
         var response = try request()
