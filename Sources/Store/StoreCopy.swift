@@ -107,6 +107,33 @@ public enum StoreCopy {
         ]),
         CopiedTable("dmarc_report_claim", key: "policyDomain, begin", postgresOrder: "policy_domain, begin_at",
                     postgresColumns: ["begin": "begin_at"], [("policyDomain", .text), ("begin", .date), ("claimedAt", .date)]),
+        CopiedTable("report", key: "id", sequence: "report_id_seq", [
+            ("id", .integer), ("kind", .text), ("organization", .text), ("reportID", .text), ("contactInfo", .text), ("beginAt", .date),
+            ("endAt", .date), ("receivedAt", .date), ("channel", .text), ("dkim", .optionalText), ("dkimDomain", .optionalText),
+            ("raw", .blob), ("rawFormat", .text),
+        ]),
+        CopiedTable("tlsrpt_policy", key: "id", sequence: "tlsrpt_policy_id_seq", [
+            ("id", .integer), ("reportRowID", .integer), ("domain", .text), ("day", .text), ("type", .text), ("strings", .textList),
+            ("mxHosts", .textList), ("successful", .integer), ("failed", .integer),
+        ]),
+        // SQLite keeps these rows by rowid alone; PostgreSQL gives them an id
+        CopiedTable("tlsrpt_failure", key: "rowid", postgresOrder: "id", sequence: "tlsrpt_failure_id_seq",
+                    postgresColumns: ["rowid": "id", "sendingMTAIP": "sending_mta_ip", "receivingMX": "receiving_mx", "receivingIP": "receiving_ip"], [
+            ("rowid", .integer), ("policyRowID", .integer), ("domain", .text), ("day", .text), ("resultType", .text),
+            ("sendingMTAIP", .optionalText), ("receivingMX", .optionalText), ("receivingIP", .optionalText), ("sessions", .integer),
+        ]),
+        CopiedTable("dmarc_report_row", key: "rowid", postgresOrder: "id", sequence: "dmarc_report_row_id_seq",
+                    postgresColumns: ["rowid": "id", "sourceIP": "source_ip"], [
+            ("rowid", .integer), ("reportRowID", .integer), ("domain", .text), ("day", .text), ("sourceIP", .text), ("count", .integer),
+            ("disposition", .text), ("dkimAligned", .boolean), ("spfAligned", .boolean), ("headerFrom", .text),
+        ]),
+        CopiedTable("tls_session_count", key: "id", sequence: "tls_session_count_id_seq", [
+            ("id", .integer), ("day", .date), ("domain", .text), ("policy", .text), ("sessions", .integer), ("failedSessions", .integer),
+        ]),
+        CopiedTable("tls_failure_count", key: "id", sequence: "tls_failure_count_id_seq", [
+            ("id", .integer), ("policyCount", .integer), ("failure", .text), ("count", .integer),
+        ]),
+        CopiedTable("tls_report_claim", key: "domain, day", [("domain", .text), ("day", .date), ("claimedAt", .date)]),
     ]
 }
 
@@ -117,8 +144,11 @@ enum CopiedValue: Sendable, Equatable {
     case boolean(Bool)
     case blob(Data)
     case date(Date?)
+    /// A list of texts: JSON text in SQLite, `text[]` in PostgreSQL.
+    case list([String])
 
-    /// A type tag, then the value: UTF-8 text, decimal integers, raw bytes, milliseconds since 1970; nil as `-`.
+    /// A type tag, then the value: UTF-8 text, decimal integers, raw bytes, milliseconds since 1970, a list as its
+    /// length-prefixed texts; nil as `-`.
     var canonical: [UInt8] {
         let (tag, body): (UInt8, [UInt8]?) = switch self {
         case .text(let text): (0x74, text.map { Array($0.utf8) })
@@ -126,6 +156,7 @@ enum CopiedValue: Sendable, Equatable {
         case .boolean(let value): (0x6F, [value ? 0x31 : 0x30])
         case .blob(let data): (0x62, Array(data))
         case .date(let date): (0x64, date.map { Array(String(Int64(($0.timeIntervalSince1970 * 1000).rounded())).utf8) })
+        case .list(let texts): (0x6C, texts.flatMap { CopiedValue.text($0).canonical })
         }
         guard let body else { return [tag, 0x2D] }
         return [tag] + Array(String(body.count).utf8) + [0x3A] + body
@@ -134,7 +165,7 @@ enum CopiedValue: Sendable, Equatable {
 
 /// A table copied by ``StoreCopy``: SQLite's camelCase columns become PostgreSQL's snake_case ones.
 struct CopiedTable: Sendable {
-    enum Kind: Sendable { case text, optionalText, integer, boolean, blob, date, optionalDate }
+    enum Kind: Sendable { case text, optionalText, integer, boolean, blob, date, optionalDate, textList }
 
     let sqliteName: String
     let columns: [(name: String, kind: Kind)]
@@ -172,13 +203,14 @@ struct CopiedTable: Sendable {
     func sqliteRows(_ db: GRDB.Database) throws -> [[CopiedValue]] {
         let names = columns.map(\.name).joined(separator: ", ")
         return try Row.fetchAll(db, sql: "SELECT \(names) FROM \(sqliteName) ORDER BY \(sqliteOrder)").map { row in
-            columns.map { column in
+            try columns.map { column in
                 switch column.kind {
                 case .text, .optionalText: .text(row[column.name])
                 case .integer: .integer(row[column.name])
                 case .boolean: .boolean(row[column.name])
                 case .blob: .blob(row[column.name])
                 case .date, .optionalDate: .date(row[column.name])
+                case .textList: .list(try JSONDecoder().decode([String].self, from: Data((row[column.name] as String).utf8)))
                 }
             }
         }
@@ -199,6 +231,7 @@ struct CopiedTable: Sendable {
             case .blob: values.append(.blob(try cell.decode(Data.self)))
             case .date: values.append(.date(try cell.decode(Date.self)))
             case .optionalDate: values.append(.date(try cell.decode(Date?.self)))
+            case .textList: values.append(.list(try cell.decode([String].self)))
             }
         }
         return values
@@ -214,6 +247,7 @@ struct CopiedTable: Sendable {
             case .boolean(let value): bindings.append(value)
             case .blob(let data): bindings.append(ByteBuffer(data: data))
             case .date(let date): bindings.append(date)
+            case .list(let texts): bindings.append(texts)
             }
         }
         let names = columns.map { postgresColumn($0.name) }.joined(separator: ", ")

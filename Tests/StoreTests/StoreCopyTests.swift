@@ -37,6 +37,18 @@ import Testing
                                                            expiresAt: instant(8)))
         try await store.recordDMARCResult(DMARCResultStoreConformanceTests.result("example.net", ip: "192.0.2.1", at: 9, dkim: "fail"))
         #expect(try await store.claimDMARCReport(policyDomain: "example.net", begin: instant(0), at: instant(10)))
+        let expired = TLSRPTFailureRecord(resultType: "certificate-expired", sendingMTAIP: "192.0.2.1", receivingMX: "mx.example.org",
+                                          receivingIP: nil, sessions: 3)
+        #expect(try await store.insertTLSRPTReport(ReportStoreConformanceTests.tlsrpt("b.example", id: "r1", at: 0, failures: [expired])))
+        #expect(try await store.insertDMARCReport(DMARCReportRecord(
+            organization: "google.com", reportID: "g1", contactInfo: "dmarc@google.com", begin: instant(0), end: instant(86_399),
+            receivedAt: instant(90_000), domain: "example.org", dkim: "pass", dkimDomain: "google.com", raw: Array("mail".utf8),
+            rows: [DMARCReportRow(sourceIP: "192.0.2.1", count: 4, disposition: "none", dkimAligned: true, spfAligned: false, headerFrom: "example.org"),
+                   DMARCReportRow(sourceIP: "203.0.113.9", count: 1, disposition: "reject", dkimAligned: false, spfAligned: false,
+                                  headerFrom: "example.org")])))
+        try await store.recordTLSSessions([TLSSessionStoreConformanceTests.session("example.net", failed: true, failures: ["expired"]),
+                                           TLSSessionStoreConformanceTests.session("example.net", policy: "none")])
+        #expect(try await store.claimTLSReport(domain: "example.net", day: instant(0), at: instant(10)))
     }
 
     @Test func everyTableIsCopiedVerifiedAndTheCopyRestarts() async throws {
@@ -50,8 +62,10 @@ import Testing
         do {
             let first = try await StoreCopy.copy(from: source, to: target)
             #expect(first.map(\.table) == ["domain", "account", "key", "address", "vks_key", "vks_lookup", "vks_address", "vks_upload",
-                                           "vks_token", "vks_outbox", "mtasts_policy", "dmarc_result", "dmarc_report_claim"])
-            #expect(first.map(\.sourceRows) == [2, 2, 1, 3, 1, 2, 1, 1, 1, 2, 1, 1, 1])
+                                           "vks_token", "vks_outbox", "mtasts_policy", "dmarc_result", "dmarc_report_claim", "report",
+                                           "tlsrpt_policy", "tlsrpt_failure", "dmarc_report_row", "tls_session_count", "tls_failure_count",
+                                           "tls_report_claim"])
+            #expect(first.map(\.sourceRows) == [2, 2, 1, 3, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 2, 1, 1])
             #expect(first.map(\.copiedRows) == first.map(\.sourceRows))
             #expect(first.allSatisfy { $0.matches })
             // what the server reads is the same on both sides
@@ -70,11 +84,20 @@ import Testing
             let results = try await source.dmarcReportRows(policyDomain: "example.net", from: instant(0), to: instant(100))
             #expect(try await target.dmarcReportRows(policyDomain: "example.net", from: instant(0), to: instant(100)) == results)
             #expect(try await target.claimDMARCReport(policyDomain: "example.net", begin: instant(0), at: instant(11)) == false)
+            let tlsSummary = try await source.tlsrptSummary(domain: "example.org", from: "2025-12-06", to: "2025-12-06")
+            #expect(try await target.tlsrptSummary(domain: "example.org", from: "2025-12-06", to: "2025-12-06") == tlsSummary)
+            #expect(tlsSummary.resultTypes == [TLSRPTSummary.Count(value: "certificate-expired", sessions: 3)])
+            let dmarcSummary = try await source.dmarcSummary(domain: "example.org", from: "2025-12-06", to: "2025-12-06")
+            #expect(try await target.dmarcSummary(domain: "example.org", from: "2025-12-06", to: "2025-12-06") == dmarcSummary)
+            let sessions = try await source.tlsSessionCounts(domain: "example.net", day: instant(0))
+            #expect(try await target.tlsSessionCounts(domain: "example.net", day: instant(0)) == sessions)
+            #expect(sessions.map(\.sessions) == [1, 1])
+            #expect(try await target.claimTLSReport(domain: "example.net", day: instant(0), at: instant(11)) == false)
 
             // interrupted half-way: the second run copies only what is missing
             _ = try await target.client.query("DELETE FROM vks_token").collect()
             let second = try await StoreCopy.copy(from: source, to: target)
-            #expect(second.map(\.copiedRows) == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0])
+            #expect(second.map(\.copiedRows) == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
             #expect(second.allSatisfy { $0.matches })
 
             // a row changed in the target is reported
@@ -89,6 +112,9 @@ import Testing
             let ids = try await target.dueMail(at: instant(10), limit: 10).compactMap(\.id)
             #expect(ids.count == 2)
             #expect(ids[1] > ids[0])
+            // and reports stored after the copy take ids past the copied ones
+            #expect(try await target.insertTLSRPTReport(ReportStoreConformanceTests.tlsrpt("c.example", id: "r2", at: 0)))
+            #expect(try await target.reportCounts() == ["example.org": ["tlsrpt": 2, "dmarc": 1]])
         } catch {
             try? await Backend.drop(schema, target)
             throw error
