@@ -89,8 +89,8 @@ struct TLSRPTReportJob: Service {
         }
     }
 
-    /// POSTs to each `https:` destination (RFC 8460 §5.2: 2xx is success) and queues one mail per `mailto:` one
-    /// (§5.3); a failed POST is logged and not retried.
+    /// POSTs to each `https:` destination (RFC 8460 §5.3.2: 2xx is success) and queues one mail per `mailto:` one
+    /// (§5.3.1); a failed POST is logged and not retried.
     private func deliver(_ report: Report, domain: String, to destinations: [TLSRPTRecord.ReportingURI], at time: Date,
                          metadata: Logger.Metadata, round: inout TLSRPTSendRound) async throws {
         var mails: [OutgoingMailRecord] = []

@@ -7,9 +7,9 @@ import TLSRPT
 public struct TLSRPTSendRound: Sendable, Equatable {
     /// Reports built: one per policy domain and day with counts, claimed by this run.
     public var reports = 0
-    /// Reports an `https:` destination accepted with a 2xx status (RFC 8460 §5.2).
+    /// Reports an `https:` destination accepted with a 2xx status (RFC 8460 §5.3.2).
     public var posts = 0
-    /// Report mails queued in the outbox, one per `mailto:` destination (RFC 8460 §5.3).
+    /// Report mails queued in the outbox, one per `mailto:` destination (RFC 8460 §5.3.1).
     public var mails = 0
     /// Domains without a usable `_smtp._tls` record: nothing is sent.
     public var noRecord = 0

@@ -7,8 +7,8 @@ import Testing
 /// (the libtlsrpt collector socket) and `reportInbox` (HTTPS on self.tlsrpt.test = 127.0.13.1:443 with a CA this test
 /// makes with openssl, LMTP behind the lab's Postfix). The libtlsrpt datagrams are written to the collector socket,
 /// `stockade tlsrpt send` sends the day's reports, and the inbox's JSON API shows exactly the sessions sent: the
-/// report about self.tlsrpt.test by HTTPS POST (its `_smtp._tls` rua is https, RFC 8460 §5.2), the one about
-/// mail.self.tlsrpt.test by DKIM-signed mail through the outbox, Postfix and LMTP (rua mailto, §5.3).
+/// report about self.tlsrpt.test by HTTPS POST (its `_smtp._tls` rua is https, RFC 8460 §5.3.2), the one about
+/// mail.self.tlsrpt.test by DKIM-signed mail through the outbox, Postfix and LMTP (rua mailto, §5.3.1).
 @Suite("TLS reports sent by stockade tlsrpt send into Stockade's own inbox (lab)", .serialized)
 struct TLSRPTSendingEndToEndTests {
     /// self.tlsrpt.test's A record (lab/zones/tlsrpt.test.zone); the inbox listens there on 443.
