@@ -33,6 +33,38 @@ struct ReportInboxServeTests {
         ])
     }
 
+    /// A DMARC aggregate report of receiver.test about example.test for 2026-12-04 (RFC 9990 §5.2, XML as the message
+    /// body): 192.0.2.10 sent 4 messages that passed on DKIM, 198.51.100.7 sent 2 that failed and were rejected.
+    static var dmarcReportMail: String {
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0"><version>1.0</version>
+            <report_metadata><org_name>receiver.test</org_name><email>dmarc@receiver.test</email><report_id>r-1</report_id>
+            <date_range><begin>1796342400</begin><end>1796428799</end></date_range></report_metadata>
+            <policy_published><domain>example.test</domain><p>reject</p></policy_published>
+            <record><row><source_ip>192.0.2.10</source_ip><count>4</count><policy_evaluated><disposition>none</disposition>
+            <dkim>pass</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>example.test</header_from></identifiers>
+            <auth_results><dkim><domain>example.test</domain><selector>s1</selector><result>pass</result></dkim>
+            <spf><domain>example.test</domain><result>fail</result></spf></auth_results></record>
+            <record><row><source_ip>198.51.100.7</source_ip><count>2</count><policy_evaluated><disposition>reject</disposition>
+            <dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>example.test</header_from></identifiers>
+            <auth_results><spf><domain>example.test</domain><result>fail</result></spf></auth_results></record>
+            </feedback>
+            """
+        return "From: dmarc@receiver.test\r\nTo: dmarc@example.test\r\nSubject: Report Domain: example.test\r\n"
+            + "Content-Type: text/xml\r\n\r\n" + xml.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n"
+    }
+
+    /// Delivers `mail` to the inbox's LMTP listener on `port` with swaks (as Postfix's lmtp client would).
+    static func deliverOverLMTP(_ mail: String, port: Int) async throws -> (status: Int32, transcript: String) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-dmarc-\(UUID().uuidString.prefix(8)).eml")
+        try Data(mail.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        for _ in 0..<100 where !canConnect(host: "127.0.0.1", port: port) { try await Task.sleep(for: .milliseconds(50)) }
+        return try swaks(["--protocol", "LMTP", "--server", "127.0.0.1", "--port", "\(port)", "--helo", "postfix.test",
+                          "--from", "dmarc@receiver.test", "--to", "dmarc@example.test", "--data", file.path])
+    }
+
     static func api(_ server: ServerProcess, _ path: String) throws -> HTTPExchange {
         try HTTPExchange.send(port: server.port, method: "GET", path: path, headers: ["Authorization": "Bearer \(token)"])
     }
@@ -134,29 +166,7 @@ struct ReportInboxServeTests {
         let lmtpPort = freeLoopbackPort()
         let server = try await Self.server(lmtpPort: lmtpPort, metricsPort: freeLoopbackPort())
         defer { server.stop(); server.removeData() }
-        let xml = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0"><version>1.0</version>
-            <report_metadata><org_name>receiver.test</org_name><email>dmarc@receiver.test</email><report_id>r-1</report_id>
-            <date_range><begin>1796342400</begin><end>1796428799</end></date_range></report_metadata>
-            <policy_published><domain>example.test</domain><p>reject</p></policy_published>
-            <record><row><source_ip>192.0.2.10</source_ip><count>4</count><policy_evaluated><disposition>none</disposition>
-            <dkim>pass</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>example.test</header_from></identifiers>
-            <auth_results><dkim><domain>example.test</domain><selector>s1</selector><result>pass</result></dkim>
-            <spf><domain>example.test</domain><result>fail</result></spf></auth_results></record>
-            <record><row><source_ip>198.51.100.7</source_ip><count>2</count><policy_evaluated><disposition>reject</disposition>
-            <dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>example.test</header_from></identifiers>
-            <auth_results><spf><domain>example.test</domain><result>fail</result></spf></auth_results></record>
-            </feedback>
-            """
-        let mail = "From: dmarc@receiver.test\r\nTo: dmarc@example.test\r\nSubject: Report Domain: example.test\r\n"
-            + "Content-Type: text/xml\r\n\r\n" + xml.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n"
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-dmarc-\(UUID().uuidString.prefix(8)).eml")
-        try Data(mail.utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        for _ in 0..<100 where !canConnect(host: "127.0.0.1", port: lmtpPort) { try await Task.sleep(for: .milliseconds(50)) }
-        let sent = try swaks(["--protocol", "LMTP", "--server", "127.0.0.1", "--port", "\(lmtpPort)", "--helo", "postfix.test",
-                              "--from", "dmarc@receiver.test", "--to", "dmarc@example.test", "--data", file.path])
+        let sent = try await Self.deliverOverLMTP(Self.dmarcReportMail, port: lmtpPort)
         #expect(sent.transcript.contains("<-  250 2.0.0 Report stored"), "\(sent.transcript)")
         let api = try Self.api(server, "/reports/api/example.test/dmarc?from=2026-12-04&to=2026-12-04")
         let sorted = String(decoding: try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: Data(api.body)),
