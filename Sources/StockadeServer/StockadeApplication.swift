@@ -55,7 +55,7 @@ public enum StockadeApplication {
         let templates = try await PageTemplates.load(navigation: .init(keyServer: configuration.keyServer != nil,
                                                                        devMail: configuration.keyServer != nil && configuration.mail?.sink != nil))
         let tlsrpt = try configuration.tlsrpt.map { settings in
-            try TLSRPTSetup.job(settings, configuration: configuration, store: try opened.embedded(for: "tlsrpt"), logger: logger, now: Date.init)
+            try TLSRPTSetup.job(settings, configuration: configuration, store: opened.shared, logger: logger, now: Date.init)
         }
         if let settings = configuration.keyServer {
             let keyServer = KeyServer(store: store, secret: try KeyServerSecret.load(settings, dataDirectory: configuration.dataDirectory),
@@ -109,7 +109,7 @@ public enum StockadeApplication {
                                                            recorder: dmarcReports?.recorder))
         }
         if let settings = configuration.reportInbox {
-            services += try ReportInboxSetup.build(settings, store: try opened.embedded(for: "reportInbox"), resolver: configuration.resolver, adminToken: configuration.adminToken,
+            services += try ReportInboxSetup.build(settings, store: opened.shared, resolver: configuration.resolver, adminToken: configuration.adminToken,
                                                    templates: templates, router: router, logger: logger)
         }
         if !configuration.mtaSTS.isEmpty { try MTASTSRoutes(configuration.mtaSTS).add(to: router) }

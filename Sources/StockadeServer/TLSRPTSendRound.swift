@@ -29,9 +29,9 @@ public struct TLSRPTSendRound: Sendable, Equatable {
     /// run) is skipped. Mails are queued in `store`'s outbox, which `stockade serve` sends through `mail`.
     /// - Parameters:
     ///   - day: midnight UTC of the day reported.
-    ///   - store: the embedded store `stockade serve` keeps the session counts and the outbox in.
+    ///   - store: the store `stockade serve` keeps the session counts and the outbox in.
     /// - Throws: ``ConfigurationError`` when the configuration has no `tlsrpt` or settings ``TLSRPTSetup`` refuses.
-    public static func once(day: Date, domain: String? = nil, configuration: ServerConfiguration, store: SQLiteStore,
+    public static func once(day: Date, domain: String? = nil, configuration: ServerConfiguration, store: any TLSSessionStore & KeyServerStore,
                             logger: Logger) async throws -> TLSRPTSendRound {
         guard let settings = configuration.tlsrpt else { throw ConfigurationError(reason: "the configuration has no tlsrpt section") }
         let wiring = try TLSRPTSetup.job(settings, configuration: configuration, store: store, logger: logger, now: Date.init)

@@ -10,9 +10,9 @@ import Store
 /// sends report mail when no other part runs one.
 enum TLSRPTSetup {
     /// The job and its wiring (also for `stockade tlsrpt send`), after checking the settings.
-    /// - Parameter store: the embedded store: session counts and the outbox.
+    /// - Parameter store: the session counts and the outbox.
     /// - Throws: ``ConfigurationError`` for settings out of range or no DKIM key for the `from` domain.
-    static func job(_ settings: TLSRPTSettings, configuration: ServerConfiguration, store: SQLiteStore, logger: Logger,
+    static func job(_ settings: TLSRPTSettings, configuration: ServerConfiguration, store: any TLSSessionStore & KeyServerStore, logger: Logger,
                     now: @escaping @Sendable () -> Date) throws -> Wiring {
         if let hour = settings.sendHour, !(0...23).contains(hour) {
             throw ConfigurationError(reason: "tlsrpt.sendHour must be 0 to 23, got \(hour)")
@@ -42,7 +42,7 @@ enum TLSRPTSetup {
     struct Wiring {
         let settings: TLSRPTSettings
         let configuration: ServerConfiguration
-        let store: SQLiteStore
+        let store: any TLSSessionStore & KeyServerStore
         let job: TLSRPTReportJob
         let logger: Logger
 

@@ -26,7 +26,7 @@ extension DMARCCommand {
 
         func run() async throws {
             let configuration = try data.configuration()
-            let store = try data.store(configuration)
+            let store = try await data.store(configuration)
             let settings = configuration.dmarcReports
             let builder = DMARCReportBuilder(store: store, orgName: settings?.orgName ?? "Stockade", email: settings?.from ?? "postmaster@localhost",
                                              submitter: settings?.submitter ?? "localhost", contact: settings?.contact)

@@ -1,22 +1,24 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Store
 import StockadeServer
 
-/// `--config` and `--database`: the server configuration and the embedded database `stockade serve` keeps its data
-/// in, for the commands that read or act on that data outside the server.
+/// `--config` and `--database`: the server configuration and the store `stockade serve` keeps its data in (its
+/// `database`, PostgreSQL, or the embedded SQLite file), for the commands that read or act on that data outside the
+/// server.
 struct StoredDataOptions: ParsableArguments {
-    @Option(help: "The server configuration (JSON); its dataDirectory holds the database.") var config: String?
-    @Option(help: "The SQLite database file (overrides --config).") var database: String?
+    @Option(help: "The server configuration (JSON): its database, or the SQLite file in its dataDirectory.") var config: String?
+    @Option(help: "An SQLite database file (overrides --config's store).") var database: String?
 
     /// The configuration file's settings, or the defaults without `--config`.
     func configuration() throws -> ServerConfiguration {
         try config.map(ServerConfiguration.load) ?? ServerConfiguration()
     }
 
-    /// The database: `--database`, else the configuration's data directory.
-    func store(_ configuration: ServerConfiguration) throws -> SQLiteStore {
-        try SQLiteStore(path: database ?? configuration.databasePath)
+    /// The store: `--database`, else the configuration's `database` or the SQLite file in its data directory.
+    func store(_ configuration: ServerConfiguration) async throws -> any SharedStore {
+        try await configuration.openStore(sqlitePath: database, logger: Logger(label: "stockade.store"))
     }
 
     /// Midnight UTC of `YYYY-MM-DD` (a `--date` option), nil when it is no valid day.

@@ -33,7 +33,7 @@ extension TLSRPTCommand {
             var logger = Logger(label: "stockade.tlsrpt") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = logLevel
             let round = try await TLSRPTSendRound.once(day: day, domain: domain, configuration: configuration,
-                                                       store: try data.store(configuration), logger: logger)
+                                                       store: try await data.store(configuration), logger: logger)
             print(#"{"reports":\#(round.reports),"posts":\#(round.posts),"mails":\#(round.mails),"#
                   + #""noRecord":\#(round.noRecord),"failures":\#(round.failures)}"#)
             if round.failures > 0 { throw ExitCode(1) }

@@ -86,6 +86,31 @@ struct SharedDatabaseTests {
         #expect(try first.request("POST", link).status == 404, "the link was spent through the other instance")
     }
 
+    /// The report inbox on the shared database: a TLS report uploaded to instance 1 is shown by instance 2's API; the
+    /// same report uploaded to instance 2 (a sender retrying through another instance) is already stored.
+    @Test func aReportReceivedByOneInstanceIsShownByTheOther() async throws {
+        var settings = try Self.databaseSettings()
+        settings["adminToken"] = ReportInboxServeTests.token
+        settings["reportInbox"] = ["domains": ["example.test"], "lmtp": "127.0.0.1:\(freeLoopbackPort())", "addresses": ["tlsrpt@example.test"]]
+        let first = try await ServerProcess(extra: settings)
+        defer { first.stop(); first.removeData() }
+        settings["reportInbox"] = ["domains": ["example.test"], "lmtp": "127.0.0.1:\(freeLoopbackPort())", "addresses": ["tlsrpt@example.test"]]
+        let second = try await ServerProcess(extra: settings)
+        defer { second.stop(); second.removeData() }
+        let report = try ReportInboxServeTests.fixture("google-shaped.json")
+        func upload(_ server: ServerProcess) throws -> HTTPExchange {
+            try HTTPExchange.send(port: server.port, method: "POST", path: "/reports/tlsrpt",
+                                  headers: ["Content-Type": "application/tlsrpt+json"], body: report)
+        }
+        #expect(try upload(first).text == #"{"result":"tlsrpt report stored"}"#)
+        let shown = try ReportInboxServeTests.api(second, "/reports/api/example.test?from=2026-12-04&to=2026-12-04")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(shown.body)) as? [String: Any], "\(shown.text)")
+        // google-shaped.json: Google Inc., 41 sessions succeeded and 2 failed on 2026-12-04
+        #expect((summary["days"] as? [[String: Any]])?.map { "\($0["day"]!) \($0["successful"]!) \($0["failed"]!)" } == ["2026-12-04 41 2"])
+        #expect((summary["reports"] as? [[String: Any]])?.map { "\($0["organization"]!)" } == ["Google Inc."])
+        #expect(try upload(second).text == #"{"result":"tlsrpt report already stored"}"#)
+    }
+
     /// Repeats `request` every 10 ms, up to 500 times, until it answers 200.
     static func firstSuccess(_ request: () throws -> HTTPExchange) async throws -> (response: HTTPExchange, attempts: Int) {
         var response = try request()
