@@ -80,15 +80,16 @@ struct TrustedProxies: Sendable {
 
     private init(prefixes: [(network: [UInt8], length: Int)]) { self.prefixes = prefixes }
 
-    init(_ list: [String]) throws {
+    /// - Parameter setting: the setting's name for the error, e.g. `keyServer.trustedProxies`.
+    init(_ list: [String], setting: String) throws {
         prefixes = try list.map { entry in
             let parts = entry.split(separator: "/", maxSplits: 1)
             guard let address = ClientAddress(parts[0]) else {
-                throw ConfigurationError(reason: "keyServer.trustedProxies: \(entry) is not an IP address or CIDR prefix")
+                throw ConfigurationError(reason: "\(setting): \(entry) is not an IP address or CIDR prefix")
             }
             let maximum = address.bytes.count * 8
             guard let length = parts.count == 2 ? Int(parts[1]) : maximum, (0...maximum).contains(length) else {
-                throw ConfigurationError(reason: "keyServer.trustedProxies: \(entry) has a prefix length outside 0...\(maximum)")
+                throw ConfigurationError(reason: "\(setting): \(entry) has a prefix length outside 0...\(maximum)")
             }
             return (address.bytes, length)
         }

@@ -12,7 +12,7 @@ struct KeyServerLimits: Sendable {
 
     init(_ settings: KeyServerSettings) throws {
         perClient = RateLimiter(limit: settings.requestsPerMinutePerClient ?? 120, window: 60)
-        trustedProxies = try TrustedProxies(settings.trustedProxies ?? [])
+        trustedProxies = try TrustedProxies(settings.trustedProxies ?? [], setting: "keyServer.trustedProxies")
     }
 }
 

@@ -18,14 +18,18 @@ public struct ReportInboxSettings: Codable, Sendable, Equatable {
     public var maxMessageSize: Int?
     /// Uploads per client address and hour before 429 (default 60).
     public var uploadsPerHour: Int?
+    /// The reverse proxies in front of the upload endpoint (addresses or CIDR prefixes): behind them the allowance is
+    /// counted per client they forward (`Forwarded`, else `X-Forwarded-For`), not per proxy. Absent: none.
+    public var trustedProxies: [String]?
 
     public init(domains: [String], lmtp: String? = nil, addresses: [String]? = nil, path: String? = nil, maxMessageSize: Int? = nil,
-                uploadsPerHour: Int? = nil) {
+                uploadsPerHour: Int? = nil, trustedProxies: [String]? = nil) {
         self.domains = domains
         self.lmtp = lmtp
         self.addresses = addresses
         self.path = path
         self.maxMessageSize = maxMessageSize
         self.uploadsPerHour = uploadsPerHour
+        self.trustedProxies = trustedProxies
     }
 }

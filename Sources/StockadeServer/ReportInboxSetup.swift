@@ -28,8 +28,9 @@ enum ReportInboxSetup {
         })
         let path = settings.path ?? defaultPath
         guard path.hasPrefix("/") else { throw ConfigurationError(reason: "reportInbox.path must start with /, got \"\(path)\"") }
-        ReportUploadRoutes(inbox: inbox, path: path,
-                           limiter: RateLimiter(limit: settings.uploadsPerHour ?? 60, window: 3600)).add(to: router)
+        ReportUploadRoutes(inbox: inbox, path: path, limiter: RateLimiter(limit: settings.uploadsPerHour ?? 60, window: 3600),
+                           trustedProxies: try TrustedProxies(settings.trustedProxies ?? [], setting: "reportInbox.trustedProxies"))
+            .add(to: router)
         if let adminToken {
             ReportDashboardRoutes(store: store, token: adminToken, templates: templates).add(to: router)
         }

@@ -7,15 +7,17 @@ import TLSRPT
 /// The HTTPS endpoint of `rua=https:` (RFC 8460 §5.3): `POST` with `application/tlsrpt+gzip` or
 /// `application/tlsrpt+json`; 201 when stored, 200 when already stored, 4xx with `{"error": reason}` otherwise;
 /// bodies beyond ``Report/maximumSize`` get 413 before they are read whole, and each client address has an hourly
-/// upload allowance (429 with `Retry-After`).
+/// upload allowance (429 with `Retry-After`), counted per forwarded client behind ``trustedProxies``.
 struct ReportUploadRoutes {
     let inbox: ReportInbox
     let path: String
     let limiter: RateLimiter
+    let trustedProxies: TrustedProxies
 
     func add(to router: Router<StockadeRequestContext>) {
         router.post(RouterPath(path)) { request, context in
-            let key = context.remoteAddress?.ipAddress.flatMap { ClientAddress(Substring($0)) }?.limitKey ?? "unknown"
+            let peer = context.remoteAddress?.ipAddress.flatMap { ClientAddress(Substring($0)) }
+            let key = ClientAddress.of(peer: peer, headers: request.headers, trusting: trustedProxies)?.limitKey ?? "unknown"
             if let wait = limiter.admit(key) {
                 throw UploadRefusal(status: .tooManyRequests, message: "too many reports from your address; retry in \(wait) s", retryAfter: wait)
             }

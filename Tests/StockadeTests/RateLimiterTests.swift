@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func forwardedClients() throws {
-        let proxies = try TrustedProxies(["10.0.0.0/8", "2001:db8:ffff::/48", "192.0.2.10"])
+        let proxies = try TrustedProxies(["10.0.0.0/8", "2001:db8:ffff::/48", "192.0.2.10"], setting: "keyServer.trustedProxies")
         let proxy = ClientAddress(Substring("10.1.2.3"))
         func client(_ name: HTTPField.Name, _ value: String, peer: ClientAddress? = proxy) -> String? {
             ClientAddress.of(peer: peer, headers: [name: value], trusting: proxies)?.limitKey
@@ -61,7 +61,7 @@ import Testing
             == "2001:db8:cafe::/64")
         #expect(client(.forwarded, "for=unknown") == "10.1.2.3", "an unusable hop leaves the last trusted proxy")
         #expect(client(.xForwardedFor, "2001:db8:ffff:1::1, 10.9.9.9") == "2001:db8:ffff:1::/64", "all hops trusted: the leftmost")
-        #expect(throws: ConfigurationError.self) { try TrustedProxies(["10.0.0.0/33"]) }
-        #expect(throws: ConfigurationError.self) { try TrustedProxies(["proxy.example"]) }
+        #expect(throws: ConfigurationError.self) { try TrustedProxies(["10.0.0.0/33"], setting: "keyServer.trustedProxies") }
+        #expect(throws: ConfigurationError.self) { try TrustedProxies(["proxy.example"], setting: "keyServer.trustedProxies") }
     }
 }

@@ -160,6 +160,36 @@ struct ReportInboxServeTests {
         #expect(try Self.api(server, "/reports/api/example.test?from=2026-12-31&to=2026-12-01").status == 400)
     }
 
+    /// Behind a trusted reverse proxy the hourly upload allowance is counted per forwarded client, read from the right
+    /// of `X-Forwarded-For` past the trusted hops, so entries a client writes itself on the left change nothing; an
+    /// entry that is no address is refused at start with the setting's name.
+    @Test func uploadAllowanceBehindATrustedProxy() async throws {
+        let server = try await ServerProcess(extra: [
+            "reportInbox": ["domains": ["example.test"], "uploadsPerHour": 2, "trustedProxies": ["127.0.0.0/8"]],
+        ])
+        defer { server.stop(); server.removeData() }
+        let json = try Self.fixture("google-shaped.json")
+        func upload(forwardedFor: String) throws -> Int {
+            try HTTPExchange.send(port: server.port, method: "POST", path: "/reports/tlsrpt",
+                                  headers: ["Content-Type": "application/tlsrpt+json", "X-Forwarded-For": forwardedFor], body: json).status
+        }
+        #expect(try upload(forwardedFor: "192.0.2.1") == 201)
+        #expect(try upload(forwardedFor: "198.51.100.9, 192.0.2.1") == 200)
+        #expect(try upload(forwardedFor: "203.0.113.5, 192.0.2.1") == 429, "the third upload of 192.0.2.1 this hour")
+        #expect(try upload(forwardedFor: "192.0.2.2") == 200, "another client behind the same proxy has its own allowance")
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-proxies-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = folder.appendingPathComponent("config.json")
+        try JSONSerialization.data(withJSONObject: ["listen": "127.0.0.1:\(freeLoopbackPort())", "dataDirectory": folder.path,
+                                                    "reportInbox": ["domains": ["example.test"], "trustedProxies": ["proxy.example"]]])
+            .write(to: configuration)
+        let refused = try CLI.run(["serve", "--config", configuration.path])
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("reportInbox.trustedProxies: proxy.example is not an IP address or CIDR prefix"), "\(refused.error)")
+    }
+
     /// A DMARC aggregate report (RFC 9990 §5.2, XML as the message body) delivered by swaks over LMTP, shown by the
     /// DMARC API and page: passed and failed per source address and per From domain.
     @Test func dmarcReportOverLMTP() async throws {
