@@ -11,6 +11,9 @@
 #         # Stockade on PostgreSQL (a schema of its own, e.g. the lab's: `eval "$(lab/lab.sh env)"` and
 #         # DATABASE=$STOCKADE_LAB_POSTGRES_URL DATABASE_PASSWORD_FILE=$STOCKADE_LAB_POSTGRES_PASSWORD_FILE); the
 #         # directory is then set up through the admin API instead of the CLI.
+#     INSTANCES=2 DATABASE=… sh peers/wkd-load.sh
+#         # two instances on that database (the second on STOCKADE_PORT + 1), as behind a load balancer: each gets
+#         # its own wrk (-t1, half the connections) at the same time; req/s is their sum, p50/p99 the higher of the two.
 #
 # For the VKS targets the key server is on (rate limits raised out of the way, mail to a closed port: the address
 # is published without mail because the directory associates it with the key) and the key is uploaded with
@@ -40,17 +43,22 @@ target=${TARGET:-wkd}
 case $target in wkd|vks-email|vks-fingerprint|vks-keyid|hkp-get) ;;
     *) echo "TARGET must be wkd, vks-email, vks-fingerprint, vks-keyid or hkp-get" >&2; exit 2 ;; esac
 database=${DATABASE:-}
+instances=${INSTANCES:-1}
+case $instances in 1) ;; 2) [ -n "$database" ] || { echo "INSTANCES=2 needs DATABASE" >&2; exit 2; } ;;
+    *) echo "INSTANCES must be 1 or 2" >&2; exit 2 ;; esac
 trusted=
 [ "${ROUTER_ONLY:-0}" = 1 ] && trusted=', "trustedProxies": ["127.0.0.1"]'
-out=${OUT:-$here/.build/$target-load${database:+-postgres}${trusted:+-router}}
+out=${OUT:-$here/.build/$target-load${database:+-postgres}${trusted:+-router}$([ "$instances" = 2 ] && echo -2instances)}
 mkdir -p "$out"
 
 tmp=$(mktemp -d /tmp/wkd-load.XXXXXX)
 chmod 755 "$tmp"   # nginx workers run as nobody and read $tmp/www
 stockade_pid=
+second_pid=
 nginx_pid=
 cleanup() {
     [ -n "$stockade_pid" ] && kill "$stockade_pid" 2>/dev/null && wait "$stockade_pid" 2>/dev/null || true
+    [ -n "$second_pid" ] && kill "$second_pid" 2>/dev/null && wait "$second_pid" 2>/dev/null || true
     [ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true
     gpgconf --homedir "$tmp/gnupg" --kill all 2>/dev/null || true
     if [ "${KEEP:-0}" = 1 ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
@@ -140,6 +148,19 @@ until curl -sf -o "$tmp/stockade.body" -H "Host: $host" "http://127.0.0.1:$sport
     i=$((i + 1)); [ "$i" -lt 100 ] || { cat "$tmp/stockade.log" >&2; exit 1; }
     sleep 0.1
 done
+if [ "$instances" = 2 ]; then
+    sed "s/\"listen\": \"127.0.0.1:$sport\"/\"listen\": \"127.0.0.1:$((sport + 1))\"/; s#\"dataDirectory\": \"$tmp/data\"#\"dataDirectory\": \"$tmp/data2\"#" \
+        "$tmp/stockade.json" >"$tmp/stockade2.json"
+    mkdir -p "$tmp/data2"
+    "$stockade" serve --config "$tmp/stockade2.json" --log-level warning >"$tmp/stockade2.log" 2>&1 &
+    second_pid=$!
+    i=0
+    until curl -sf -o "$tmp/stockade2.body" -H "Host: $host" "http://127.0.0.1:$((sport + 1))$path"; do
+        i=$((i + 1)); [ "$i" -lt 100 ] || { cat "$tmp/stockade2.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    cmp "$tmp/stockade.body" "$tmp/stockade2.body" && echo "the second instance serves the same bytes" >&2
+fi
 if [ "$target" = wkd ]; then
     "$stockade" key minimize --address "$address" "$tmp/alice.asc" -o "$tmp/minimized.bin"
     cmp "$tmp/stockade.body" "$tmp/minimized.bin" && echo "Stockade serves the minimized key: $(wc -c <"$tmp/stockade.body") bytes" >&2
@@ -183,6 +204,16 @@ echo "both answer 200 with the same $(wc -c <"$tmp/nginx.body") bytes" >&2
 curl -s -D - -o /dev/null -H "Host: $host" "http://127.0.0.1:$sport$path" >"$out/stockade.headers"
 curl -s -D - -o /dev/null -H "Host: $host" "http://127.0.0.1:$nport$path" >"$out/nginx.headers"
 
+# The highest of wrk's latency percentile $1 in the files that follow, as wrk writes it (850.00us, 1.23ms, 1.02s).
+highest_latency() {
+    percentile=$1; shift
+    awk -v p="$percentile" '$1 == p {
+        v = $2; n = v + 0
+        if (v ~ /us$/) n = n; else if (v ~ /ms$/) n = n * 1000; else if (v ~ /s$/) n = n * 1000000
+        if (n >= best) { best = n; text = v }
+    } END { print text }' "$@"
+}
+
 # wrk, alternating servers, RUNS times per connection count.
 summary="$out/summary.tsv"
 printf 'server\tconnections\trun\treq/s\tp50\tp99\tnon2xx\terrors\tload\n' >"$summary"
@@ -193,12 +224,24 @@ for c in $connections; do
             if [ "$server" = stockade ]; then port=$sport; else port=$nport; fi
             load=$(cut -d' ' -f1 /proc/loadavg)
             file="$out/$server-c$c-run$r.txt"
-            wrk -t2 -c"$c" -d"$duration" --latency -H "Host: $host" "http://127.0.0.1:$port$path" >"$file"
-            rps=$(awk '/^Requests\/sec/ { print $2 }' "$file")
-            p50=$(awk '$1 == "50%" { print $2 }' "$file")
-            p99=$(awk '$1 == "99%" { print $2 }' "$file")
-            non2xx=$(awk '/Non-2xx/ { print $NF }' "$file")
-            errors=$(awk '/Socket errors/ { print $0 }' "$file")
+            if [ "$server" = stockade ] && [ "$instances" = 2 ]; then
+                wrk -t1 -c$((c / 2)) -d"$duration" --latency -H "Host: $host" "http://127.0.0.1:$sport$path" >"$file" &
+                first_wrk=$!
+                wrk -t1 -c$((c / 2)) -d"$duration" --latency -H "Host: $host" "http://127.0.0.1:$((sport + 1))$path" >"$file.2"
+                wait "$first_wrk"
+                files="$file $file.2"
+            else
+                wrk -t2 -c"$c" -d"$duration" --latency -H "Host: $host" "http://127.0.0.1:$port$path" >"$file"
+                files=$file
+            fi
+            # shellcheck disable=SC2086 # two files for two instances
+            rps=$(awk '/^Requests\/sec/ { sum += $2 } END { printf "%.2f", sum }' $files)
+            p50=$(highest_latency 50% $files)
+            p99=$(highest_latency 99% $files)
+            # shellcheck disable=SC2086
+            non2xx=$(awk '/Non-2xx/ { sum += $NF } END { if (sum) print sum }' $files)
+            # shellcheck disable=SC2086
+            errors=$(awk '/Socket errors/ { print $0 }' $files | tr '\n' ' ')
             printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$c" "$r" "$rps" "$p50" "$p99" "${non2xx:-0}" "${errors:-none}" "$load" | tee -a "$summary"
         done
         r=$((r + 1))
