@@ -1,5 +1,5 @@
 /* milter-load: a closed-loop load generator for milters speaking the Sendmail milter protocol v6 the way Postfix 3.7
- * does (the same for Stockade and for OpenDKIM + OpenDMARC), for docs/benchmarks.md ("Milter").
+ * does (the same for Stockade, for OpenDKIM + OpenDMARC and for rspamd), for docs/benchmarks.md ("Milter").
  *
  *   cc -O2 -pthread -o milter-load milter-load.c
  *   milter-load -c CONNECTIONS -d SECONDS -f MESSAGE.eml -m HOST:PORT[,HOST:PORT...]
@@ -155,7 +155,9 @@ static struct session open_session(struct sockaddr_in *address) {
     uint32_t protocol; memcpy(&protocol, reply + 8, 4);
     s.protocol = ntohl(protocol);
     free(reply);
-    static const char connect_macros[] = "j\0mx.peers.test\0{daemon_name}\0smtpd\0{client_addr}\0" "192.0.2.10\0";
+    /* As Postfix with myhostname = mx.bench.test sends them (milter_macro_daemon_name defaults to $myhostname):
+     * rspamd takes its authserv-id from {daemon_name}, the other milters have theirs configured. */
+    static const char connect_macros[] = "j\0mx.bench.test\0{daemon_name}\0mx.bench.test\0{client_addr}\0" "192.0.2.10\0";
     macro(s.fd, 'C', connect_macros, sizeof connect_macros - 1);
     static const char connect_data[] = "client.mail.test\0" "4\x00\x19" "192.0.2.10\0";
     command(&s, 'C', connect_data, sizeof connect_data - 1);
