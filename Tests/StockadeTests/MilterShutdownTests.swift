@@ -11,22 +11,10 @@ struct MilterShutdownTests {
         let descriptor: Int32
 
         init(port: Int) throws {
-            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(port).bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            var timeout = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            guard connected == 0 else { throw ConnectionFailed() }
+            descriptor = try connectTCP(port: port, timeout: .seconds(10))
         }
 
         deinit { close(descriptor) }
-
-        struct ConnectionFailed: Error {}
 
         /// Sends command `letter` with `data`.
         func send(_ letter: Character, _ data: [UInt8] = []) {

@@ -128,16 +128,8 @@ private func sendSignal(_ signal: Int32, to process: pid_t) -> Int32 { kill(proc
 
 /// Sends bytes to 127.0.0.1:port and reads until the server closes.
 func rawExchange(port: Int, bytes: [UInt8]) throws -> [UInt8] {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard let descriptor = try? connectTCP(port: port) else { throw ConnectionRefused() }
     defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = UInt16(port).bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { throw ConnectionRefused() }
     var offset = 0
     while offset < bytes.count {
         let sent = bytes[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
