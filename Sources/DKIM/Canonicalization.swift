@@ -35,16 +35,24 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
             out.append(UInt8(ascii: ":"))
             var pendingSpace = false
             var started = false
-            for byte in raw[(colonIndex + 1)...] {
-                if byte == .cr || byte == .lf { continue }  // unfold
-                if byte.isWSP {
+            var i = colonIndex + 1
+            while i < raw.endIndex {
+                let byte = raw[i]
+                if byte == .cr || byte == .lf {  // unfold
+                    i += 1
+                } else if byte.isWSP {
                     pendingSpace = started
-                    continue
+                    i += 1
+                } else {
+                    if pendingSpace { out.append(.space) }
+                    pendingSpace = false
+                    started = true
+                    // The run up to the next white space or line break is copied as it is.
+                    var end = i + 1
+                    while end < raw.endIndex, !isFoldingWhiteSpace(raw[end]) { end += 1 }
+                    out.append(contentsOf: raw[i..<end])
+                    i = end
                 }
-                if pendingSpace { out.append(.space) }
-                pendingSpace = false
-                started = true
-                out.append(byte)
             }
         }
     }

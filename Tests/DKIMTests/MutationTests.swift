@@ -34,7 +34,7 @@ import TestSupport
             .sign(try message(sampleMessage), at: Date(timeIntervalSince1970: 1_800_000_000))
     }
 
-    @Test("100 000 mutated DKIM-Signature values: parsed or refused with a reason, within 60 s")
+    @Test("100 000 mutated DKIM-Signature values: parsed with the fuzz harness's properties or refused with a reason, within 60 s")
     func signatureFields() throws {
         let original = Array(try Self.signedSample().headers[0].rawValue)
         var random = SeededGenerator(state: 6376)
@@ -42,9 +42,17 @@ import TestSupport
         let elapsed = ContinuousClock().measure {
             for _ in 0..<Self.iterations {
                 let value = Self.mutate(original, &random)
+                Self.checkTagList(value)
                 guard let field = HeaderField(raw: Array("DKIM-Signature:".utf8) + value) else { continue }
                 do {
-                    _ = try DKIMSignature(field: field)
+                    // The fuzz harness dkim-signature's properties of a signature that was read.
+                    let signature = try DKIMSignature(field: field)
+                    #expect(signature.signedHeaders.contains("from") && signature.signedHeaders.count <= DKIMLimits.maximumSignedHeaderNames)
+                    #expect(!signature.signature.isEmpty && !signature.bodyHash.isEmpty)
+                    let domain = signature.domain.lowercased(), identity = signature.identityDomain.lowercased()
+                    #expect(identity == domain || identity.hasSuffix("." + domain))
+                    if let t = signature.timestamp, let x = signature.expiration { #expect(x > t) }
+                    #expect((signature.bodyLength ?? 0) >= 0)
                     parsed += 1
                 } catch {
                     #expect((error as? DKIMSignatureError)?.reason.isEmpty == false)
@@ -53,6 +61,18 @@ import TestSupport
         }
         #expect(parsed > 0 && parsed < Self.iterations)  // the mutations reach both outcomes
         #expect(elapsed < .seconds(60))
+    }
+
+    /// The fuzz harness dkim-signature's properties of a tag list that was read: bounded, no name twice, each value
+    /// the trimmed text at its position.
+    static func checkTagList(_ input: [UInt8]) {
+        guard let tags = try? TagList(parsing: input) else { return }
+        #expect(tags.tags.count <= DKIMLimits.maximumTagCount)
+        #expect(Set(tags.tags.map(\.name)).count == tags.tags.count)
+        for tag in tags.tags {
+            #expect(tag.valueRange.upperBound <= input.count && String(decoding: input[tag.valueRange], as: UTF8.self) == tag.value)
+            #expect(tag.value.utf8.first.map { $0 != 0x20 && $0 != 0x09 } ?? true)
+        }
     }
 
     @Test("100 000 mutated key records: parsed or refused with a reason, within 60 s")

@@ -104,27 +104,39 @@ public struct DKIMMessage: Sendable, Hashable {
         }
     }
 
-    /// The number of LF octets not preceded by CR. This runs over every message, so the LFs are found with `memchr`.
-    private static func bareLineFeeds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        guard let base = bytes.baseAddress else { return 0 }
-        var bare = 0
-        var position = 0
-        while position < bytes.count, let found = memchr(base + position, Int32(UInt8.lf), bytes.count - position) {
-            let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            if index == 0 || bytes[index - 1] != .cr { bare += 1 }
-            position = index + 1
+    /// The number of LF octets not preceded by CR. This runs over every message, so it looks at sixteen octets at a
+    /// time (a test compares it with the octet-by-octet count).
+    static func bareLineFeeds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        typealias Chunk = SIMD16<UInt8>
+        guard !bytes.isEmpty else { return 0 }
+        let raw = UnsafeRawBufferPointer(bytes)
+        var bare = bytes[0] == .lf ? 1 : 0
+        var i = 1
+        while i + 16 <= bytes.count {
+            let chunk = raw.loadUnaligned(fromByteOffset: i, as: Chunk.self)
+            let previous = raw.loadUnaligned(fromByteOffset: i - 1, as: Chunk.self)
+            let lanes = unsafeBitCast(chunk .== Chunk(repeating: .lf) .& previous .!= Chunk(repeating: .cr), to: (UInt64, UInt64).self)
+            bare += (lanes.0.nonzeroBitCount + lanes.1.nonzeroBitCount) / 8
+            i += 16
+        }
+        while i < bytes.count {
+            if bytes[i] == .lf, bytes[i - 1] != .cr { bare += 1 }
+            i += 1
         }
         return bare
     }
 
     /// The index of the CR of the CRLF that ends the line starting at `start` (or the end of the bytes).
     private static func endOfLine(_ bytes: [UInt8], from start: Int) -> Int {
-        var i = start
-        while i < bytes.count {
-            if bytes[i] == .cr, i + 1 < bytes.count, bytes[i + 1] == .lf { return i }
-            i += 1
+        bytes.withUnsafeBufferPointer { buffer in
+            var i = start
+            while i < buffer.count, let found = memchr(buffer.baseAddress! + i, Int32(UInt8.lf), buffer.count - i) {
+                let lineFeed = buffer.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if lineFeed > start, buffer[lineFeed - 1] == .cr { return lineFeed - 1 }
+                i = lineFeed + 1
+            }
+            return buffer.count
         }
-        return bytes.count
     }
 
     /// A field name (printable ASCII but colon, RFC 5322 §2.2), optional WSP, then a colon.

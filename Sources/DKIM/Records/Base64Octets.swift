@@ -31,43 +31,53 @@ enum Base64Octets {
 
     /// The decoded octets of a well-formed value; nil for any other (which may still be something Foundation reads).
     private static func decodeWellFormed(_ text: ArraySlice<UInt8>) -> [UInt8]? {
-        sextets.withUnsafeBufferPointer { table -> [UInt8]? in
-            var out: [UInt8] = []
-            out.reserveCapacity(text.count * 3 / 4)
-            var group: UInt32 = 0
-            var inGroup = 0
-            var padding = 0
-            for octet in text {
-                if isFoldingWhiteSpace(octet) { continue }
-                if octet == UInt8(ascii: "=") {
-                    padding += 1
-                    continue
-                }
-                let value = table[Int(octet)]
-                guard value != invalid, padding == 0 else { return nil }
-                group = group << 6 | UInt32(value)
-                inGroup += 1
-                if inGroup == 4 {
-                    out.append(UInt8(truncatingIfNeeded: group >> 16))
-                    out.append(UInt8(truncatingIfNeeded: group >> 8))
-                    out.append(UInt8(truncatingIfNeeded: group))
-                    group = 0
-                    inGroup = 0
+        var wellFormed = false
+        let decoded = [UInt8](unsafeUninitializedCapacity: text.count / 4 * 3 + 3) { out, written in
+            written = 0
+            sextets.withUnsafeBufferPointer { table in
+                text.withUnsafeBufferPointer { input in
+                    var count = 0
+                    var group: UInt32 = 0
+                    var inGroup = 0
+                    var padding = 0
+                    for octet in input {
+                        if isFoldingWhiteSpace(octet) { continue }
+                        if octet == UInt8(ascii: "=") {
+                            padding += 1
+                            continue
+                        }
+                        let value = table[Int(octet)]
+                        guard value != invalid, padding == 0 else { return }
+                        group = group << 6 | UInt32(value)
+                        inGroup += 1
+                        if inGroup == 4 {
+                            out[count] = UInt8(truncatingIfNeeded: group >> 16)
+                            out[count + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                            out[count + 2] = UInt8(truncatingIfNeeded: group)
+                            count += 3
+                            group = 0
+                            inGroup = 0
+                        }
+                    }
+                    // `=` may only complete the last group: two after two characters, one after three.
+                    switch (inGroup, padding) {
+                    case (0, 0):
+                        break
+                    case (2, 2):
+                        out[count] = UInt8(truncatingIfNeeded: group >> 4)
+                        count += 1
+                    case (3, 1):
+                        out[count] = UInt8(truncatingIfNeeded: group >> 10)
+                        out[count + 1] = UInt8(truncatingIfNeeded: group >> 2)
+                        count += 2
+                    default:
+                        return
+                    }
+                    written = count
+                    wellFormed = true
                 }
             }
-            // `=` may only complete the last group: two after two characters, one after three.
-            switch (inGroup, padding) {
-            case (0, 0):
-                break
-            case (2, 2):
-                out.append(UInt8(truncatingIfNeeded: group >> 4))
-            case (3, 1):
-                out.append(UInt8(truncatingIfNeeded: group >> 10))
-                out.append(UInt8(truncatingIfNeeded: group >> 2))
-            default:
-                return nil
-            }
-            return out
         }
+        return wellFormed ? decoded : nil
     }
 }

@@ -91,8 +91,20 @@ public struct TagList: Sendable, Hashable {
         entryIndex(name).map { bytes[entries[$0].value] }
     }
 
+    /// Where the value of the tag named `name` sits in the parsed bytes, if present.
+    func valueRange(_ name: String) -> Range<Int>? {
+        entryIndex(name).map { entries[$0].value }
+    }
+
     private func entryIndex(_ name: String) -> Int? {
-        entries.firstIndex { bytes[$0.name].elementsEqual(name.utf8) }
+        var name = name
+        return name.withUTF8 { wanted in
+            bytes.withUnsafeBufferPointer { octets in
+                entries.firstIndex { entry in
+                    entry.name.count == wanted.count && entry.name.indices.allSatisfy { octets[$0] == wanted[$0 - entry.name.lowerBound] }
+                }
+            }
+        }
     }
 
     private func tag(at index: Int) -> Tag {

@@ -136,12 +136,11 @@ public struct DKIMVerifier: Sendable {
                                 colonIndex: Int, headerIndex: HeaderIndex) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
-        var used = [String: Int](minimumCapacity: signedHeaders.count)
-        for name in signedHeaders {
-            let instances = headerIndex.fields[name] ?? []
-            let taken = used[name, default: 0]
+        for (position, name) in signedHeaders.enumerated() {
+            guard let instances = headerIndex.fields[name] else { continue }
+            // The earlier mentions of the name took the instances below (at most 256 names: bounded).
+            let taken = signedHeaders[..<position].lazy.filter { $0 == name }.count
             guard taken < instances.count else { continue }
-            used[name] = taken + 1
             canonicalization.canonicalize(header: instances[instances.count - 1 - taken], into: &out)
         }
         canonicalization.canonicalize(raw: signatureField, colonIndex: colonIndex, into: &out)

@@ -5,8 +5,8 @@ import Testing
 
 /// The fast paths of verification against the plain rules they replace, on many seeded random inputs: the body
 /// canonicalized in pieces straight into the hash, relaxed lines closed up eight octets at a time, base64 read from
-/// octets, header names lower-cased from octets.
-@Suite struct BodyStreamingTests {
+/// octets, header names lower-cased from octets, bare line feeds counted sixteen octets at a time.
+@Suite struct FastPathTests {
     /// RFC 6376 §3.4.3 written whole: a CRLF added to a non-empty body without one, the empty lines at the end removed,
     /// an empty body made one CRLF.
     static func simpleReference(_ body: [UInt8]) -> [UInt8] {
@@ -107,6 +107,51 @@ import Testing
             let name = (0..<Int.random(in: 1...20, using: &generator)).map { _ in octets.randomElement(using: &generator)! }
             guard let field = HeaderField(raw: name + Array(":value".utf8)) else { continue }
             #expect(field.lowercasedName == field.name.asciiLowercased, "\(name)")
+        }
+    }
+
+    @Test("Bare LF read as CRLF: LFs without a CR before them counted sixteen octets at a time equal the octet-by-octet count on 5 000 random messages")
+    func bareLineFeeds() {
+        var generator = SeededGenerator(state: 5321)
+        let octets: [UInt8] = [0x0D, 0x0A, 0x0A, 0x61, 0x20]
+        for _ in 0..<5_000 {
+            let bytes = (0..<Int.random(in: 0...200, using: &generator)).map { _ in octets.randomElement(using: &generator)! }
+            let expected = bytes.indices.filter { bytes[$0] == 0x0A && ($0 == 0 || bytes[$0 - 1] != 0x0D) }.count
+            #expect(bytes.withUnsafeBufferPointer(DKIMMessage.bareLineFeeds) == expected, "\(bytes)")
+        }
+    }
+
+    /// RFC 6376 §3.4.2 octet by octet, as the library wrote it before it copied runs: the reference.
+    static func relaxedHeaderReference(_ raw: [UInt8], colon: Int) -> [UInt8] {
+        var end = colon
+        while end > 0, raw[end - 1] == 0x20 || raw[end - 1] == 0x09 { end -= 1 }
+        var out = raw[..<end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 } + [0x3A]
+        var pendingSpace = false
+        var started = false
+        for byte in raw[(colon + 1)...] {
+            if byte == 0x0D || byte == 0x0A { continue }
+            if byte == 0x20 || byte == 0x09 {
+                pendingSpace = started
+                continue
+            }
+            if pendingSpace { out.append(0x20) }
+            pendingSpace = false
+            started = true
+            out.append(byte)
+        }
+        return out
+    }
+
+    @Test("§3.4.2: relaxed header fields copied run by run equal the octet-by-octet rule on 10 000 random fields")
+    func relaxedHeaders() {
+        var generator = SeededGenerator(state: 6376_342)
+        let octets: [UInt8] = Array("aB; =\t\r\n".utf8) + [0x20, 0x20, 0x80]
+        for _ in 0..<10_000 {
+            let value = (0..<Int.random(in: 0...120, using: &generator)).map { _ in octets.randomElement(using: &generator)! }
+            let raw = Array("X-Name \t".utf8) + [0x3A] + value
+            var out: [UInt8] = []
+            Canonicalization.relaxed.canonicalize(raw: raw[...], colonIndex: 8, into: &out)
+            #expect(out == Self.relaxedHeaderReference(raw, colon: 8), "\(value)")
         }
     }
 }
