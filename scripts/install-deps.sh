@@ -24,7 +24,7 @@ declare -A wanted=([/usr/include/sqlite3.h]=libsqlite3-dev)
 python_modules=(aiosmtpd selenium postfix_mta_sts_resolver prometheus_client spf dns dkim nacl checkdmarc parsedmarc tlsrpt_reporter)
 if [[ $mode == bench ]]; then
     python_modules+=(uvloop)
-    wanted+=([wrk]=wrk [/usr/sbin/nginx]=nginx-light [hyperfine]=hyperfine [perf]=linux-perf [spfquery]=spfquery)
+    wanted+=([wrk]=wrk [/usr/sbin/nginx]=nginx-light [hyperfine]=hyperfine [perf]=linux-perf [spfquery]=spfquery [/usr/bin/rspamd]=rspamd)
     mode=test
 fi
 if [[ $mode == test ]]; then
