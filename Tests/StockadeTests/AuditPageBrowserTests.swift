@@ -4,47 +4,29 @@ import Testing
 
 /// `GET /audit/DOMAIN` of `stockade serve` in headless Chromium (Debian `chromium` and `chromium-driver`, Selenium from
 /// PyPI), for a served domain of the lab (audit.test) through the lab's resolver, with JavaScript off; an unserved domain
-/// is 404. The browser script is written next to the test run; it prints what it read from the DOM.
+/// is 404. The browser script prints what it read from the DOM.
 @Suite("Audit page in Chromium")
 struct AuditPageBrowserTests {
+    /// Read from the DOM: the title, the overall grade, each area's grade and finding ids, an unserved domain's error.
     static let script = """
-        import sys
-        from selenium import webdriver
-        from selenium.webdriver.chrome.options import Options
-        from selenium.webdriver.chrome.service import Service
-        from selenium.webdriver.common.by import By
-        options = Options()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-            options.add_argument(flag)
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-        browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        try:
-            browser.get(sys.argv[1] + "/audit/audit.test")
-            print("title", browser.title)
-            print("overall", browser.find_element(By.ID, "overall").text)
-            for section in browser.find_elements(By.CSS_SELECTOR, "section.area"):
-                grade = section.find_element(By.CSS_SELECTOR, "span.grade").text
-                ids = [row.get_attribute("data-id") for row in section.find_elements(By.CSS_SELECTOR, "tr.finding")]
-                print("area", section.get_attribute("id"), grade, " ".join(ids))
-            browser.get(sys.argv[1] + "/audit/unserved.test")
-            print("unserved", browser.find_element(By.ID, "error").text)
-        finally:
-            browser.quit()
+        browser.get(sys.argv[1] + "/audit/audit.test")
+        print("title", browser.title)
+        print("overall", browser.find_element(By.ID, "overall").text)
+        for section in browser.find_elements(By.CSS_SELECTOR, "section.area"):
+            grade = section.find_element(By.CSS_SELECTOR, "span.grade").text
+            ids = [row.get_attribute("data-id") for row in section.find_elements(By.CSS_SELECTOR, "tr.finding")]
+            print("area", section.get_attribute("id"), grade, " ".join(ids))
+        browser.get(sys.argv[1] + "/audit/unserved.test")
+        print("unserved", browser.find_element(By.ID, "error").text)
         """
 
     @Test func servedDomainAuditInTheBrowser() async throws {
-        _ = try locateTool("chromium")
-        _ = try locateTool("chromedriver")
         let server = try await ServerProcess(extra: ["domains": ["audit.test"], "resolver": try CLI.labResolver()])
         defer {
             server.stop()
             server.removeData()
         }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-page-\(UUID().uuidString.prefix(8)).py")
-        try Data(Self.script.utf8).write(to: path)
-        defer { try? FileManager.default.removeItem(at: path) }
-        let output = String(decoding: try runTool("python3", [path.path, "http://127.0.0.1:\(server.port)"]), as: UTF8.self)
+        let output = try runInChromium(Self.script, arguments: ["http://127.0.0.1:\(server.port)"])
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.first == "title Audit of audit.test · Stockade")
         #expect(lines.dropFirst().first?.hasPrefix("overall Overall: fail · ") == true)

@@ -112,10 +112,9 @@ struct HotKeyAnswerTests {
         settings["keyServer"] = ["baseURL": "http://keys.hotshared.test", "mailFrom": "keys@hotshared.test",
                                  "requestsPerMinutePerClient": 1_000_000]
         settings["mail"] = ["relay": "127.0.0.1:9", "tls": "none"]
-        let first = try await ServerProcess(extra: settings)
-        defer { first.stop(); first.removeData() }
-        let second = try await ServerProcess(extra: settings)
-        defer { second.stop(); second.removeData() }
+        let instances = try await InstancePair(settings)
+        defer { instances.stop() }
+        let (first, second) = (instances.first, instances.second)
         let home = try GnuPGHome()
         defer { home.close() }
         let fingerprint = try home.generateKey("Bob <bob@hotshared.test>")

@@ -10,47 +10,31 @@ import Testing
 @Suite("Report pages in Chromium (lab)")
 struct ReportPagesBrowserTests {
     static let script = """
-        import sys
-        from selenium import webdriver
-        from selenium.webdriver.chrome.options import Options
-        from selenium.webdriver.chrome.service import Service
-        from selenium.webdriver.common.by import By
-        options = Options()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-            options.add_argument(flag)
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-        browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         def rows(table):
             for row in browser.find_elements(By.CSS_SELECTOR, "table#" + table + " tr"):
                 cells = [cell.text.replace("\\n", " / ") for cell in row.find_elements(By.TAG_NAME, "td")]
                 if cells:
                     print(table, " | ".join(cells))
-        try:
-            base, token = sys.argv[1], sys.argv[2]
-            browser.get(base + "/reports/example.test?from=2026-12-04&to=2026-12-04")
-            print("anonymous", browser.find_element(By.TAG_NAME, "body").text)
-            browser.execute_cdp_cmd("Network.enable", {})
-            browser.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {"Authorization": "Bearer " + token}})
-            browser.get(base + "/reports/example.test?from=2026-12-04&to=2026-12-04")
-            print("title", browser.title)
-            print("totals", browser.find_element(By.ID, "successful").text, browser.find_element(By.ID, "failed").text)
-            for table in ("days", "result-types", "sending-mtas", "receiving-mxs", "policies", "reports"):
-                rows(table)
-            print("raw", browser.find_element(By.CSS_SELECTOR, "table#reports a.link").get_attribute("href").replace(base, ""))
-            browser.find_element(By.LINK_TEXT, "DMARC reports").click()
-            print("title", browser.title)
-            for table in ("days", "sources", "senders", "reporters"):
-                rows(table)
-            browser.find_element(By.LINK_TEXT, "TLS reports").click()
-            print("back", browser.title, browser.current_url.replace(base, ""))
-        finally:
-            browser.quit()
+        base, token = sys.argv[1], sys.argv[2]
+        browser.get(base + "/reports/example.test?from=2026-12-04&to=2026-12-04")
+        print("anonymous", browser.find_element(By.TAG_NAME, "body").text)
+        browser.execute_cdp_cmd("Network.enable", {})
+        browser.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {"Authorization": "Bearer " + token}})
+        browser.get(base + "/reports/example.test?from=2026-12-04&to=2026-12-04")
+        print("title", browser.title)
+        print("totals", browser.find_element(By.ID, "successful").text, browser.find_element(By.ID, "failed").text)
+        for table in ("days", "result-types", "sending-mtas", "receiving-mxs", "policies", "reports"):
+            rows(table)
+        print("raw", browser.find_element(By.CSS_SELECTOR, "table#reports a.link").get_attribute("href").replace(base, ""))
+        browser.find_element(By.LINK_TEXT, "DMARC reports").click()
+        print("title", browser.title)
+        for table in ("days", "sources", "senders", "reporters"):
+            rows(table)
+        browser.find_element(By.LINK_TEXT, "TLS reports").click()
+        print("back", browser.title, browser.current_url.replace(base, ""))
         """
 
     @Test func theInboxPagesInTheBrowser() async throws {
-        _ = try locateTool("chromium")
-        _ = try locateTool("chromedriver")
         let lmtpPort = freeLoopbackPort()
         let server = try await ReportInboxServeTests.server(lmtpPort: lmtpPort, metricsPort: freeLoopbackPort())
         defer { server.stop(); server.removeData() }
@@ -64,11 +48,7 @@ struct ReportPagesBrowserTests {
         let reports = try #require((try JSONSerialization.jsonObject(with: Data(summary.body)) as? [String: Any])?["reports"] as? [[String: Any]])
         let reportID = try #require(reports.first?["id"] as? Int)
 
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("report-pages-\(UUID().uuidString.prefix(8)).py")
-        try Data(Self.script.utf8).write(to: path)
-        defer { try? FileManager.default.removeItem(at: path) }
-        let output = String(decoding: try runTool("python3", [path.path, "http://127.0.0.1:\(server.port)", ReportInboxServeTests.token]),
-                            as: UTF8.self)
+        let output = try runInChromium(Self.script, arguments: ["http://127.0.0.1:\(server.port)", ReportInboxServeTests.token])
         // google-shaped.json: Google Inc., one sts policy for example.test on 2026-12-04, 41 sessions succeeded and 2
         // failed with validation-failure from 192.0.2.201 to mx1.example.test.
         #expect(output.split(separator: "\n").map(String.init) == [

@@ -24,10 +24,9 @@ struct SharedDatabaseTests {
         var settings = try Self.databaseSettings()
         settings["adminToken"] = Self.token
         settings["domains"] = [["name": "shared.test", "kind": "provider"]]
-        let first = try await ServerProcess(extra: settings)
-        defer { first.stop(); first.removeData() }
-        let second = try await ServerProcess(extra: settings)
-        defer { second.stop(); second.removeData() }
+        let instances = try await InstancePair(settings)
+        defer { instances.stop() }
+        let (first, second) = (instances.first, instances.second)
         let home = try GnuPGHome()
         defer { home.close() }
         let fingerprint = try home.generateKey("Alice <alice@shared.test>")
@@ -57,10 +56,9 @@ struct SharedDatabaseTests {
         settings["keyServer"] = ["baseURL": "http://keys.example.test", "mailFrom": "keys@example.test"]
         settings["mail"] = try KeyServerWorld.labRelay()
         settings["resolver"] = try labVariable("STOCKADE_RESOLVER")
-        let first = try await ServerProcess(extra: settings)
-        defer { first.stop(); first.removeData() }
-        let second = try await ServerProcess(extra: settings)
-        defer { second.stop(); second.removeData() }
+        let instances = try await InstancePair(settings)
+        defer { instances.stop() }
+        let (first, second) = (instances.first, instances.second)
         let home = try GnuPGHome()
         defer { home.close() }
         let fingerprint = try home.generateKey("Alice <alice@example.org>")
@@ -121,5 +119,30 @@ struct SharedDatabaseTests {
             attempts += 1
         }
         return (response, attempts)
+    }
+}
+
+/// Two `stockade serve` instances with the same settings (one database), the first started (and migrated) first.
+struct InstancePair {
+    let first: ServerProcess
+    let second: ServerProcess
+
+    init(_ settings: [String: Any]) async throws {
+        first = try await ServerProcess(extra: settings)
+        do {
+            second = try await ServerProcess(extra: settings)
+        } catch {
+            first.stop()
+            first.removeData()
+            throw error
+        }
+    }
+
+    /// Stops both and removes their data directories.
+    func stop() {
+        for server in [first, second] {
+            server.stop()
+            server.removeData()
+        }
     }
 }
