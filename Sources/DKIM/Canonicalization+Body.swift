@@ -30,8 +30,9 @@ extension Canonicalization {
     /// Relaxed body lines (§3.4.4): WSP before a CRLF dropped, other runs of WSP made one SP, handed to `write` in pieces
     /// that never end between the CR and the LF of a CRLF (the last piece aside).
     ///
-    /// This runs over every octet of every verified body, so it compares sixteen octets at a time: in each chunk, tabs
-    /// become spaces, and the WSP followed by WSP or CRLF are left out, eight octets at a time.
+    /// This runs over every octet of every verified body, so it compares sixteen octets at a time: a chunk with no tab
+    /// and no WSP followed by WSP or CRLF is copied as it is; in the others, tabs become spaces and the WSP so followed
+    /// are left out, eight octets at a time. (Closing up every chunk without the branch was measured slower.)
     private static func relaxedLines(_ body: [UInt8], into write: (UnsafeBufferPointer<UInt8>) -> Void) {
         typealias Chunk = SIMD16<UInt8>
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: relaxedPieceSize) { out in
@@ -60,13 +61,18 @@ extension Canonicalization {
                     let followers = next .== Chunk(repeating: .space) .| next .== Chunk(repeating: .tab)
                         .| (next .== Chunk(repeating: .cr) .& afterNext .== Chunk(repeating: .lf))
                     let dropped = wsp .& followers
-                    // No branch on whether the chunk changes: in text with double spaces it is a coin toss, and a
-                    // mispredicted branch costs more than closing up two words that have nothing to drop.
-                    let spaced = unsafeBitCast(chunk.replacing(with: .space, where: tabs), to: (UInt64, UInt64).self)
-                    let drops = unsafeBitCast(dropped, to: (UInt64, UInt64).self)
+                    // `any(_:)` is a call to a reduction; the sixteen lanes of the mask read as two words are not.
+                    let changed = unsafeBitCast(tabs .| dropped, to: (UInt64, UInt64).self)
                     let target = UnsafeMutableRawPointer(out.baseAddress! + count)
-                    let low = storeCompacted(spaced.0, dropping: drops.0, at: target)
-                    count += low + storeCompacted(spaced.1, dropping: drops.1, at: target + low)
+                    if changed.0 | changed.1 == 0 {
+                        target.storeBytes(of: chunk, as: Chunk.self)
+                        count += 16
+                    } else {
+                        let spaced = unsafeBitCast(chunk.replacing(with: .space, where: tabs), to: (UInt64, UInt64).self)
+                        let drops = unsafeBitCast(dropped, to: (UInt64, UInt64).self)
+                        let low = storeCompacted(spaced.0, dropping: drops.0, at: target)
+                        count += low + storeCompacted(spaced.1, dropping: drops.1, at: target + low)
+                    }
                     i += 16
                     if count > full { handOn() }
                 }
@@ -86,15 +92,14 @@ extension Canonicalization {
     private static func storeCompacted(_ word: UInt64, dropping mask: UInt64, at target: UnsafeMutableRawPointer) -> Int {
         var octets = UInt64(littleEndian: word)  // octet k of memory at bits 8k
         var drops = UInt64(littleEndian: mask)
-        let kept = 8 - drops.nonzeroBitCount / 8
-        repeat {
-            // The highest dropped octet first, so the positions of the lower ones do not move; with none to drop, the
-            // octets stay as they are.
-            let highest = UInt64(truncatingIfNeeded: (63 - (drops | 1).leadingZeroBitCount) & ~7)
-            let below: UInt64 = drops == 0 ? ~0 : (1 &<< highest) &- 1
+        // One multiplication counts the 0xFF octets (the baseline x86-64 target has no popcount instruction).
+        let kept = 8 - Int(truncatingIfNeeded: ((drops & 0x0101_0101_0101_0101) &* 0x0101_0101_0101_0101) &>> 56)
+        while drops != 0 {
+            // The highest dropped octet first, so the positions of the lower ones do not move.
+            let below: UInt64 = (1 &<< UInt64(truncatingIfNeeded: (63 - drops.leadingZeroBitCount) & ~7)) &- 1
             octets = octets & below | (octets &>> 8) & ~below
             drops &= below
-        } while drops != 0
+        }
         target.storeBytes(of: octets.littleEndian, as: UInt64.self)
         return kept
     }

@@ -92,10 +92,9 @@ public struct DKIMMessage: Sendable, Hashable {
     /// The input with every bare LF turned into CRLF; the input itself when it has none.
     static func crlfNormalized(_ input: [UInt8]) -> [UInt8] {
         input.withUnsafeBufferPointer { bytes in
-            let bare = bareLineFeeds(bytes)
-            guard bare > 0 else { return input }
+            guard hasBareLineFeed(bytes) else { return input }
             var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + bare)
+            out.reserveCapacity(bytes.count + bytes.count / 8)
             for i in bytes.indices {
                 if bytes[i] == .lf, i == 0 || bytes[i - 1] != .cr { out.append(.cr) }
                 out.append(bytes[i])
@@ -104,26 +103,27 @@ public struct DKIMMessage: Sendable, Hashable {
         }
     }
 
-    /// The number of LF octets not preceded by CR. This runs over every message, so it looks at sixteen octets at a
-    /// time (a test compares it with the octet-by-octet count).
-    static func bareLineFeeds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    /// Whether an LF octet is not preceded by CR. This runs over every message, so it looks at sixteen octets at a time
+    /// and only gathers the answer (a test compares it with the octet-by-octet rule).
+    static func hasBareLineFeed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         typealias Chunk = SIMD16<UInt8>
-        guard !bytes.isEmpty else { return 0 }
+        guard let first = bytes.first else { return false }
         let raw = UnsafeRawBufferPointer(bytes)
-        var bare = bytes[0] == .lf ? 1 : 0
+        var bare = first == .lf
+        var lanes = SIMDMask<SIMD16<Int8>>(repeating: false)
         var i = 1
         while i + 16 <= bytes.count {
             let chunk = raw.loadUnaligned(fromByteOffset: i, as: Chunk.self)
             let previous = raw.loadUnaligned(fromByteOffset: i - 1, as: Chunk.self)
-            let lanes = unsafeBitCast(chunk .== Chunk(repeating: .lf) .& previous .!= Chunk(repeating: .cr), to: (UInt64, UInt64).self)
-            bare += (lanes.0.nonzeroBitCount + lanes.1.nonzeroBitCount) / 8
+            lanes = lanes .| (chunk .== Chunk(repeating: .lf) .& previous .!= Chunk(repeating: .cr))
             i += 16
         }
         while i < bytes.count {
-            if bytes[i] == .lf, bytes[i - 1] != .cr { bare += 1 }
+            bare = bare || bytes[i] == .lf && bytes[i - 1] != .cr
             i += 1
         }
-        return bare
+        let words = unsafeBitCast(lanes, to: (UInt64, UInt64).self)
+        return bare || words.0 | words.1 != 0
     }
 
     /// The index of the CR of the CRLF that ends the line starting at `start` (or the end of the bytes).
