@@ -12,6 +12,7 @@ struct CAACommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Decide whether a CA may issue a certificate for NAME, from the relevant CAA RRset (RFC 8659 §3).",
             discussion: """
                 Climbs from NAME towards the root (stopping before it) until a name has CAA records, follows CNAMEs of the names it asks, and applies issue/issuewild, the critical flag and RFC 8657's accounturi and validationmethods. A failed lookup means not permitted. Exits 1 when issuance is not permitted.

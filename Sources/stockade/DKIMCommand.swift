@@ -11,6 +11,7 @@ struct DKIMCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Verify every DKIM-Signature of a message; each gets pass, fail, neutral, temperror or permerror.",
             discussion: """
                 Bare LF line ends are read as CRLF, as an MTA sends them. Exits 0 when at least one signature passes, \
@@ -31,6 +32,7 @@ struct DKIMCommand: AsyncParsableCommand {
 
     struct Sign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sign",
             abstract: "Sign a message for DOMAIN and print it with its new DKIM-Signature field on top.",
             discussion: """
                 relaxed/relaxed, the RFC 6376 §5.4.1 header list with From, To, Subject and Date over-signed. The key's \
@@ -57,6 +59,7 @@ struct DKIMCommand: AsyncParsableCommand {
 
     struct Keygen: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "keygen",
             abstract: "Make a signing key, write it to --out (PKCS#8 PEM, mode 0600) and print the TXT record to publish.",
             discussion: "Example: stockade dkim keygen --domain example.com --selector mail --out mail.pem")
         @Option(help: "The signing domain.") var domain: String

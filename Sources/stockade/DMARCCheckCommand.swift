@@ -10,6 +10,7 @@ extension DMARCCommand {
     /// as a receiving MTA runs them (library `MailAuthentication`).
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Run SPF, DKIM and DMARC on a message and print the Authentication-Results header (RFC 8601).",
             discussion: """
                 SPF checks the MAIL FROM address (or postmaster@HELO for an empty one, RFC 7208 §2.4), every DKIM

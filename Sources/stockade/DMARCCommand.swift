@@ -13,6 +13,7 @@ struct DMARCCommand: AsyncParsableCommand {
 
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Show the DMARC Policy Record published at _dmarc.DOMAIN, with defaults filled in (RFC 9989 §4.7).",
             discussion: """
                 Unknown tags are ignored and malformed ones discarded (RFC 9989 §4.8); the text output lists them.
@@ -41,6 +42,7 @@ struct DMARCCommand: AsyncParsableCommand {
 
     struct Evaluate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "evaluate",
             abstract: "Evaluate DMARC for a From domain and SPF/DKIM outcomes (RFC 9989 §5.3).",
             discussion: """
                 Prints the verdict, the disposition the Domain Owner asks for, where the record was found, the Organizational \

@@ -8,6 +8,7 @@ extension DMARCCommand {
     /// `stockade dmarc report --domain D --date DAY`: the aggregate report the server would send for that day.
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Print the DMARC aggregate report (RFC 9990 XML) built from the milter's results for one domain and UTC day.",
             discussion: """
                 Reads the results `stockade serve` recorded (milter with dmarcReports) from the database; the report metadata \

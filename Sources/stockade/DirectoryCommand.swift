@@ -31,10 +31,11 @@ struct DirectoryCommand: AsyncParsableCommand {
         subcommands: [Domain.self, Account.self, Alias.self, Key.self, Address.self])
 
     struct Domain: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Serve a domain, or list them.", subcommands: [Add.self, List.self])
+        static let configuration = CommandConfiguration(commandName: "domain", abstract: "Serve a domain, or list them.", subcommands: [Add.self, List.self])
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "add",
                 abstract: "Serve a domain.", discussion: "Example: stockade directory domain add example.org --kind provider")
             @Argument(help: "The domain.") var name: String
             @Option(help: "provider (aliases are permanent) or hosted (a customer's domain).") var kind: DomainKind = .provider
@@ -48,7 +49,7 @@ struct DirectoryCommand: AsyncParsableCommand {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List served domains.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List served domains.")
             @OptionGroup var store: StoreOptions
             @Flag(help: "Print JSON.") var json = false
 
@@ -64,10 +65,11 @@ struct DirectoryCommand: AsyncParsableCommand {
     }
 
     struct Account: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create or close an account.", subcommands: [Add.self, Close.self])
+        static let configuration = CommandConfiguration(commandName: "account", abstract: "Create or close an account.", subcommands: [Add.self, Close.self])
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "add",
                 abstract: "Create an account with its primary address.",
                 discussion: "Example: stockade directory account add alice --primary alice@example.org")
             @Argument(help: "The account id.") var id: String
@@ -82,7 +84,7 @@ struct DirectoryCommand: AsyncParsableCommand {
         }
 
         struct Close: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Close an account; its addresses are never reassigned.")
+            static let configuration = CommandConfiguration(commandName: "close", abstract: "Close an account; its addresses are never reassigned.")
             @Argument(help: "The account id.") var id: String
             @OptionGroup var store: StoreOptions
             @Flag(help: "Print JSON.") var json = false
@@ -95,10 +97,11 @@ struct DirectoryCommand: AsyncParsableCommand {
     }
 
     struct Alias: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add or remove an alias.", subcommands: [Add.self, Remove.self])
+        static let configuration = CommandConfiguration(commandName: "alias", abstract: "Add or remove an alias.", subcommands: [Add.self, Remove.self])
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "add",
                 abstract: "Add an alias to an account.", discussion: "Example: stockade directory alias add a.l@example.org --account alice")
             @Argument(help: "The alias address.") var address: String
             @Option(help: "The account id.") var account: String
@@ -112,7 +115,7 @@ struct DirectoryCommand: AsyncParsableCommand {
         }
 
         struct Remove: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Remove an alias on a hosted domain (provider-domain aliases are permanent).")
+            static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove an alias on a hosted domain (provider-domain aliases are permanent).")
             @Argument(help: "The alias address.") var address: String
             @OptionGroup var store: StoreOptions
             @Flag(help: "Print JSON.") var json = false
@@ -125,10 +128,11 @@ struct DirectoryCommand: AsyncParsableCommand {
     }
 
     struct Key: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import a key or associate it with an address.", subcommands: [Import.self, Associate.self])
+        static let configuration = CommandConfiguration(commandName: "key", abstract: "Import a key or associate it with an address.", subcommands: [Import.self, Associate.self])
 
         struct Import: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "import",
                 abstract: "Import (or update) an account's OpenPGP certificate.",
                 discussion: "Example: stockade directory key import alice.asc --account alice")
             @Argument(help: "The certificate, armored or binary.") var file: String
@@ -145,6 +149,7 @@ struct DirectoryCommand: AsyncParsableCommand {
 
         struct Associate: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "associate",
                 abstract: "Publish a key for one of its account's addresses.",
                 discussion: "Example: stockade directory key associate alice@example.org 0123...CDEF")
             @Argument(help: "The address.") var address: String
@@ -160,10 +165,11 @@ struct DirectoryCommand: AsyncParsableCommand {
     }
 
     struct Address: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show an address and whether its key is published.", subcommands: [Show.self])
+        static let configuration = CommandConfiguration(commandName: "address", abstract: "Show an address and whether its key is published.", subcommands: [Show.self])
 
         struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "show",
                 abstract: "Show an address: account, role, key, and the publication decision.",
                 discussion: "Example: stockade directory address show alice@example.org --json")
             @Argument(help: "The address.") var address: String

@@ -48,6 +48,7 @@ extension KeyCommand {
     /// `stockade key inspect FILE... [--json]`.
     struct Inspect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "inspect",
             abstract: "Show fingerprints, user IDs, subkeys and their validity for every certificate in the files."
         )
 
@@ -90,6 +91,7 @@ extension KeyCommand {
     /// `stockade key minimize --address ADDR FILE [--armor] [-o OUT]`.
     struct Minimize: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "minimize",
             abstract: "Reduce a certificate to what WKD and the key server publish for one address."
         )
 
@@ -122,6 +124,7 @@ extension KeyCommand {
     /// `stockade key merge A B [-o OUT]`.
     struct Merge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "merge",
             abstract: "Merge two copies of the same certificate, keeping only signatures that verify."
         )
 

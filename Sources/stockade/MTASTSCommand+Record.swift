@@ -6,6 +6,7 @@ import MTASTS
 extension MTASTSCommand {
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Print the _mta-sts TXT record that publishes a policy, and warn where DNS disagrees with it.",
             discussion: """
                 The id is derived from the policy's content, so it changes exactly when the policy does (RFC 8461 §3.1).

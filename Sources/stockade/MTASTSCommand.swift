@@ -30,6 +30,7 @@ struct MTASTSCommand: AsyncParsableCommand {
 
     struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "resolve",
             abstract: "Show the policy a sender applies to mail for DOMAIN, where it came from, or why none applies.",
             discussion: "Example: stockade mta-sts resolve example.com --json")
         @Argument(help: "The policy domain (the part of the recipient address after @).") var domain: String

@@ -16,6 +16,7 @@ struct SMTPCommand: AsyncParsableCommand {
 
     struct Probe: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "probe",
             abstract: "MX hosts, DNSSEC, TLSA records, STARTTLS, certificates, the DANE and MTA-STS verdicts, and the decision.",
             discussion: """
                 Example: stockade smtp probe example.com --json

@@ -10,6 +10,7 @@ struct SPFCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Say whether IP may send mail from SENDER: check_host() of RFC 7208 §4 with its result, explanation and mechanism.",
             discussion: """
                 Example: stockade spf check 192.0.2.1 alice@example.com --helo mx.example.org --json

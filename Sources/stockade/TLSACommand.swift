@@ -12,6 +12,7 @@ struct TLSACommand: AsyncParsableCommand {
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Print the zone-file TLSA line for a certificate (default 3 1 1, RFC 7671 §10.1.2).",
             discussion: "Example: stockade tlsa generate --cert /etc/ssl/mail.pem --host mx.example.com")
         @Option(help: "The server certificate (PEM; the first certificate is used).") var cert: String

@@ -7,6 +7,7 @@ extension TLSRPTCommand {
     /// `stockade tlsrpt send --config FILE --date DAY [--domain D]`: the daily TLS report job, once, now.
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "send",
             abstract: "Send the TLS reports (RFC 8460) of one UTC day now, as stockade serve does each day at tlsrpt.sendHour.",
             discussion: """
                 Uses the configuration's tlsrpt settings, database, resolver and DKIM key: for each recipient domain with \

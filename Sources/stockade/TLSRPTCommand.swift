@@ -12,6 +12,7 @@ struct TLSRPTCommand: AsyncParsableCommand {
 
     struct Parse: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "parse",
             abstract: "Check a TLS report (JSON, gzip, or a whole multipart/report mail) and summarize it.",
             discussion: """
                 The report is read strictly (I-JSON, RFC 3339 dates, exact types); the deviations from RFC 8460 that Stockade tolerates are listed. Exits 1 when the report is rejected.
@@ -40,6 +41,7 @@ struct TLSRPTCommand: AsyncParsableCommand {
 
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Look up and check the _smtp._tls TXT record of DOMAIN: where senders deliver TLS reports.",
             discussion: "Exits 1 when the domain has no usable record. Example: stockade tlsrpt record example.com --json")
         @Argument(help: "The domain receiving mail.") var domain: String

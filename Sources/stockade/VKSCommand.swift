@@ -13,6 +13,7 @@ struct VKSCommand: AsyncParsableCommand {
     /// `stockade vks get FPR|KEYID|EMAIL`.
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "get",
             abstract: "Fetch keys by fingerprint, 16-digit key ID or verified email address.",
             discussion: "Example: stockade vks get alice@example.org --armor -o alice.asc")
         @Argument(help: "A fingerprint (40 or 64 hex digits), a 16-digit key ID or an email address.") var query: String
@@ -44,6 +45,7 @@ struct VKSCommand: AsyncParsableCommand {
     /// `stockade vks upload FILE`.
     struct Upload: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "upload",
             abstract: "Upload a key (armored or binary); prints its fingerprint, each address's state and the token.",
             discussion: "Example: stockade vks upload alice.asc")
         @Argument(help: "The key file, binary or ASCII-armored ('-' for standard input).") var file: String

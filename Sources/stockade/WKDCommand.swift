@@ -24,6 +24,7 @@ struct WKDCommand: AsyncParsableCommand {
 
     struct Hash: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "hash",
             abstract: "Print the 32-character hash of an address's local part.",
             discussion: "Example: stockade wkd hash Joe.Doe@Example.ORG  →  iy9q119eutrkn8s1mk4r39qejnbu3n5q")
         @OptionGroup var address: AddressArgument
@@ -41,6 +42,7 @@ struct WKDCommand: AsyncParsableCommand {
 
     struct URL: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "url",
             abstract: "Print the URL a key is looked up at (the advanced method unless --direct).",
             discussion: "Example: stockade wkd url alice@example.org --direct")
         @OptionGroup var address: AddressArgument
@@ -68,6 +70,7 @@ struct WKDCommand: AsyncParsableCommand {
 
     struct Fetch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fetch",
             abstract: "Fetch an address's key by WKD, as GnuPG would, keeping only that address's user ID.",
             discussion: "Example: stockade wkd fetch alice@example.org --armor -o alice.asc")
         @OptionGroup var address: AddressArgument
