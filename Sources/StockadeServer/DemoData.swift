@@ -69,6 +69,16 @@ enum DemoData {
         if let policy = configuration.mtaSTS.first {
             lines.append("  curl -s -H 'Host: mta-sts.\(policy.domain)' \(base)/.well-known/mta-sts.txt")
         }
+        if let milter = configuration.milter {
+            lines.append("  smtpd_milters = \(milter.listen)   (Postfix main.cf: SPF, DKIM and DMARC of received mail)")
+        }
+        if let inbox = configuration.reportInbox {
+            lines.append("  curl -s -H 'Content-Type: application/tlsrpt+json' --data-binary @config/demo-tlsrpt.json \(base)"
+                         + (inbox.path ?? ReportInboxSetup.defaultPath) + "   (a TLS report, as a sending MTA posts it)")
+            if let token = configuration.adminToken {
+                lines.append("  curl -s -H 'Authorization: Bearer \(token)' '\(base)/reports/api/\(domain)?from=2026-12-01&to=2026-12-01'")
+            }
+        }
         return lines.joined(separator: "\n") + "\n\n"
     }
 }

@@ -4,7 +4,8 @@ import Hummingbird
 import Store
 
 /// `GET /`: what this server runs, with a link to each part that is on (key server pages, WKD of the served domains,
-/// MTA-STS policies, the socketmap, the development mail sink and the demo's keys); `home.mustache`.
+/// MTA-STS policies, the socketmap, the milter, the report inbox, the development mail sink and the demo's keys);
+/// `home.mustache`.
 struct HomePage {
     let configuration: ServerConfiguration
     let directory: Directory
@@ -23,6 +24,8 @@ struct HomePage {
         struct DemoKey { let address, domain, path: String }
         struct Policy { let domain, mode: String }
         struct Socketmap { let listen: String }
+        struct Milter { let listen: String }
+        struct ReportInbox { let path: String; let domains: [String]; let dashboards: Bool }
 
         let keyServer: Bool
         let devMail: Bool
@@ -32,6 +35,8 @@ struct HomePage {
         let demoKeys: [DemoKey]
         let policies: [Policy]
         let socketmap: Socketmap?
+        let milter: Milter?
+        let reportInbox: ReportInbox?
     }
 
     func view() async throws -> View {
@@ -45,6 +50,10 @@ struct HomePage {
                 return View.DemoKey(address: entry.address, domain: domain, path: "/.well-known/openpgpkey/\(domain)/hu/\(entry.wkdHash)")
             },
             policies: configuration.mtaSTS.map { View.Policy(domain: $0.domain, mode: $0.mode) },
-            socketmap: configuration.socketmap.map { View.Socketmap(listen: $0.listen) })
+            socketmap: configuration.socketmap.map { View.Socketmap(listen: $0.listen) },
+            milter: configuration.milter.map { View.Milter(listen: $0.listen) },
+            reportInbox: configuration.reportInbox.map {
+                View.ReportInbox(path: $0.path ?? ReportInboxSetup.defaultPath, domains: $0.domains, dashboards: configuration.adminToken != nil)
+            })
     }
 }

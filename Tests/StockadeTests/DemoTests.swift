@@ -25,6 +25,9 @@ struct DemoTests {
         var socketmap = try #require(configuration["socketmap"] as? [String: Any])
         socketmap["listen"] = "127.0.0.1:\(socketmapPort)"
         configuration["socketmap"] = socketmap
+        var milter = try #require(configuration["milter"] as? [String: Any])
+        milter["listen"] = "inet:127.0.0.1:\(freeLoopbackPort())"
+        configuration["milter"] = milter
         return configuration
     }
 
@@ -47,9 +50,23 @@ struct DemoTests {
         let page = try server.request("GET", "/")
         #expect(page.status == 200)
         for link in ["href=\"/search\"", "href=\"/upload\"", "href=\"/manage\"", "href=\"/dev/mail\"", "demo.test (provider)",
-                     "mta-sts.demo.test", "socketmap:inet:127.0.0.1:\(socketmapPort):postfix", Self.aliceHash] {
+                     "mta-sts.demo.test", "socketmap:inet:127.0.0.1:\(socketmapPort):postfix", Self.aliceHash,
+                     "<code>smtpd_milters = inet:127.0.0.1:", "<code>POST http://127.0.0.1:\(port)/reports/tlsrpt</code>",
+                     "<code>/reports/demo.test</code> and <code>/reports/demo.test/dmarc</code>"] {
             #expect(page.text.contains(link), "home page lacks \(link)")
         }
+
+        // The report inbox takes the demo's TLS report (config/demo-tlsrpt.json: 120 sessions succeeded and 3 failed
+        // with certificate-expired on 2026-12-01) and its API shows it to the admin token.
+        let report = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../config/demo-tlsrpt.json"))
+        let posted = try server.request("POST", "/reports/tlsrpt", headers: ["Content-Type": "application/tlsrpt+json"], body: Array(report))
+        #expect(posted.status == 201, "\(posted.text)")
+        let summary = try server.request("GET", "/reports/api/demo.test?from=2026-12-01&to=2026-12-01",
+                                         headers: ["Authorization": "Bearer demo-admin-token-not-secret"])
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(summary.body)) as? [String: Any], "\(summary.text)")
+        #expect((shown["days"] as? [[String: Any]])?.map { "\($0["day"]!) \($0["successful"]!) \($0["failed"]!)" } == ["2026-12-01 120 3"])
+        #expect((shown["resultTypes"] as? [[String: Any]])?.map { "\($0["value"]!) \($0["sessions"]!)" } == ["certificate-expired 3"])
 
         // alice's generated key is published over WKD with exactly her user ID, for Stockade and for GnuPG.
         let wkd = try server.request("GET", "/.well-known/openpgpkey/demo.test/hu/\(Self.aliceHash)", host: "openpgpkey.demo.test")
