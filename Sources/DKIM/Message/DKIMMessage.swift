@@ -34,6 +34,7 @@ public struct DKIMMessage: Sendable, Hashable {
         }
         let bytes = Self.crlfNormalized(Array(input))  // one concrete type: generic code is slow across modules
         var headers: [HeaderField] = []
+        headers.reserveCapacity(32)
         var index = 0
         var current: [UInt8]? = nil
 

@@ -34,6 +34,7 @@ public struct TagList: Sendable, Hashable {
     public init(parsing bytes: some Collection<UInt8>) throws(TagListError) {
         let input = Array(bytes)
         var entries: [Entry] = []
+        entries.reserveCapacity(16)  // a signature has up to 14 known tags: one allocation, not five
         var index = 0
         while true {
             index = Self.skipFWS(input, index)
@@ -178,6 +179,7 @@ func isFoldingWhiteSpace(_ octet: UInt8) -> Bool { octet.isWSP || octet == .cr |
 /// made empty by removing their white space (a signature's `h=` keeps both, so it can refuse them).
 func lowercasedItems(_ octets: ArraySlice<UInt8>, omittingEmpty: Bool) -> [String] {
     var items: [String] = []
+    items.reserveCapacity(16)
     var start = octets.startIndex
     while true {
         let end = octets[start...].firstIndex(of: UInt8(ascii: ":")) ?? octets.endIndex
