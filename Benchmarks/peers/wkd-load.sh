@@ -65,6 +65,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# Retries `curl -sf ARGS…` every 0.1 s, up to 100 times; then prints LOG and fails.
+retry_curl() {
+    log=$1; shift
+    n=0
+    until curl -sf "$@"; do
+        n=$((n + 1)); [ "$n" -lt 100 ] || { cat "$log" >&2; exit 1; }
+        sleep 0.1
+    done
+}
+
 address=alice@bench.test
 host=openpgpkey.bench.test
 
@@ -119,11 +129,7 @@ case $target in
     hkp-get) path="/pks/lookup?op=get&options=mr&search=0x$fpr" ;;
 esac
 if [ -n "$database" ]; then
-    i=0
-    until curl -sf -o /dev/null "http://127.0.0.1:$sport/health"; do
-        i=$((i + 1)); [ "$i" -lt 100 ] || { cat "$tmp/stockade.log" >&2; exit 1; }
-        sleep 0.1
-    done
+    retry_curl "$tmp/stockade.log" -o /dev/null "http://127.0.0.1:$sport/health"
     admin() { curl -sf -o /dev/null -H "Authorization: Bearer $token" "$@"; }
     admin -H 'Content-Type: application/json' --data "{\"id\": \"alice\", \"primaryAddress\": \"$address\"}" \
         "http://127.0.0.1:$sport/admin/v1/accounts"
@@ -132,33 +138,21 @@ if [ -n "$database" ]; then
         "http://127.0.0.1:$sport/admin/v1/addresses/$address/key"
 fi
 if [ "$target" != wkd ]; then
-    i=0
-    until curl -sf -o "$tmp/upload.json" -H 'Content-Type: application/json' \
+    retry_curl "$tmp/stockade.log" -o "$tmp/upload.json" -H 'Content-Type: application/json' \
         --data "$(python3 -c 'import json, sys; print(json.dumps({"keytext": open(sys.argv[1]).read()}))' "$tmp/alice.asc")" \
-        "http://127.0.0.1:$sport/vks/v1/upload"; do
-        i=$((i + 1)); [ "$i" -lt 100 ] || { cat "$tmp/stockade.log" >&2; exit 1; }
-        sleep 0.1
-    done
+        "http://127.0.0.1:$sport/vks/v1/upload"
     echo "uploaded: $(cat "$tmp/upload.json")" >&2
 fi
 
 # Wait for Stockade, then take the bytes it serves as nginx's static file.
-i=0
-until curl -sf -o "$tmp/stockade.body" -H "Host: $host" "http://127.0.0.1:$sport$path"; do
-    i=$((i + 1)); [ "$i" -lt 100 ] || { cat "$tmp/stockade.log" >&2; exit 1; }
-    sleep 0.1
-done
+retry_curl "$tmp/stockade.log" -o "$tmp/stockade.body" -H "Host: $host" "http://127.0.0.1:$sport$path"
 if [ "$instances" = 2 ]; then
     sed "s/\"listen\": \"127.0.0.1:$sport\"/\"listen\": \"127.0.0.1:$((sport + 1))\"/; s#\"dataDirectory\": \"$tmp/data\"#\"dataDirectory\": \"$tmp/data2\"#" \
         "$tmp/stockade.json" >"$tmp/stockade2.json"
     mkdir -p "$tmp/data2"
     "$stockade" serve --config "$tmp/stockade2.json" --log-level warning >"$tmp/stockade2.log" 2>&1 &
     second_pid=$!
-    i=0
-    until curl -sf -o "$tmp/stockade2.body" -H "Host: $host" "http://127.0.0.1:$((sport + 1))$path"; do
-        i=$((i + 1)); [ "$i" -lt 100 ] || { cat "$tmp/stockade2.log" >&2; exit 1; }
-        sleep 0.1
-    done
+    retry_curl "$tmp/stockade2.log" -o "$tmp/stockade2.body" -H "Host: $host" "http://127.0.0.1:$((sport + 1))$path"
     cmp "$tmp/stockade.body" "$tmp/stockade2.body" && echo "the second instance serves the same bytes" >&2
 fi
 if [ "$target" = wkd ]; then
@@ -194,11 +188,7 @@ http {
 CONF
 nginx -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" &
 nginx_pid=$!
-i=0
-until curl -sf -o "$tmp/nginx.body" -H "Host: $host" "http://127.0.0.1:$nport$path"; do
-    i=$((i + 1)); [ "$i" -lt 100 ] || { cat "$tmp/nginx/error.log" >&2; exit 1; }
-    sleep 0.1
-done
+retry_curl "$tmp/nginx/error.log" -o "$tmp/nginx.body" -H "Host: $host" "http://127.0.0.1:$nport$path"
 cmp "$tmp/stockade.body" "$tmp/nginx.body"
 echo "both answer 200 with the same $(wc -c <"$tmp/nginx.body") bytes" >&2
 curl -s -D - -o /dev/null -H "Host: $host" "http://127.0.0.1:$sport$path" >"$out/stockade.headers"
