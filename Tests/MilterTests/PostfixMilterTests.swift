@@ -10,7 +10,7 @@ struct PostfixMilterTests {
     static let smtpdAddress = "127.0.11.25"
 
     @Test func postfixAppliesTheMiltersReplies() async throws {
-        let sink = "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
+        let sink = try labSMTPSink()
         let maildir = try labVariable("STOCKADE_LAB_SMTP_MAILDIR")
         let server = try await RunningMilterServer(filter: MarkingFilter())
         defer { server.stop() }

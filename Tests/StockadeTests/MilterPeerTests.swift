@@ -82,7 +82,7 @@ struct MilterPeerTests {
         try await peers.start()
         defer { peers.stop() }
         let peerPostfix = try PostfixMilterHost(address: Self.peerAddress, port: freeLoopbackPort(), milter: peers.milters,
-                                                relay: try MilterPostfixTests.sink(), settings: MilterPostfixTests.postfixSettings)
+                                                relay: try labSMTPSink(), settings: MilterPostfixTests.postfixSettings)
         try peerPostfix.start()
         defer { peerPostfix.stop() }
 

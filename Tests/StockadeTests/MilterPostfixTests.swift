@@ -43,7 +43,7 @@ struct MilterPostfixTests {
                 else if canConnect(host: "127.0.0.1", port: port) { break }
                 try await Task.sleep(for: MilterPostfixTests.pollInterval)
             }
-            let sink = try MilterPostfixTests.sink()
+            let sink = try labSMTPSink()
             postfix = try PostfixMilterHost(address: address, port: freeLoopbackPort(), milter: listen, relay: sink,
                                             settings: MilterPostfixTests.postfixSettings + postfixSettings)
             try postfix.start()
@@ -105,11 +105,6 @@ struct MilterPostfixTests {
         try swaks(["--server", postfix.address, "--port", "\(postfix.port)", "--ehlo", "client.test",
                    "--timeout", "20", "--from", from, "--to", "rcpt@y.test", "--data", file]
                   + (client.map { ["--xclient-addr", $0] } ?? []))
-    }
-
-    /// The lab's SMTP sink, `host:port`, where the test Postfix instances relay.
-    static func sink() throws -> String {
-        "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
     }
 
     static func message(from: String, subject: String, extraHeaders: [String] = []) -> String {

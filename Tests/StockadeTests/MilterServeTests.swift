@@ -21,7 +21,7 @@ struct MilterServeTests {
         for _ in 0..<MilterPostfixTests.pollSteps where !canConnect(host: "127.0.0.1", port: milterPort) {
             try await Task.sleep(for: MilterPostfixTests.pollInterval)
         }
-        let sink = "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
+        let sink = try labSMTPSink()
         let postfix = try PostfixMilterHost(address: Self.smtpdAddress, port: freeLoopbackPort(), milter: "inet:127.0.0.1:\(milterPort)", relay: sink)
         defer { postfix.stop() }
         try postfix.start()

@@ -73,16 +73,8 @@ struct ReportInboxServeTests {
         let lmtpPort = freeLoopbackPort(), metricsPort = freeLoopbackPort()
         let server = try await Self.server(lmtpPort: lmtpPort, metricsPort: metricsPort)
         defer { server.stop(); server.removeData() }
-        let sink = "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
-        let postfix = try PostfixMilterHost(address: Self.smtpdAddress, port: freeLoopbackPort(), milter: "", relay: sink, settings: [
-            "transport_maps = inline:{ example.test=lmtp:inet:127.0.0.1:\(lmtpPort) }",
-        ])
+        let postfix = try PostfixMilterHost.deliveringOverLMTP(address: Self.smtpdAddress, domain: "example.test", lmtpPort: lmtpPort)
         defer { postfix.stop() }
-        // The milter host has no lmtp service; add Postfix's own (master.cf(5)) and date the file back as the host does.
-        let master = URL(fileURLWithPath: "\(postfix.config)/master.cf")
-        try Data((try String(contentsOf: master, encoding: .utf8) + "lmtp      unix  - - n -     - lmtp\n").utf8).write(to: master)
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: master.path)
-        try postfix.start()
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stockade-report-serve-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

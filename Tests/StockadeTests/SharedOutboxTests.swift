@@ -13,7 +13,7 @@ struct SharedOutboxTests {
     static func startInstances(settings: [String: Any]) async throws -> (ServerProcess, ServerProcess) {
         var settings = settings
         settings["keyServer"] = ["baseURL": "http://keys.outbox.test", "mailFrom": "keys@outbox.test"]
-        settings["mail"] = ["relay": "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))", "tls": "none"]
+        settings["mail"] = ["relay": try labSMTPSink(), "tls": "none"]
         let first = try await ServerProcess(extra: settings)
         let second = try await ServerProcess(extra: settings)
         return (first, second)

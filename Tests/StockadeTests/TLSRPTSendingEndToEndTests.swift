@@ -75,15 +75,8 @@ struct TLSRPTSendingEndToEndTests {
         let lmtpPort = freeLoopbackPort()
 
         // The lab's Postfix: mail for self.tlsrpt.test goes to the inbox over LMTP (Postfix's own lmtp service).
-        let sink = "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
-        let postfix = try PostfixMilterHost(address: Self.smtpdAddress, port: freeLoopbackPort(), milter: "", relay: sink, settings: [
-            "transport_maps = inline:{ self.tlsrpt.test=lmtp:inet:127.0.0.1:\(lmtpPort) }",
-        ])
+        let postfix = try PostfixMilterHost.deliveringOverLMTP(address: Self.smtpdAddress, domain: "self.tlsrpt.test", lmtpPort: lmtpPort)
         defer { postfix.stop() }
-        let master = URL(fileURLWithPath: "\(postfix.config)/master.cf")
-        try Data((try String(contentsOf: master, encoding: .utf8) + "lmtp      unix  - - n -     - lmtp\n").utf8).write(to: master)
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: master.path)
-        try postfix.start()
 
         let server = try await ServerProcess(extra: [
             "listen": "\(Self.inboxAddress):443",

@@ -89,6 +89,19 @@ package final class PostfixMilterHost {
         try FileManager.default.setAttributes(old, ofItemAtPath: "\(config)/master.cf")
     }
 
+    /// An instance (started) that delivers mail for `domain` to an LMTP server on 127.0.0.1:`lmtpPort` (`transport_maps`
+    /// → Postfix's own `lmtp` service, added to master.cf(5)) and relays the rest to the lab's sink; no milter.
+    package static func deliveringOverLMTP(address: String, domain: String, lmtpPort: Int) throws -> PostfixMilterHost {
+        let postfix = try PostfixMilterHost(address: address, port: freeLoopbackPort(), milter: "", relay: try labSMTPSink(), settings: [
+            "transport_maps = inline:{ \(domain)=lmtp:inet:127.0.0.1:\(lmtpPort) }",
+        ])
+        let master = URL(fileURLWithPath: "\(postfix.config)/master.cf")
+        try Data((try String(contentsOf: master, encoding: .utf8) + "lmtp      unix  - - n -     - lmtp\n").utf8).write(to: master)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: master.path)
+        try postfix.start()
+        return postfix
+    }
+
     package func start() throws {
         try runTool("postfix", ["-c", config, "start"])
         running = true
@@ -109,6 +122,11 @@ package final class PostfixMilterHost {
 
     /// The instance's log, for failure messages.
     package func log() -> String { (try? String(contentsOfFile: maillog, encoding: .utf8)) ?? "" }
+}
+
+/// The lab's SMTP sink, `host:port`.
+package func labSMTPSink() throws -> String {
+    "\(try labVariable("STOCKADE_LAB_SMTP_HOST")):\(try labVariable("STOCKADE_LAB_SMTP_PORT"))"
 }
 
 /// Runs swaks to completion; returns its exit status and transcript (stdout and stderr).
