@@ -133,7 +133,7 @@ def run(browser, args, keytext):
     check(browser.title == "Home · Stockade", f"home page title: {browser.title!r}")
     check(texts(browser, "nav a") == ["Home", "Search", "Upload", "Manage", "Dev mail"], f"navigation: {texts(browser, 'nav a')}")
     check(texts(browser, "h2") == ["Key server", "Development mail", "Domains", "Demo keys (WKD)", "MTA-STS policies",
-                                   "Postfix policy service"], f"home sections: {texts(browser, 'h2')}")
+                                   "Postfix policy service", "Mail authentication milter", "Report inbox"], f"home sections: {texts(browser, 'h2')}")
     check(texts(browser, "#keyserver a") == ["Search", "Upload a key", "Manage a published key"], "key server links")
     check(find(By.ID, "devmail").get_attribute("href") == base + "/dev/mail", "the dev mail link")
     check(texts(browser, "#domains .domain") == ["demo.test (provider): WKD at openpgpkey.demo.test/.well-known/openpgpkey/demo.test/…"],
@@ -145,6 +145,10 @@ def run(browser, args, keytext):
     check(texts(browser, "#mtasts .mtasts") == [f"demo.test (testing): curl -s -H 'Host: mta-sts.demo.test' "
                                                 f"http://{listen}/.well-known/mta-sts.txt"], f"policies: {texts(browser, '#mtasts .mtasts')}")
     check(find(By.ID, "socketmap").text == f"postmap -q example.org socketmap:inet:{args.socketmap}:postfix", "the socketmap line")
+    check(find(By.ID, "milter").text.startswith("SPF, DKIM and DMARC of received mail, for Postfix: smtpd_milters = inet:127.0.0.1:"),
+          f"the milter line: {find(By.ID, 'milter').text!r}")
+    check(find(By.ID, "reportinbox").text == f"TLS reports (RFC 8460) are taken at POST {base}/reports/tlsrpt (rua=https:) for demo.test",
+          f"the report inbox line: {find(By.ID, 'reportinbox').text!r}")
     check(len(browser.find_elements(By.TAG_NAME, "script")) == 0, "no script element on the home page")
     screenshot(browser, args.screenshots, "home.png")
 

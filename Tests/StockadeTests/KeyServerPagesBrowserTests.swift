@@ -48,9 +48,9 @@ struct KeyServerPagesBrowserTests {
         let lines = output.split(separator: "\n")
         #expect(lines.last == "PASS")
         #expect(!lines.contains { $0.hasPrefix("FAIL") })
-        // 33 checks (4 of them screenshots) and 13 clicks that each loaded the expected page.
+        // 35 checks (4 of them screenshots) and 13 clicks that each loaded the expected page.
         #expect(lines.filter { $0.hasPrefix("ok   clicked") }.count == 13)
-        #expect(lines.filter { $0.hasPrefix("ok ") }.count == 46)
+        #expect(lines.filter { $0.hasPrefix("ok ") }.count == 48)
         for name in Self.names {
             let png = try Data(contentsOf: Self.screenshots.appendingPathComponent(name))
             #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "\(name) is not a PNG")

@@ -87,7 +87,7 @@ import Testing
             return try await group.reduce(into: []) { $0.append($1) }
         }
         let versions = try await stores[0].rows("SELECT version FROM stockade_schema ORDER BY version") { try $0.decode(String.self) }
-        #expect(versions == ["v1", "v2-directory-notify", "v3-dmarc-results", "v4-keyserver-notify"])
+        #expect(versions == ["v1", "v2-directory-notify", "v3-dmarc-results", "v4-keyserver-notify", "v5-reports"])
         for store in stores.dropFirst() { await store.close() }
         try await Backend.drop(schema, stores[0])
     }
