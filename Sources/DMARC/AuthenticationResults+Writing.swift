@@ -36,21 +36,22 @@ extension AuthenticationResults {
         Grammar.isToken(text) || Grammar.isMailboxOrDomain(text) ? text : quoted(text)
     }
 
+    /// Escapes scalar by scalar, as the reader undoes them octet by octet: a backslash or a CR that Swift joins with what
+    /// follows into one `Character` (a combining mark, LF) is still escaped or replaced.
     private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for character in text {
-            if character == "\"" || character == "\\" { out.append("\\") }
-            out.append(character == "\r" || character == "\n" ? " " : character)
-        }
-        return out + "\""
+        "\"" + escaped(text, specials: ["\"", "\\"]) + "\""
     }
 
     private static func escapedComment(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            if character == "(" || character == ")" || character == "\\" { out.append("\\") }
-            out.append(character == "\r" || character == "\n" ? " " : character)
+        escaped(text, specials: ["(", ")", "\\"])
+    }
+
+    private static func escaped(_ text: String, specials: Set<Unicode.Scalar>) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if specials.contains(scalar) { out.append("\\") }
+            out.append(scalar == "\r" || scalar == "\n" ? " " : scalar)
         }
-        return out
+        return String(out)
     }
 }

@@ -60,6 +60,19 @@ struct AuthenticationResultsTests {
         #expect(try AuthenticationResults(parsing: odd.value) == odd)
     }
 
+    /// Found by the authentication-results fuzz harness: a backslash followed by a combining mark is one Swift
+    /// `Character`, and so is CR LF; the writer escapes and replaces scalar by scalar, as the reader reads octets.
+    @Test("Writing: a backslash joined with a combining mark is escaped, CR LF replaced (RFC 5322 §3.2.4)")
+    func writingEscapesScalars() throws {
+        let authservID = "a\\\u{065B}b", reason = "x\r\ny (\\\u{0301})"
+        let written = "\"a\\\\\u{065B}b\"; dkim=pass reason=\"x  y (\\\\\u{0301})\"", readBack = "x  y (\\\u{0301})"
+        let field = AuthenticationResults(authservID: authservID, results: [.init(method: "dkim", result: "pass", reason: reason, properties: [])])
+        #expect(field.value == written)
+        let again = try AuthenticationResults(parsing: field.value)
+        #expect(again.authservID == authservID)
+        #expect(again.results.first?.reason == readBack)
+    }
+
     @Test("RFC 8601 §5: recognise the fields that claim our authserv-id, even malformed ones")
     func authservID() {
         #expect(AuthenticationResults.hasAuthservID("mx.stockade.test", in: "Authentication-Results: MX.Stockade.TEST; dmarc=pass"))
