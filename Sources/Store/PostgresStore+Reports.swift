@@ -148,34 +148,3 @@ extension PostgresStore: ReportStore {
         return counts
     }
 }
-
-/// The columns of the `report` row that both kinds share.
-struct ReportIdentity {
-    var kind: String
-    var organization: String
-    var reportID: String
-    var contactInfo: String
-    var begin: Date
-    var end: Date
-    var receivedAt: Date
-    var channel: String
-    var dkim: String?
-    var dkimDomain: String?
-    var raw: [UInt8]
-    var rawFormat: String
-}
-
-extension TLSRPTReportRecord {
-    var identity: ReportIdentity {
-        ReportIdentity(kind: "tlsrpt", organization: organization, reportID: reportID, contactInfo: contactInfo, begin: begin, end: end,
-                       receivedAt: receivedAt, channel: channel, dkim: dkim, dkimDomain: dkimDomain, raw: raw, rawFormat: rawFormat)
-    }
-}
-
-extension DMARCReportRecord {
-    /// DMARC aggregate reports arrive by mail only, and the whole mail is kept.
-    var identity: ReportIdentity {
-        ReportIdentity(kind: "dmarc", organization: organization, reportID: reportID, contactInfo: contactInfo, begin: begin, end: end,
-                       receivedAt: receivedAt, channel: "mail", dkim: dkim, dkimDomain: dkimDomain, raw: raw, rawFormat: "mail")
-    }
-}

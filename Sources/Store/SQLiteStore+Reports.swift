@@ -64,13 +64,7 @@ extension SQLiteStore: ReportStore {
     public func insertDMARCReport(_ report: DMARCReportRecord) async throws(StoreError) -> Bool {
         let day = ReportDay.of(report.begin)
         return try await write("report \(report.reportID)") { db in
-            try db.execute(sql: """
-                INSERT INTO report (kind, organization, reportID, contactInfo, beginAt, endAt, receivedAt, channel, dkim, dkimDomain, raw, rawFormat)
-                VALUES ('dmarc', ?, ?, ?, ?, ?, ?, 'mail', ?, ?, ?, 'mail') ON CONFLICT (kind, organization, reportID) DO NOTHING
-                """, arguments: [report.organization, report.reportID, report.contactInfo, report.begin, report.end, report.receivedAt,
-                                 report.dkim, report.dkimDomain, Data(report.raw)])
-            guard db.changesCount == 1 else { return false }
-            let reportRowID = db.lastInsertedRowID
+            guard let reportRowID = try Self.insertReport(report.identity, db) else { return false }
             for row in report.rows {
                 try db.execute(sql: """
                     INSERT INTO dmarc_report_row (reportRowID, domain, day, sourceIP, count, disposition, dkimAligned, spfAligned, headerFrom)
@@ -103,13 +97,7 @@ extension SQLiteStore: ReportStore {
     public func insertTLSRPTReport(_ report: TLSRPTReportRecord) async throws(StoreError) -> Bool {
         let day = ReportDay.of(report.begin)
         return try await write("report \(report.reportID)") { db in
-            try db.execute(sql: """
-                INSERT INTO report (kind, organization, reportID, contactInfo, beginAt, endAt, receivedAt, channel, dkim, dkimDomain, raw, rawFormat)
-                VALUES ('tlsrpt', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, organization, reportID) DO NOTHING
-                """, arguments: [report.organization, report.reportID, report.contactInfo, report.begin, report.end, report.receivedAt,
-                                 report.channel, report.dkim, report.dkimDomain, Data(report.raw), report.rawFormat])
-            guard db.changesCount == 1 else { return false }
-            let reportRowID = db.lastInsertedRowID
+            guard let reportRowID = try Self.insertReport(report.identity, db) else { return false }
             for policy in report.policies {
                 try db.execute(sql: """
                     INSERT INTO tlsrpt_policy (reportRowID, domain, day, type, strings, mxHosts, successful, failed)
@@ -193,6 +181,16 @@ extension SQLiteStore: ReportStore {
             }
             return counts
         }
+    }
+
+    /// Inserts the report's row; its id, or nil when the organization's report-id is stored already (a duplicate).
+    private static func insertReport(_ report: ReportIdentity, _ db: Database) throws -> Int64? {
+        try db.execute(sql: """
+            INSERT INTO report (kind, organization, reportID, contactInfo, beginAt, endAt, receivedAt, channel, dkim, dkimDomain, raw, rawFormat)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, organization, reportID) DO NOTHING
+            """, arguments: [report.kind, report.organization, report.reportID, report.contactInfo, report.begin, report.end,
+                             report.receivedAt, report.channel, report.dkim, report.dkimDomain, Data(report.raw), report.rawFormat])
+        return db.changesCount == 1 ? db.lastInsertedRowID : nil
     }
 
     private static func jsonList(_ values: [String]) throws -> String {
