@@ -50,6 +50,14 @@ public struct MilterConversation: Sendable {
         case endOfMessage(MilterMessage)
     }
 
+    /// The filter's answer to a ``Question`` (``MilterFilter/answer(_:)``).
+    public enum Answer: Sendable, Equatable {
+        /// At connect, HELO or MAIL FROM.
+        case verdict(MilterVerdict)
+        /// At the end of the message.
+        case decision(MilterDecision)
+    }
+
     /// What to do after a command.
     public enum Action: Sendable, Equatable {
         /// Send these replies (none when the command takes no reply).
@@ -143,6 +151,14 @@ public struct MilterConversation: Sendable {
             return .reply([])
         case .unknown:
             return proceed(noReply: steps.contains(.noReplyUnknown))
+        }
+    }
+
+    /// The filter's answer to the question asked: the replies to send.
+    public mutating func answer(_ answer: Answer) -> [MilterReply] {
+        switch answer {
+        case .verdict(let verdict): self.answer(verdict)
+        case .decision(let decision): self.answer(decision)
         }
     }
 

@@ -34,3 +34,15 @@ extension MilterFilter {
     public func helo(_ message: MilterMessage) async -> MilterVerdict { .continue }
     public func mailFrom(_ message: MilterMessage) async -> MilterVerdict { .continue }
 }
+
+extension MilterFilter {
+    /// Asks the hook that `question` names.
+    public func answer(_ question: MilterConversation.Question) async -> MilterConversation.Answer {
+        switch question {
+        case .connect(let message): .verdict(await connect(message))
+        case .helo(let message): .verdict(await helo(message))
+        case .mailFrom(let message): .verdict(await mailFrom(message))
+        case .endOfMessage(let message): .decision(await endOfMessage(message))
+        }
+    }
+}

@@ -4,8 +4,9 @@ import ListenerLimits
 import NIOPosix
 public import ServiceLifecycle
 
-/// A milter server for Postfix's `smtpd_milters` / `non_smtpd_milters`: one ``MilterSession`` with the filter per
-/// connection, each connection a child task of a discarding task group.
+/// A milter server for Postfix's `smtpd_milters` / `non_smtpd_milters`: each connection served on its event loop by
+/// a ``MilterConnectionHandler`` (the conversation without leaving the loop, the filter in a task only where it has a
+/// hook) and watched by a child task of a discarding task group, which closes it when the server is cancelled.
 ///
 /// Frames above ``MilterFrame/maximumLength``, malformed commands and protocol errors close the connection (Postfix
 /// then applies `milter_default_action`). A connection silent for ``MilterServerLimits/idleTimeout`` is closed, and
@@ -40,6 +41,10 @@ public struct MilterServer<Filter: MilterFilter>: Service {
 
     public func run() async throws {
         let limits = self.limits
+        let filter = self.filter
+        let configuration = self.configuration
+        let logger = self.logger
+        let connections = OpenConnections()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
@@ -47,15 +52,17 @@ public struct MilterServer<Filter: MilterFilter>: Service {
                     try channel.pipeline.syncOperations.addHandler(ConnectionLimitHandler(maximum: limits.maxConnections))
                 }
             }
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<MilterFrame, ByteBuffer>> = { channel in
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<any Channel> = { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MilterFrameDecoder()))
                 try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: limits.idleTimeout))
                 try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler())
-                return try NIOAsyncChannel<MilterFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
+                try channel.pipeline.syncOperations.addHandler(MilterConnectionHandler(filter: filter, configuration: configuration,
+                                                                                      connections: connections, logger: logger))
+                return channel
             }
         }
-        let server: NIOAsyncChannel<NIOAsyncChannel<MilterFrame, ByteBuffer>, Never>
+        let server: NIOAsyncChannel<any Channel, Never>
         switch address {
         case .inet(let host, let port):
             server = try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)
@@ -68,49 +75,23 @@ public struct MilterServer<Filter: MilterFilter>: Service {
         }
         if let bound = server.channel.localAddress { onBound(bound) }
         logger.info("milter listening", metadata: ["address": "\(server.channel.localAddress.map { "\($0)" } ?? "\(address)")"])
-        let connections = OpenConnections()
         try await withThrowingDiscardingTaskGroup { group in
             try await withGracefulShutdownHandler {
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
-                        group.addTask { await serve(connection, connections: connections) }
+                        group.addTask {
+                            await withTaskCancellationHandler {
+                                try? await connection.closeFuture.get()
+                            } onCancel: {
+                                connection.close(promise: nil)
+                            }
+                        }
                     }
                 }
             } onGracefulShutdown: {
                 server.channel.close(promise: nil)
                 connections.shutDown()
             }
-        }
-    }
-
-    private func serve(_ connection: NIOAsyncChannel<MilterFrame, ByteBuffer>, connections: OpenConnections) async {
-        let channel = connection.channel
-        var session = MilterSession(filter: filter, configuration: configuration)
-        var logger = self.logger
-        logger[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "?")"
-        connections.idle(channel)
-        defer { connections.busy(channel) }
-        do {
-            try await connection.executeThenClose { frames, replies in
-                for try await frame in frames {
-                    let command = try MilterCommand(frame)
-                    if case .mailFrom = command { connections.busy(channel) }
-                    guard let answer = try await session.receive(command) else { break }
-                    if !answer.isEmpty {
-                        var buffer = channel.allocator.buffer(capacity: 64)
-                        for reply in answer { reply.write(to: &buffer) }
-                        try await replies.write(buffer)
-                    }
-                    switch command {
-                    case .endOfMessage, .abort: connections.idle(channel)
-                    default: break
-                    }
-                }
-            }
-        } catch let error as MilterError {
-            logger.warning("milter protocol error", metadata: ["reason": "\(error)"])
-        } catch {
-            logger.debug("milter connection ended", metadata: ["error": "\(error)"])
         }
     }
 }

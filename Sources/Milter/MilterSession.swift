@@ -17,14 +17,8 @@ public struct MilterSession<Filter: MilterFilter>: Sendable {
             return nil
         case .reply(let replies):
             return replies
-        case .ask(.connect(let message)):
-            return conversation.answer(await filter.connect(message))
-        case .ask(.helo(let message)):
-            return conversation.answer(await filter.helo(message))
-        case .ask(.mailFrom(let message)):
-            return conversation.answer(await filter.mailFrom(message))
-        case .ask(.endOfMessage(let message)):
-            return conversation.answer(await filter.endOfMessage(message))
+        case .ask(let question):
+            return conversation.answer(await filter.answer(question))
         }
     }
 

@@ -22,6 +22,15 @@ final class OpenConnections: Sendable {
 
     /// A connection inside a message.
     func busy(_ channel: any Channel) {
+        forget(channel)
+    }
+
+    /// A connection that has closed.
+    func closed(_ channel: any Channel) {
+        forget(channel)
+    }
+
+    private func forget(_ channel: any Channel) {
         state.withLock { _ = $0.idle.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
