@@ -20,7 +20,9 @@ struct HotRoutes: Sendable {
 /// the connection still waits for its response (so responses stay in order), and — for the key server's routes —
 /// the client is within its rate limit and is not a trusted proxy (whose forwarded addresses the router reads). The
 /// answer carries the headers the router sends: Content-Type, CORS, Cache-Control (WKD), Content-Length, Date and
-/// Server. It sits after ``RequestDeadlineHandler``, which sees every request head and end.
+/// Server. It is written as one buffer of ready bytes (``KeyAnswer/encodedHead``, the Date and Server lines of the
+/// second, the body) from the context of NIO's `HTTPResponseEncoder`, so it goes to the socket (or TLS) without
+/// being encoded again; ``RequestDeadlineHandler``, which sees every request head and end, is told of its end.
 final class HotRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -28,22 +30,33 @@ final class HotRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let routes: HotRoutes
+    /// The context of NIO's `HTTPResponseEncoder`: writes from it go on as bytes toward the socket. Let go when this
+    /// handler leaves the pipeline.
+    private var encoderContext: ChannelHandlerContext?
+    private let deadline: RequestDeadlineHandler?
     /// Requests passed on to the router whose response has not ended.
     private var owed = 0
     /// The answer to the request being read, written when its end arrives.
     private var answering: (answer: KeyAnswer, headOnly: Bool)?
     /// The client's rate-limit key; nil when the peer is a trusted proxy or unknown (then the router decides).
     private var clientKey: String?? = nil
-    private var date = (second: -1, text: "")
+    /// The Date and Server header lines and the empty line that ends the head, made once a second.
+    private var headEnd = (second: -1, bytes: ByteBuffer())
 
-    init(routes: HotRoutes) {
+    init(routes: HotRoutes, encoderContext: ChannelHandlerContext, deadline: RequestDeadlineHandler?) {
         self.routes = routes
+        self.encoderContext = encoderContext
+        self.deadline = deadline
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        encoderContext = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            if owed == 0, let answer = answer(head, context: context) {
+            if owed == 0, encoderContext != nil, let answer = answer(head, context: context) {
                 answering = (answer, head.method == .HEAD)
                 return
             }
@@ -89,24 +102,23 @@ final class HotRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func write(_ answer: KeyAnswer, headOnly: Bool, context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(6)
-        headers.add(name: "Content-Type", value: answer.contentType)
-        headers.add(name: "Access-Control-Allow-Origin", value: "*")
-        if let cacheControl = answer.cacheControl { headers.add(name: "Cache-Control", value: cacheControl) }
-        headers.add(name: "Content-Length", value: String(answer.body.readableBytes))
-        headers.add(name: "Date", value: currentDate())
-        headers.add(name: "Server", value: routes.serverName)
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-        if !headOnly { context.write(wrapOutboundOut(.body(.byteBuffer(answer.body))), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        let end = currentHeadEnd()
+        let bodyBytes = headOnly ? 0 : answer.body.readableBytes
+        var response = context.channel.allocator.buffer(capacity: answer.encodedHead.readableBytes + end.readableBytes + bodyBytes)
+        response.writeImmutableBuffer(answer.encodedHead)
+        response.writeImmutableBuffer(end)
+        if !headOnly { response.writeImmutableBuffer(answer.body) }
+        deadline?.responseEnded()
+        encoderContext?.writeAndFlush(NIOAny(response), promise: nil)
     }
 
-    /// The Date header (RFC 9110 §6.6.1), formatted once a second per connection.
-    private func currentDate() -> String {
+    /// `Date` (RFC 9110 §6.6.1) and `Server` header lines and the head's closing CRLF, made once a second per connection.
+    private func currentHeadEnd() -> ByteBuffer {
         let second = Int(Date().timeIntervalSince1970)
-        if second != date.second { date = (second, HTTPDate.format(second)) }
-        return date.text
+        if second != headEnd.second {
+            headEnd = (second, ByteBuffer(string: "Date: \(HTTPDate.format(second))\r\nServer: \(routes.serverName)\r\n\r\n"))
+        }
+        return headEnd.bytes
     }
 
     /// Puts a ``HotRouteHandler`` after the ``RequestDeadlineHandler`` (or, without one, after NIO's HTTP/1 decoder),
@@ -122,10 +134,14 @@ final class HotRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
         func handlerAdded(context: ChannelHandlerContext) {
             let pipeline = context.pipeline.syncOperations
-            if let deadline = try? pipeline.handler(type: RequestDeadlineHandler.self) {
-                try? pipeline.addHandler(HotRouteHandler(routes: routes), position: .after(deadline))
-            } else if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
-                try? pipeline.addHandler(HotRouteHandler(routes: routes), position: .after(decoder))
+            if let encoder = try? pipeline.context(handlerType: HTTPResponseEncoder.self) {
+                let deadline = try? pipeline.handler(type: RequestDeadlineHandler.self)
+                let handler = HotRouteHandler(routes: routes, encoderContext: encoder, deadline: deadline)
+                if let deadline {
+                    try? pipeline.addHandler(handler, position: .after(deadline))
+                } else if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
+                    try? pipeline.addHandler(handler, position: .after(decoder))
+                }
             }
             pipeline.removeHandler(context: context, promise: nil)
         }

@@ -9,6 +9,20 @@ struct KeyAnswer: Sendable {
     /// WKD answers say `no-cache`; the key server's say nothing.
     let cacheControl: String?
     let body: ByteBuffer
+    /// The response's status line and the headers fixed by the answer, in the router's order (Content-Type, CORS,
+    /// Cache-Control, Content-Length), each ending in CRLF: ``HotRouteHandler`` writes it as it is, followed by
+    /// the Date and Server lines of the second and the body.
+    let encodedHead: ByteBuffer
+
+    init(contentType: String, cacheControl: String?, body: ByteBuffer) {
+        self.contentType = contentType
+        self.cacheControl = cacheControl
+        self.body = body
+        var head = "HTTP/1.1 200 OK\r\nContent-Type: \(contentType)\r\nAccess-Control-Allow-Origin: *\r\n"
+        if let cacheControl { head += "Cache-Control: \(cacheControl)\r\n" }
+        head += "Content-Length: \(body.readableBytes)\r\n"
+        encodedHead = ByteBuffer(string: head)
+    }
 }
 
 /// Prepared key answers by request, least recently used first out, bounded by ``capacity`` answers and

@@ -49,8 +49,14 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { state.responseEnded() }
+        if case .end = unwrapOutboundIn(data) { responseEnded() }
         context.write(data, promise: promise)
+    }
+
+    /// A response ended: called for the responses that pass through here, and by ``HotRouteHandler`` for the
+    /// answers it writes below NIO's encoder.
+    func responseEnded() {
+        state.responseEnded()
     }
 
     /// Called by ``ByteWatcher`` for every read before decoding.
