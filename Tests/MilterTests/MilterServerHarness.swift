@@ -2,20 +2,33 @@ import Logging
 import Milter
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import Synchronization
 
-/// A ``MilterServer`` running in a task for one test, by default on a free port of 127.0.0.1.
+/// A ``MilterServer`` running in a service group for one test, by default on a free port of 127.0.0.1.
 final class RunningMilterServer: Sendable {
+    private final class Ended: Sendable {
+        let value = Mutex(false)
+    }
+
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
+    private let ended = Ended()
     let port: Int
 
     init(filter: some MilterFilter, address: MilterListenAddress = .inet(host: "127.0.0.1", port: 0),
          limits: MilterServerLimits = MilterServerLimits()) async throws {
         let bound = Mutex<Int?>(nil)
-        let server = MilterServer(filter: filter, address: address, limits: limits,
-                                  logger: Logger(label: "milter-test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        let logger = Logger(label: "milter-test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let server = MilterServer(filter: filter, address: address, limits: limits, logger: logger,
                                   onBound: { address in bound.withLock { $0 = address.port ?? 0 } })
-        task = Task { try await server.run() }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [server], logger: logger))
+        let ended = self.ended
+        self.group = group
+        task = Task {
+            defer { ended.value.withLock { $0 = true } }
+            try await group.run()
+        }
         for _ in 0..<500 {
             if let port = bound.withLock({ $0 }) {
                 self.port = port
@@ -30,6 +43,19 @@ final class RunningMilterServer: Sendable {
     struct ServerDidNotStart: Error {}
 
     func stop() { task.cancel() }
+
+    /// Starts the graceful shutdown that SIGTERM starts in `stockade milter`.
+    func shutDownGracefully() async { await group.triggerGracefulShutdown() }
+
+    /// Whether the server has returned within `timeout`.
+    func hasEnded(within timeout: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if ended.value.withLock({ $0 }) { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return ended.value.withLock { $0 }
+    }
 }
 
 /// A raw milter client: sends octets; a task collects what the server sends, and whether it closed.
