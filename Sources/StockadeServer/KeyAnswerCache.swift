@@ -4,7 +4,8 @@ import Synchronization
 
 /// A prepared answer to a key GET (WKD, VKS, HKP `op=get`): the body and the headers that go with it, computed once
 /// per publication change and served as they are, so that a GET never reads the store nor parses a certificate.
-struct KeyAnswer: Sendable {
+/// A class: a hit hands out one reference, not four.
+final class KeyAnswer: Sendable {
     let contentType: String
     /// WKD answers say `no-cache`; the key server's say nothing.
     let cacheControl: String?
@@ -61,13 +62,21 @@ final class KeyAnswerCache: Sendable {
         fileprivate let generation: UInt64
     }
 
-    private struct Node {
-        var key: String
-        var answer: KeyAnswer
-        var tags: [String]
-        var expires: NIODeadline
-        var newer: Int
-        var older: Int
+    /// A kept answer and its place in the recency list; a class, so that a hit moves it without copying it.
+    private final class Node {
+        let key: String
+        let answer: KeyAnswer
+        let tags: [String]
+        let expires: NIODeadline
+        var newer = -1
+        var older = -1
+
+        init(key: String, answer: KeyAnswer, tags: [String], expires: NIODeadline) {
+            self.key = key
+            self.answer = answer
+            self.tags = tags
+            self.expires = expires
+        }
     }
 
     private struct State {
@@ -99,8 +108,10 @@ final class KeyAnswerCache: Sendable {
                 Self.remove(slot, from: &state)
                 return nil
             }
-            Self.unlink(slot, in: &state)
-            Self.linkNewest(slot, in: &state)
+            if state.newest != slot {
+                Self.unlink(slot, in: &state)
+                Self.linkNewest(slot, in: &state)
+            }
             return node.answer
         }
     }
@@ -120,7 +131,7 @@ final class KeyAnswerCache: Sendable {
             if let old = state.index[key] { Self.remove(old, from: &state) }
             let slot = state.nextSlot
             state.nextSlot += 1
-            state.slots[slot] = Node(key: key, answer: answer, tags: tags, expires: expires, newer: -1, older: -1)
+            state.slots[slot] = Node(key: key, answer: answer, tags: tags, expires: expires)
             state.index[key] = slot
             for tag in tags { state.tagged[tag, default: []].insert(slot) }
             state.bodyBytes += answer.body.readableBytes
@@ -177,13 +188,14 @@ final class KeyAnswerCache: Sendable {
         guard let node = state.slots[slot] else { return }
         if node.newer >= 0 { state.slots[node.newer]?.older = node.older } else { state.newest = node.older }
         if node.older >= 0 { state.slots[node.older]?.newer = node.newer } else { state.oldest = node.newer }
-        state.slots[slot]?.newer = -1
-        state.slots[slot]?.older = -1
+        node.newer = -1
+        node.older = -1
     }
 
     private static func linkNewest(_ slot: Int, in state: inout State) {
-        state.slots[slot]?.older = state.newest
-        state.slots[slot]?.newer = -1
+        guard let node = state.slots[slot] else { return }
+        node.older = state.newest
+        node.newer = -1
         if state.newest >= 0 { state.slots[state.newest]?.newer = slot }
         state.newest = slot
         if state.oldest < 0 { state.oldest = slot }
