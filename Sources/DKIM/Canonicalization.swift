@@ -19,7 +19,7 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
     /// `relaxed`: the name in lower case, the value unfolded, runs of WSP made one SP, WSP removed at the value's
     /// end and around the colon.
     func canonicalize(header field: HeaderField, into out: inout [UInt8]) {
-        canonicalize(raw: field.raw[...], colonIndex: field.colonIndex, into: &out)
+        canonicalize(raw: field.octets, colonIndex: field.colonIndex, into: &out)
         out.append(contentsOf: [.cr, .lf])
     }
 

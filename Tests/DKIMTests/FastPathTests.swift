@@ -68,7 +68,7 @@ import Testing
         var generator = SeededGenerator(state: 8301)
         for _ in 0..<600 {
             let body = Self.randomBody(&generator)
-            let hashes = BodyHashes(body: body)
+            let hashes = BodyHashes(body: body[...])
             for canonicalization in Canonicalization.allCases {
                 let canonical = Self.reference(canonicalization, body)
                 for length in [nil, 0, canonical.count, canonical.count + 1, Int.random(in: 0...(canonical.count + 2), using: &generator)] {
@@ -153,6 +153,81 @@ import Testing
             var out: [UInt8] = []
             Canonicalization.relaxed.canonicalize(raw: raw[...], colonIndex: 8, into: &out)
             #expect(out == Self.relaxedHeaderReference(raw, colon: 8), "\(value)")
+        }
+    }
+
+    /// Names made of ASCII letters of both cases, digits, `-`, a backtick, WSP, and non-ASCII octets: `é`, U+1FEF (which
+    /// Swift's text equality takes for a backtick), and invalid UTF-8.
+    static func randomName(_ generator: inout SeededGenerator, wsp: Bool) -> [UInt8] {
+        let pieces: [[UInt8]] = "FfRrOoMm-`0".utf8.map { [$0] } + [[0xC3, 0xA9], [0xE1, 0xBF, 0xAF], [0xFF]] + (wsp ? [[0x20], [0x09]] : [])
+        return (0..<Int.random(in: 1...6, using: &generator)).flatMap { _ in pieces.randomElement(using: &generator)! }
+    }
+
+    @Test("§5.4.2: header names compared where they sit (a folded key, then octets) equal the lower-case names compared as text, for 20 000 random pairs, non-ASCII included")
+    func headerNamesCompared() throws {
+        var generator = SeededGenerator(state: 542)
+        for _ in 0..<20_000 {
+            let name = Self.randomName(&generator, wsp: true)
+            let prefix = [UInt8](repeating: 0x41, count: Int.random(in: 0...3, using: &generator))  // the field as a slice
+            let bytes = prefix + name + Array(": value".utf8)
+            guard let field = HeaderField(octets: bytes[prefix.count...]) else { continue }
+            let wanted = Bool.random(using: &generator) ? field.lowercasedName : String(decoding: Self.randomName(&generator, wsp: false), as: UTF8.self).asciiLowercased
+            let expected = field.lowercasedName == wanted
+            #expect(field.isNamed(wanted) == expected, "\(name) \(wanted)")
+            #expect(field.isNamed(wanted, key: HeaderField.nameKey(of: wanted)) == expected, "\(name) \(wanted)")
+        }
+    }
+
+    @Test("§5.4.2: the instances chosen from the bottom without a table equal the choice from a table of lower-case names, for 2 000 random headers")
+    func headerInstancesChosen() throws {
+        var generator = SeededGenerator(state: 5_420)
+        for _ in 0..<2_000 {
+            let headers = (0..<Int.random(in: 0...12, using: &generator)).compactMap { n in
+                HeaderField(raw: Self.randomName(&generator, wsp: true) + Array(": \(n)".utf8))
+            }
+            var table: [String: [HeaderField]] = [:]
+            for field in headers { table[field.lowercasedName, default: []].append(field) }
+            let index = HeaderIndex(headers)
+            let names = table.keys.shuffled(using: &generator).prefix(3) + ["from", String(decoding: [0x60], as: UTF8.self)]
+            for name in names {
+                let instances = table[name] ?? []
+                #expect(index.fields(named: name) == instances)
+                #expect(index.count(named: name) == instances.count)
+                for skipped in 0...(instances.count + 1) {
+                    let expected = skipped < instances.count ? instances[instances.count - 1 - skipped] : nil
+                    #expect(index.field(named: name, fromBottom: skipped) == expected, "\(name) \(skipped)")
+                }
+            }
+        }
+    }
+
+    @Test("RFC 5322 §2.2: fields and body read as slices of the message equal the fields and body it was written from, for 2 000 random messages")
+    func messageSlices() throws {
+        var generator = SeededGenerator(state: 5_322_22)
+        for _ in 0..<2_000 {
+            let fields = (0..<Int.random(in: 1...8, using: &generator)).map { n -> [UInt8] in
+                let folds = (0..<Int.random(in: 0...2, using: &generator)).flatMap { _ in Array("\r\n\t more".utf8) }
+                return Array("X-Field\(n): value".utf8) + folds
+            }
+            let body = Array(String(repeating: "line  \r\n", count: Int.random(in: 0...3, using: &generator)).utf8)
+                + (Bool.random(using: &generator) ? Array("no final line end".utf8) : [])
+            let message = try DKIMMessage(parsing: fields.flatMap { $0 + [0x0D, 0x0A] } + [0x0D, 0x0A] + body)
+            #expect(message.headers.map(\.raw) == fields)
+            #expect(message.headers.map(\.name) == fields.indices.map { "X-Field\($0)" })
+            #expect(message.body == (body.isEmpty || body.last == 0x0A ? body : body + [0x0D, 0x0A]))
+        }
+    }
+
+    @Test("§3.2: runs of tag-value characters found sixteen octets at a time end where the octet-by-octet rule ends them, in 10 000 random values")
+    func valueCharacterRuns() {
+        var generator = SeededGenerator(state: 6376_32)
+        let octets: [UInt8] = Array(repeating: 0x61, count: 40) + [0x20, 0x21, 0x3A, 0x3B, 0x3C, 0x7E, 0x7F, 0x80, 0xFF, 0x0D, 0x0A, 0x09, 0x00]
+        for _ in 0..<10_000 {
+            let input = (0..<Int.random(in: 0...100, using: &generator)).map { _ in octets.randomElement(using: &generator)! }
+            let start = Int.random(in: 0...input.count, using: &generator)
+            var expected = start
+            while expected < input.count, input[expected] >= 0x21, input[expected] <= 0x7E, input[expected] != 0x3B { expected += 1 }
+            #expect(TagList.endOfValueCharacters(input, from: start) == expected, "\(input) from \(start)")
         }
     }
 }

@@ -14,19 +14,26 @@ import Darwin
 public struct DKIMMessage: Sendable, Hashable {
     /// The header fields, top first.
     public var headers: [HeaderField]
+    /// The body: a slice of the message's bytes when read from them, so reading a message copies no body.
+    var bodyOctets: ArraySlice<UInt8>
+
     /// The body with CRLF line ends, everything after the empty line that ends the header (empty when there is none).
-    public var body: [UInt8]
+    public var body: [UInt8] {
+        get { Array(bodyOctets) }
+        set { bodyOctets = newValue[...] }
+    }
 
     /// A message from its fields and its body (already in CRLF form).
     public init(headers: [HeaderField], body: [UInt8]) {
         self.headers = headers
-        self.body = body
+        self.bodyOctets = body[...]
     }
 
     /// Reads a message, converting bare LF to CRLF.
     ///
     /// The header ends at the first empty line, or at the first line that is neither a field nor a continuation
-    /// (the way Postfix's cleanup reads it: that line starts the body).
+    /// (the way Postfix's cleanup reads it: that line starts the body). The fields and the body are slices of the
+    /// (converted) input.
     /// - Throws: ``DKIMError`` when the message is beyond ``DKIMLimits`` (size, header count, field length).
     public init(parsing input: some Collection<UInt8>) throws(DKIMError) {
         guard input.count <= DKIMLimits.maximumMessageSize else {
@@ -36,7 +43,9 @@ public struct DKIMMessage: Sendable, Hashable {
         var headers: [HeaderField] = []
         headers.reserveCapacity(32)
         var index = 0
-        var current: [UInt8]? = nil
+        // The field being read: from its first octet to the CR ending its last line so far (the lines between are
+        // joined by the CRLFs that are in the bytes already).
+        var current: Range<Int>? = nil
 
         func finish() throws(DKIMError) {
             guard let field = current else { return }
@@ -44,7 +53,7 @@ public struct DKIMMessage: Sendable, Hashable {
             guard headers.count < DKIMLimits.maximumHeaderCount else {
                 throw DKIMError(.tooManyHeaders, "more than \(DKIMLimits.maximumHeaderCount) header fields")
             }
-            if let parsed = HeaderField(raw: field) { headers.append(parsed) }
+            if let parsed = HeaderField(octets: bytes[field]) { headers.append(parsed) }
         }
 
         while index < bytes.count {
@@ -56,12 +65,11 @@ public struct DKIMMessage: Sendable, Hashable {
                 index = next
                 break
             }
-            if line.first!.isWSP, current != nil {
-                current!.append(contentsOf: [.cr, .lf])
-                current!.append(contentsOf: line)
+            if line.first!.isWSP, let field = current {
+                current = field.lowerBound..<lineEnd
             } else if Self.startsField(line) {
                 try finish()
-                current = Array(line)
+                current = index..<lineEnd
             } else {
                 break  // not a header line: the body starts here
             }
@@ -72,21 +80,21 @@ public struct DKIMMessage: Sendable, Hashable {
         }
         try finish()
         self.headers = headers
-        var body = index < bytes.count ? Array(bytes[index...]) : []
-        if !body.isEmpty, body.last != .lf { body.append(contentsOf: [.cr, .lf]) }  // SMTP's DATA always ends with CRLF
-        self.body = body
+        let body = bytes[min(index, bytes.count)...]
+        // SMTP's DATA always ends with CRLF.
+        bodyOctets = body.isEmpty || body.last == .lf ? body : (Array(body) + [.cr, .lf])[...]
     }
 
     /// The message in wire form: the fields, each ending in CRLF, an empty line, the body.
     public var bytes: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(body.count + headers.reduce(0) { $0 + $1.raw.count + 2 } + 2)
+        out.reserveCapacity(bodyOctets.count + headers.reduce(0) { $0 + $1.octets.count + 2 } + 2)
         for field in headers {
-            out.append(contentsOf: field.raw)
+            out.append(contentsOf: field.octets)
             out.append(contentsOf: [.cr, .lf])
         }
         out.append(contentsOf: [.cr, .lf])
-        out.append(contentsOf: body)
+        out.append(contentsOf: bodyOctets)
         return out
     }
 

@@ -53,7 +53,7 @@ struct DKIMPublicKey: Sendable {
             return key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: digest, padding: .insecurePKCS1v1_5)
         case .ed25519(let octets):
             guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: octets) else { return false }
-            return key.isValidSignature(signature, for: Array(digest))
+            return digest.withUnsafeBytes { key.isValidSignature(signature, for: $0) }  // Array(digest) grows octet by octet
         }
     }
 }

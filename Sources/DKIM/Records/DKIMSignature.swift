@@ -121,7 +121,7 @@ public struct DKIMSignature: Sendable, Hashable {
     /// The raw field with the value of `b=` removed, everything else untouched (RFC 6376 §3.7).
     var fieldWithoutSignatureValue: [UInt8] {
         guard let b = tags.valueRange("b") else { return field.raw }
-        let offset = field.colonIndex + 1
+        let offset = field.colonOffset + 1
         var raw = field.raw
         raw.removeSubrange((offset + b.lowerBound)..<(offset + b.upperBound))
         return raw

@@ -54,7 +54,7 @@ public struct TagList: Sendable, Hashable {
             while index < input.count, input[index] != UInt8(ascii: ";") {
                 let byte = input[index]
                 if Self.isValueCharacter(byte) {
-                    index += 1
+                    index = Self.endOfValueCharacters(input, from: index + 1)
                     valueEnd = index
                 } else if byte.isWSP || byte == .cr || byte == .lf {
                     let after = Self.skipFWS(input, index)
@@ -146,6 +146,25 @@ public struct TagList: Sendable, Hashable {
             }
         }
         return i
+    }
+
+    /// The end of the run of value characters from `start`: sixteen octets at a time (a `b=` value is hundreds of
+    /// them), then one by one.
+    static func endOfValueCharacters(_ input: [UInt8], from start: Int) -> Int {
+        typealias Chunk = SIMD16<UInt8>
+        return input.withUnsafeBytes { raw in
+            var i = start
+            while i + 16 <= raw.count {
+                let chunk = raw.loadUnaligned(fromByteOffset: i, as: Chunk.self)
+                // VALCHAR: 0x21...0x7E but ";" (the subtraction makes the range one unsigned comparison).
+                let valid = (chunk &- Chunk(repeating: 0x21)) .< Chunk(repeating: 0x7F - 0x21) .& (chunk .!= Chunk(repeating: UInt8(ascii: ";")))
+                let lanes = unsafeBitCast(valid, to: (UInt64, UInt64).self)
+                guard lanes.0 & lanes.1 == .max else { break }
+                i += 16
+            }
+            while i < raw.count, isValueCharacter(raw[i]) { i += 1 }
+            return i
+        }
     }
 
     private static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }

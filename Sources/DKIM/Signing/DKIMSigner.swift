@@ -51,11 +51,11 @@ public struct DKIMSigner: Sendable {
             }
         }
         let headerIndex = HeaderIndex(message.headers)
-        guard headerIndex.fields["from"] != nil else {
+        guard headerIndex.count(named: "from") > 0 else {
             throw DKIMError(.invalidSigningRequest, "the message has no From field, which must be signed (RFC 6376 §5.4)")
         }
         let signedHeaders = headers.map(\.asciiLowercased).flatMap { name in
-            let count = headerIndex.fields[name]?.count ?? 0
+            let count = headerIndex.count(named: name)
             return Array(repeating: name, count: oversignedHeaders.contains(name) ? count + 1 : count)
         }
         let canonicalBody = canonicalization.body.canonicalize(body: message.body)

@@ -8,10 +8,10 @@ final class BodyHashes: Sendable {
         let length: Int?
     }
 
-    private let body: [UInt8]
+    private let body: ArraySlice<UInt8>
     private let hashes = Mutex<[Key: [UInt8]?]>([:])
 
-    init(body: [UInt8]) {
+    init(body: ArraySlice<UInt8>) {
         self.body = body
     }
 
@@ -28,7 +28,7 @@ final class BodyHashes: Sendable {
             canonicalLength += piece.count
         }
         let fits = length.map { $0 <= canonicalLength } ?? true
-        let result = fits ? Array(hasher.finalize()) : nil
+        let result = fits ? hasher.finalize().withUnsafeBytes { Array($0) } : nil  // Array(digest) grows one octet at a time
         hashes.withLock { $0[key] = result }
         return result
     }

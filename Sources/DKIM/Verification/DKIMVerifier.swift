@@ -30,9 +30,9 @@ public struct DKIMVerifier: Sendable {
     /// The verdicts of every `DKIM-Signature` field of `message`, top first; empty when the message has none.
     public func verify(_ message: DKIMMessage) async -> [DKIMVerdict] {
         let headerIndex = HeaderIndex(message.headers)
-        let fields = headerIndex.fields["dkim-signature"] ?? []
+        let fields = headerIndex.fields(named: "dkim-signature")
         let time = Int64(now().timeIntervalSince1970)
-        let bodies = BodyHashes(body: message.body)
+        let bodies = BodyHashes(body: message.bodyOctets)
         if fields.count == 1 {  // the usual case: no task group to pay for
             return [await verify(fields[0], headerIndex: headerIndex, bodies: bodies, time: time)]
         }
@@ -127,7 +127,7 @@ public struct DKIMVerifier: Sendable {
     /// nothing for the missing instances (§5.4.2).
     static func headerHashInput(_ signature: DKIMSignature, headerIndex: HeaderIndex) -> [UInt8] {
         headerHashInput(signedHeaders: signature.signedHeaders, canonicalization: signature.canonicalization.header,
-                        signatureField: signature.fieldWithoutSignatureValue[...], colonIndex: signature.field.colonIndex,
+                        signatureField: signature.fieldWithoutSignatureValue[...], colonIndex: signature.field.colonOffset,
                         headerIndex: headerIndex)
     }
 
@@ -137,11 +137,10 @@ public struct DKIMVerifier: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         for (position, name) in signedHeaders.enumerated() {
-            guard let instances = headerIndex.fields[name] else { continue }
             // The earlier mentions of the name took the instances below (at most 256 names: bounded).
             let taken = signedHeaders[..<position].lazy.filter { $0 == name }.count
-            guard taken < instances.count else { continue }
-            canonicalization.canonicalize(header: instances[instances.count - 1 - taken], into: &out)
+            guard let field = headerIndex.field(named: name, fromBottom: taken) else { continue }
+            canonicalization.canonicalize(header: field, into: &out)
         }
         canonicalization.canonicalize(raw: signatureField, colonIndex: colonIndex, into: &out)
         return out
@@ -170,13 +169,41 @@ struct ParsedKeyRecord: Sendable {
     }
 }
 
-/// The header fields of a message by lower-case name, top first, for the bottom-up choice of §5.4.2.
+/// The header fields of a message looked up by lower-case name, for the bottom-up choice of §5.4.2.
+///
+/// No table is built: a look-up compares the names where they sit (at most ``DKIMLimits/maximumHeaderCount`` fields
+/// for each of at most ``DKIMLimits/maximumSignedHeaderNames`` names of a signature: bounded).
 struct HeaderIndex: Sendable {
-    let fields: [String: [HeaderField]]
+    let headers: [HeaderField]
 
     init(_ headers: [HeaderField]) {
-        var fields = [String: [HeaderField]](minimumCapacity: headers.count)
-        for field in headers { fields[field.lowercasedName, default: []].append(field) }
-        self.fields = fields
+        self.headers = headers
+    }
+
+    /// The fields whose lower-case name is `name`, top first.
+    func fields(named name: String) -> [HeaderField] {
+        let key = HeaderField.nameKey(of: name)
+        return headers.filter { $0.isNamed(name, key: key) }
+    }
+
+    /// How many fields have the lower-case name `name`.
+    func count(named name: String) -> Int {
+        let key = HeaderField.nameKey(of: name)
+        return headers.reduce(0) { $0 + ($1.isNamed(name, key: key) ? 1 : 0) }
+    }
+
+    /// The field with the lower-case name `name` that has `skipped` others of that name below it; nil when there are
+    /// not that many.
+    func field(named name: String, fromBottom skipped: Int) -> HeaderField? {
+        let key = HeaderField.nameKey(of: name)
+        var left = skipped
+        var i = headers.endIndex
+        while i > headers.startIndex {
+            i -= 1
+            guard headers[i].isNamed(name, key: key) else { continue }
+            if left == 0 { return headers[i] }
+            left -= 1
+        }
+        return nil
     }
 }
