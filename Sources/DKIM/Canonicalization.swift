@@ -29,32 +29,52 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
         case .simple:
             out.append(contentsOf: raw)
         case .relaxed:
-            var nameEnd = colonIndex
-            while nameEnd > raw.startIndex, raw[nameEnd - 1].isWSP { nameEnd -= 1 }
-            for byte in raw[raw.startIndex..<nameEnd] { out.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
-            out.append(UInt8(ascii: ":"))
-            var pendingSpace = false
-            var started = false
-            var i = colonIndex + 1
-            while i < raw.endIndex {
-                let byte = raw[i]
-                if byte == .cr || byte == .lf {  // unfold
-                    i += 1
-                } else if byte.isWSP {
-                    pendingSpace = started
-                    i += 1
-                } else {
-                    if pendingSpace { out.append(.space) }
-                    pendingSpace = false
-                    started = true
-                    // The run up to the next white space or line break is copied as it is.
-                    var end = i + 1
-                    while end < raw.endIndex, !isFoldingWhiteSpace(raw[end]) { end += 1 }
-                    out.append(contentsOf: raw[i..<end])
-                    i = end
+            // Made in place after what `out` holds, octet by octet: the relaxed form is never longer than the field,
+            // and one pass over the octets costs less than an append for each run.
+            let start = out.count
+            out.append(contentsOf: raw)
+            let written = out.withUnsafeMutableBufferPointer { target in
+                raw.withUnsafeBufferPointer { source in
+                    Self.relaxed(field: source, colonOffset: colonIndex - raw.startIndex, into: target.baseAddress! + start)
                 }
             }
+            out.removeLast(raw.count - written)
         }
+    }
+
+    /// Writes `field` (its colon at `colonOffset`) in relaxed form at `target` and returns how many octets that took
+    /// (at most `field.count`): the name in lower case without the WSP before the colon, the colon, then the value
+    /// unfolded, each run of WSP between content made one SP, WSP at its start and end dropped.
+    private static func relaxed(field: UnsafeBufferPointer<UInt8>, colonOffset: Int, into target: UnsafeMutablePointer<UInt8>) -> Int {
+        var nameEnd = colonOffset
+        while nameEnd > 0, field[nameEnd - 1].isWSP { nameEnd -= 1 }
+        var count = 0
+        for i in 0..<nameEnd {
+            let byte = field[i]
+            target[count] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            count += 1
+        }
+        target[count] = UInt8(ascii: ":")
+        count += 1
+        var pendingSpace = false
+        var started = false
+        for i in (colonOffset + 1)..<field.count {
+            let byte = field[i]
+            if byte == .cr || byte == .lf { continue }  // unfold
+            if byte.isWSP {
+                pendingSpace = started
+                continue
+            }
+            if pendingSpace {
+                target[count] = .space
+                count += 1
+                pendingSpace = false
+            }
+            started = true
+            target[count] = byte
+            count += 1
+        }
+        return count
     }
 }
 

@@ -66,12 +66,15 @@ public struct HeaderField: Sendable, Hashable {
     /// The key of a lower-case name as written (an ASCII name whose ``lowercasedName`` is `name` has this
     /// ``nameKey``); 0 when `name` is not ASCII.
     static func nameKey(of name: String) -> UInt64 {
-        var key = emptyNameKey
-        for octet in name.utf8 {
-            guard octet < 0x80 else { return 0 }
-            key = nameKey(key, octet)
+        var name = name
+        return name.withUTF8 { octets in
+            var key = emptyNameKey
+            for octet in octets {
+                guard octet < 0x80 else { return 0 }
+                key = nameKey(key, octet)
+            }
+            return key
         }
-        return key
     }
 
     /// Whether ``lowercasedName`` equals `lowercased`, whose ``nameKey(of:)`` is `key`: compared where the name sits

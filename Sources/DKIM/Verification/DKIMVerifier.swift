@@ -73,13 +73,13 @@ public struct DKIMVerifier: Sendable {
 
         let records: [[UInt8]]
         switch await keys.keyRecords(selector: signature.selector, domain: signature.domain.asciiLowercased) {
-        case .found(let found): records = Array(found.prefix(DKIMLimits.maximumKeyRecords))
+        case .found(let found): records = found
         case .notFound(let reason): return verdict(.permerror, reason)
         case .temporaryFailure(let reason): return verdict(.temperror, reason)
         }
         var usable: [(DKIMPublicKey, KeyRecord)] = []
         var firstProblem: String?
-        for text in records {
+        for text in records.prefix(DKIMLimits.maximumKeyRecords) {
             do throws(KeyRecordError) {
                 let parsed = parsedKeys.value(for: OctetKey(text), make: ParsedKeyRecord.init)
                 let record = try parsed.record.get()
@@ -136,10 +136,13 @@ public struct DKIMVerifier: Sendable {
                                 colonIndex: Int, headerIndex: HeaderIndex) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
+        let keys = signedHeaders.map(HeaderField.nameKey(of:))
         for (position, name) in signedHeaders.enumerated() {
-            // The earlier mentions of the name took the instances below (at most 256 names: bounded).
-            let taken = signedHeaders[..<position].lazy.filter { $0 == name }.count
-            guard let field = headerIndex.field(named: name, fromBottom: taken) else { continue }
+            // The earlier mentions of the name took the instances below (at most 256 names: bounded); names whose keys
+            // differ are not compared.
+            var taken = 0
+            for earlier in 0..<position where keys[earlier] == keys[position] && signedHeaders[earlier] == name { taken += 1 }
+            guard let field = headerIndex.field(named: name, key: keys[position], fromBottom: taken) else { continue }
             canonicalization.canonicalize(header: field, into: &out)
         }
         canonicalization.canonicalize(raw: signatureField, colonIndex: colonIndex, into: &out)
@@ -195,7 +198,11 @@ struct HeaderIndex: Sendable {
     /// The field with the lower-case name `name` that has `skipped` others of that name below it; nil when there are
     /// not that many.
     func field(named name: String, fromBottom skipped: Int) -> HeaderField? {
-        let key = HeaderField.nameKey(of: name)
+        field(named: name, key: HeaderField.nameKey(of: name), fromBottom: skipped)
+    }
+
+    /// ``field(named:fromBottom:)`` with the name's ``HeaderField/nameKey(of:)`` known.
+    func field(named name: String, key: UInt64, fromBottom skipped: Int) -> HeaderField? {
         var left = skipped
         var i = headers.endIndex
         while i > headers.startIndex {
