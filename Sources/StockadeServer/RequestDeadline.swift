@@ -1,12 +1,16 @@
 import NIOCore
 
-/// The request deadline of one HTTP/1 connection, as a state machine returning actions: a client has
-/// `timeout` to send a whole request head, counted from the connection's start or from the first byte of a later
-/// request, and may pause no longer than `timeout` inside a request body. Between requests (keep-alive) and while the
-/// server works on a response no deadline runs; Hummingbird's idle timeout covers the first.
+/// The deadlines of one HTTP/1 connection, as a state machine returning actions: a client has `timeout` to send a
+/// whole request head, counted from the connection's start or from the first byte of a later request, and may pause
+/// no longer than `timeout` inside a request body; between requests (keep-alive, every response written) it may stay
+/// silent for `idleTimeout`. While the server works on a response no deadline runs.
+///
+/// The idle deadline is kept here rather than by Hummingbird's connection handler because ``HotRouteHandler``
+/// answers requests that never reach Hummingbird: its idle timer would close a busy connection of kept answers.
 ///
 /// One timer at a time: a deadline that moves later leaves the timer where it is, and the timer, when it fires,
-/// schedules itself again for the new deadline (so a body arriving in many reads does not cancel a timer per read).
+/// schedules itself again for the new deadline (so a body arriving in many reads does not cancel a timer per read);
+/// a deadline earlier than the timer (an idle timeout shorter than the head's) replaces it.
 struct RequestDeadline {
     enum Action: Equatable {
         case none
@@ -15,16 +19,21 @@ struct RequestDeadline {
     }
 
     let timeout: TimeAmount
-    /// When the connection is closed unless the request makes progress; nil between requests.
+    let idleTimeout: TimeAmount
+    /// When the connection is closed unless the request makes progress; nil while the server owes a response.
     private(set) var deadline: NIODeadline?
+    /// The deadline is the keep-alive one: the next byte starts a request head.
+    private var idle = false
     /// A request head arrived and its end did not yet.
     private var readingRequest = false
     /// Requests whose response has not ended.
     private var responsesOwed = 0
-    private var timerScheduled = false
+    /// When the scheduled timer fires; nil when none is.
+    private var timerAt: NIODeadline?
 
-    init(timeout: TimeAmount) {
+    init(timeout: TimeAmount, idleTimeout: TimeAmount) {
         self.timeout = timeout
+        self.idleTimeout = idleTimeout
     }
 
     /// The connection became active: the first request head is due.
@@ -34,7 +43,7 @@ struct RequestDeadline {
 
     /// Bytes arrived: the start of a new request head, or progress in a body.
     mutating func bytesReceived(now: NIODeadline) -> Action {
-        if readingRequest || deadline == nil { return set(now + timeout) }
+        if readingRequest || deadline == nil || idle { return set(now + timeout) }
         return .none
     }
 
@@ -49,18 +58,21 @@ struct RequestDeadline {
     mutating func endReceived() {
         readingRequest = false
         deadline = nil
+        idle = false
     }
 
-    /// A response ended.
-    mutating func responseEnded() {
+    /// A response ended: with none owed and no request being read or waiting, the connection is idle.
+    mutating func responseEnded(now: NIODeadline) -> Action {
         responsesOwed = max(0, responsesOwed - 1)
+        guard responsesOwed == 0, !readingRequest, deadline == nil else { return .none }
+        return set(now + idleTimeout, idle: true)
     }
 
     /// The timer fired.
     mutating func timerFired(now: NIODeadline) -> Action {
-        timerScheduled = false
+        timerAt = nil
         guard let deadline else { return .none }
-        if now < deadline { return set(deadline) }
+        if now < deadline { return set(deadline, idle: idle) }
         if !readingRequest, responsesOwed > 0 {
             // Bytes of a pipelined request wait behind a response still being made: its head is due after it.
             return set(now + timeout)
@@ -68,10 +80,11 @@ struct RequestDeadline {
         return .close
     }
 
-    private mutating func set(_ newDeadline: NIODeadline) -> Action {
+    private mutating func set(_ newDeadline: NIODeadline, idle: Bool = false) -> Action {
         deadline = newDeadline
-        guard !timerScheduled else { return .none }
-        timerScheduled = true
+        self.idle = idle
+        if let timerAt, timerAt <= newDeadline { return .none }
+        timerAt = newDeadline
         return .schedule(newDeadline)
     }
 }

@@ -1,10 +1,11 @@
 import NIOCore
 import NIOHTTP1
 
-/// Closes an HTTP/1 connection whose client does not send a whole request head in time, or stalls inside a request
-/// body (``RequestDeadline``). Hummingbird's idle timeout alone would wait for its full length on half a head, and
-/// resets on every body part. It sits right after NIO's HTTP/1 decoder and learns of raw bytes from ``ByteWatcher``,
-/// in front of the decoder, so that half a head counts as the start of a request.
+/// Closes an HTTP/1 connection whose client does not send a whole request head in time, stalls inside a request
+/// body, or stays silent between requests past the idle timeout (``RequestDeadline``). Hummingbird's idle timeout
+/// would wait for its full length on half a head, resets on every body part, and never sees the requests
+/// ``HotRouteHandler`` answers, so the server gives it none. It sits right after NIO's HTTP/1 decoder and learns of
+/// raw bytes from ``ByteWatcher``, in front of the decoder, so that half a head counts as the start of a request.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -14,18 +15,22 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var state: RequestDeadline
     private var timer: Scheduled<Void>?
     private var started = false
+    /// This handler's context, for ``responseEnded()`` called from ``HotRouteHandler``; let go on removal.
+    private var context: ChannelHandlerContext?
 
-    init(timeout: TimeAmount) {
-        state = RequestDeadline(timeout: timeout)
+    init(timeout: TimeAmount, idleTimeout: TimeAmount) {
+        state = RequestDeadline(timeout: timeout, idleTimeout: idleTimeout)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive { start(context: context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        self.context = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -56,7 +61,8 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// A response ended: called for the responses that pass through here, and by ``HotRouteHandler`` for the
     /// answers it writes below NIO's encoder.
     func responseEnded() {
-        state.responseEnded()
+        guard let context else { return }
+        perform(state.responseEnded(now: .now()), context: context)
     }
 
     /// Called by ``ByteWatcher`` for every read before decoding.
@@ -75,6 +81,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .none:
             break
         case .schedule(let deadline):
+            timer?.cancel()
             timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
                 timer = nil
                 perform(state.timerFired(now: .now()), context: context)
@@ -111,15 +118,17 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     final class Installer: ChannelInboundHandler, RemovableChannelHandler {
         typealias InboundIn = NIOAny
         let timeout: TimeAmount
+        let idleTimeout: TimeAmount
 
-        init(timeout: TimeAmount) {
+        init(timeout: TimeAmount, idleTimeout: TimeAmount) {
             self.timeout = timeout
+            self.idleTimeout = idleTimeout
         }
 
         func handlerAdded(context: ChannelHandlerContext) {
             let pipeline = context.pipeline.syncOperations
             if let decoder = try? pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self) {
-                let handler = RequestDeadlineHandler(timeout: timeout)
+                let handler = RequestDeadlineHandler(timeout: timeout, idleTimeout: idleTimeout)
                 try? pipeline.addHandler(handler, position: .after(decoder.handler))
                 if let handlerContext = try? pipeline.context(handler: handler) {
                     try? pipeline.addHandler(ByteWatcher(deadline: handler, context: handlerContext), position: .before(decoder.handler))

@@ -126,10 +126,12 @@ public enum StockadeApplication {
         }
         let headTimeout = TimeAmount(limits.requestHead)
         let hotRoutes = HotRoutes(answers: answers, keyServerLimits: keyServerLimits, serverName: serverName)
+        // The idle timeout is RequestDeadlineHandler's: Hummingbird's would not see the requests HotRouteHandler answers.
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [HTTP10ConnectionClose.Installer(), RequestDeadlineHandler.Installer(timeout: headTimeout),
+            additionalChannelHandlers: [HTTP10ConnectionClose.Installer(),
+                                        RequestDeadlineHandler.Installer(timeout: headTimeout, idleTimeout: TimeAmount(limits.idle)),
                                         HotRouteHandler.Installer(routes: hotRoutes)],
-            idleTimeout: TimeAmount(limits.idle))
+            idleTimeout: nil)
         let certificates = try configuration.tls.map(ServerCertificates.init)
         if let certificates { services.append(CertificateReloadOnHangup(certificates: certificates, logger: logger)) }
         let server: HTTPServerBuilder = if let certificates {

@@ -166,6 +166,33 @@ struct HotKeyAnswerTests {
         #expect(elapsed > .seconds(0.8) && elapsed < .seconds(2.5), "closed after \(elapsed)")
     }
 
+    /// A connection kept busy with kept answers outlives the idle timeout (those requests never reach Hummingbird,
+    /// whose idle timer used to close it 2 s after the last request it saw), and is closed once silent for it.
+    @Test func aBusyConnectionOfKeptAnswersIsNotIdle() async throws {
+        let home = try GnuPGHome()
+        defer { home.close() }
+        let (server, path) = try await Self.wkdServer(home: home, extra: ["connections": ["requestHeadTimeout": 1, "idleTimeout": 2]])
+        defer { server.stop(); server.removeData() }
+        let descriptor = try Wire.connect(port: server.port)
+        defer { close(descriptor) }
+        let request = "GET \(path) HTTP/1.1\r\nHost: openpgpkey.hot.test\r\n\r\n"
+        var statuses: [String] = []
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < .seconds(3.5) {
+            try Wire.send(descriptor, request)
+            statuses.append(String(decoding: try Self.readResponse(descriptor).prefix(15), as: UTF8.self))
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(statuses.count >= 12)
+        #expect(Set(statuses) == ["HTTP/1.1 200 OK"])
+
+        let silent = ContinuousClock.now
+        let end = Wire.readUntilEOF(descriptor, timeout: .seconds(6))
+        let elapsed = ContinuousClock.now - silent
+        #expect(end.closedByPeer)
+        #expect(elapsed > .seconds(1.6) && elapsed < .seconds(3.5), "closed after \(elapsed)")
+    }
+
     /// Two instances on the lab's PostgreSQL: instance 2 keeps a VKS answer (by fingerprint, no identity yet); the
     /// address is published through instance 1 (directory association, then an upload); instance 2 serves the new
     /// answer — with the user ID — within 100 ms, told by NOTIFY.
