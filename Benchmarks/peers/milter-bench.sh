@@ -10,7 +10,10 @@
 # it reads the s1 key from a file (TestPublicKeys), one DNS query per message fewer than Stockade and OpenDMARC make.
 # rspamd runs as _rspamd (its package's user) with its own files in $work/rspamd and asks the lab's unbound directly.
 #
-#   Benchmarks/peers/milter-bench.sh [CONNECTIONS] [SECONDS] [ROUNDS]
+# Each round prints the load average first (two other workloads on 2 cores skew every figure). MILTER_SERVER names
+# another build of the server to measure, e.g. a copy of the binary from before a change.
+#
+#   [MILTER_SERVER=PATH] Benchmarks/peers/milter-bench.sh [CONNECTIONS] [SECONDS] [ROUNDS]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 connections=${1:-8}; seconds=${2:-10}; rounds=${3:-3}
@@ -58,7 +61,7 @@ rspamd -f -u _rspamd -g _rspamd -c "$here/rspamd/rspamd.conf" --var=WORKDIR="$wo
     --var=NAMESERVER="$(awk '$1 == "nameserver" { print $2; exit }' "$STOCKADE_LAB_RESOLV_CONF"):53" --var=PORT=18894 \
     </dev/null >/dev/null 2>&1 &
 rspamd=$!
-"$here/../.build/release/MilterBenchmarkServer" 18893 2>/dev/null &
+"${MILTER_SERVER:-$here/../.build/release/MilterBenchmarkServer}" 18893 2>/dev/null &
 stockade=$!
 trap 'kill $stockade $opendkim $opendmarc $rspamd; wait; rm -rf "$work"' EXIT
 sleep 2
@@ -69,6 +72,7 @@ for _ in $(seq 120); do ss -ltn | grep -q '127.0.0.1:18894 ' && break; sleep 0.5
 "$work/milter-load" -v -c 1 -d 2 -f "$work/message.eml" -m 127.0.0.1:18891,127.0.0.1:18892
 "$work/milter-load" -v -c 1 -d 2 -f "$work/message.eml" -m 127.0.0.1:18894
 for round in $(seq "$rounds"); do
+    echo "round $round, load average $(cut -d' ' -f1-3 /proc/loadavg)"
     for c in 1 "$connections"; do
         printf 'round %s, %s connection(s), Stockade:           ' "$round" "$c"
         "$work/milter-load" -c "$c" -d "$seconds" -f "$work/message.eml" -m 127.0.0.1:18893

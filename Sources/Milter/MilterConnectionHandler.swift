@@ -124,7 +124,7 @@ final class MilterConnectionHandler<Filter: MilterFilter>: ChannelInboundHandler
         let filter = self.filter
         let loop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
-        Task {
+        Task(executorPreference: EventLoopTaskExecutor(loop)) {
             let answer = await filter.answer(question)
             loop.execute {
                 let (handler, context) = bound.value
