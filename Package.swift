@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "DNS", targets: ["DNS"]),
         .library(name: "OpenPGP", targets: ["OpenPGP"]),
         .library(name: "HTTPFetch", targets: ["HTTPFetch"]),
+        .library(name: "HTTPHead", targets: ["HTTPHead"]),
         .library(name: "SMTP", targets: ["SMTP"]),
         .library(name: "DANE", targets: ["DANE"]),
         .library(name: "TransportSecurity", targets: ["TransportSecurity"]),
@@ -217,6 +218,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HTTPHead",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ListenerLimits",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
@@ -293,6 +298,7 @@ let package = Package(
                 "Reports",
                 "Audit",
                 "CAA",
+                "HTTPHead",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -358,6 +364,16 @@ let package = Package(
             name: "OpenPGPTests",
             dependencies: ["OpenPGP", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Vectors")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HTTPHeadTests",
+            dependencies: [
+                "HTTPHead", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -43,6 +43,8 @@ let package = Package(
                 .product(name: "Reports", package: "Stockade"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPHead", package: "Stockade"),
             ],
             path: "Sources/StockadeFuzz"
         ),

@@ -22,7 +22,7 @@ export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 HARNESSES=(dns-message tlsa openpgp-packets openpgp-armor openpgp-certificate mtasts-policy mtasts-record netstring
            wkd-address hkp-search smtp-reply spf-record dmarc-record authentication-results dkim-signature dkim-message
            milter-frames tlsrpt-report tlsrpt-gzip tlsrpt-record caa-property audit-expected-record dmarc-aggregate-report
-           lmtp-session zip-reader tlsrpt-datagram)
+           lmtp-session zip-reader tlsrpt-datagram http-head)
 
 # libFuzzer without its main(), from the toolchain of the swift on PATH.
 fuzzer_runtime() {

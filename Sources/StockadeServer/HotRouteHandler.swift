@@ -56,7 +56,7 @@ final class HotRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            if owed == 0, encoderContext != nil, let answer = answer(head, context: context) {
+            if owed == 0, let answer = answer(head, context: context) {
                 answering = (answer, head.method == .HEAD)
                 return
             }
@@ -66,7 +66,8 @@ final class HotRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             if let pending = answering {
                 answering = nil
-                write(pending.answer, headOnly: pending.headOnly, context: context)
+                respond(pending.answer, headOnly: pending.headOnly, context: context)
+                deadline?.responseEnded()
                 return
             }
         }
@@ -79,11 +80,16 @@ final class HotRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> KeyAnswer? {
-        guard head.version == .http1_1, head.isKeepAlive, head.method == .GET || head.method == .HEAD,
-              let key = KeyAnswerCache.requestKey(host: head.headers.first(name: "host"), target: head.uri)
-        else { return nil }
+        guard head.version == .http1_1, head.isKeepAlive, head.method == .GET || head.method == .HEAD else { return nil }
+        return answer(target: head.uri, host: head.headers.first(name: "host"), headOnly: head.method == .HEAD, context: context)
+    }
+
+    /// The kept answer to a keep-alive HTTP/1.1 GET (or HEAD, with `headOnly`) of `target` on `host`, if this
+    /// connection may have it here; also asked by ``HotRequestReader``.
+    func answer(target: String, host: String?, headOnly: Bool, context: ChannelHandlerContext) -> KeyAnswer? {
+        guard encoderContext != nil, let key = KeyAnswerCache.requestKey(host: host, target: target) else { return nil }
         let wkd = key.hasPrefix("w ")
-        guard wkd || head.method == .GET else { return nil }
+        guard wkd || !headOnly else { return nil }
         guard let answer = routes.answers.answer(for: key) else { return nil }
         if !wkd {
             guard let limits = routes.keyServerLimits, let client = client(context: context, limits: limits),
@@ -101,14 +107,14 @@ final class HotRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         return key
     }
 
-    private func write(_ answer: KeyAnswer, headOnly: Bool, context: ChannelHandlerContext) {
+    /// Writes `answer` as one buffer of ready bytes from the encoder's context; also used by ``HotRequestReader``.
+    func respond(_ answer: KeyAnswer, headOnly: Bool, context: ChannelHandlerContext) {
         let end = currentHeadEnd()
         let bodyBytes = headOnly ? 0 : answer.body.readableBytes
         var response = context.channel.allocator.buffer(capacity: answer.encodedHead.readableBytes + end.readableBytes + bodyBytes)
         response.writeImmutableBuffer(answer.encodedHead)
         response.writeImmutableBuffer(end)
         if !headOnly { response.writeImmutableBuffer(answer.body) }
-        deadline?.responseEnded()
         encoderContext?.writeAndFlush(NIOAny(response), promise: nil)
     }
 
@@ -122,8 +128,8 @@ final class HotRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Puts a ``HotRouteHandler`` after the ``RequestDeadlineHandler`` (or, without one, after NIO's HTTP/1 decoder),
-    /// in front of the HTTP-types conversion Hummingbird's extra handlers follow, and removes itself. Add it after
-    /// ``RequestDeadlineHandler/Installer``.
+    /// in front of the HTTP-types conversion Hummingbird's extra handlers follow, and its ``HotRequestReader`` in front
+    /// of NIO's encoder (after TLS, if any), and removes itself. Add it after ``RequestDeadlineHandler/Installer``.
     final class Installer: ChannelInboundHandler, RemovableChannelHandler {
         typealias InboundIn = NIOAny
         let routes: HotRoutes
@@ -142,6 +148,7 @@ final class HotRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 } else if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
                     try? pipeline.addHandler(handler, position: .after(decoder))
                 }
+                try? pipeline.addHandler(HotRequestReader(hot: handler, deadline: deadline), position: .before(encoder.handler))
             }
             pipeline.removeHandler(context: context, promise: nil)
         }

@@ -68,6 +68,13 @@ struct RequestDeadline {
         return set(now + idleTimeout, idle: true)
     }
 
+    /// A whole request was read and answered before the decoder saw any of it (``HotRequestReader``): the connection
+    /// is idle, unless the decoder holds a request (then this is not called).
+    mutating func answeredBeforeDecoding(now: NIODeadline) -> Action {
+        guard responsesOwed == 0, !readingRequest else { return .none }
+        return set(now + idleTimeout, idle: true)
+    }
+
     /// The timer fired.
     mutating func timerFired(now: NIODeadline) -> Action {
         timerAt = nil

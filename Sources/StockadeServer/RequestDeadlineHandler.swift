@@ -65,6 +65,12 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         perform(state.responseEnded(now: .now()), context: context)
     }
 
+    /// A whole request was answered by ``HotRequestReader`` before NIO's decoder saw it.
+    func answeredBeforeDecoding() {
+        guard let context else { return }
+        perform(state.answeredBeforeDecoding(now: .now()), context: context)
+    }
+
     /// Called by ``ByteWatcher`` for every read before decoding.
     func bytesReceived(context: ChannelHandlerContext) {
         perform(state.bytesReceived(now: .now()), context: context)

@@ -257,6 +257,88 @@ struct HotKeyAnswerTests {
         return channel
     }
 
+    /// The connection's pipeline as the server builds it, minus TLS and deadlines: the reader, NIO's encoder and
+    /// decoder, the handler; bytes go in, bytes come out, and what reaches the router is read at the end.
+    static func rawChannel(_ answers: KeyAnswerCache) throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel()
+        let pipeline = channel.pipeline.syncOperations
+        let encoder = HTTPResponseEncoder()
+        try pipeline.addHandler(encoder)
+        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
+        let routes = HotRoutes(answers: answers, keyServerLimits: nil, serverName: "Stockade")
+        let hot = HotRouteHandler(routes: routes, encoderContext: try pipeline.context(handler: encoder), deadline: nil)
+        try pipeline.addHandler(hot)
+        try pipeline.addHandler(HotRequestReader(hot: hot, deadline: nil), position: .before(encoder))
+        return channel
+    }
+
+    static let hotHead = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nAccess-Control-Allow-Origin: *\r\n"
+        + "Cache-Control: no-cache\r\nContent-Length: 3\r\nDate: DATE\r\nServer: Stockade\r\n\r\n"
+    static let hotResponse = hotHead + "\u{1}\u{2}\u{3}"
+
+    static func send(_ channel: EmbeddedChannel, _ text: String) throws {
+        try channel.writeInbound(ByteBuffer(string: text))
+    }
+
+    static func routed(_ channel: EmbeddedChannel) throws -> [String] {
+        var heads: [String] = []
+        while let part = try channel.readInbound(as: HTTPServerRequestPart.self) {
+            if case .head(let head) = part { heads.append("\(head.method) \(head.uri)") }
+        }
+        return heads
+    }
+
+    static func readerIsThere(_ channel: EmbeddedChannel) -> Bool {
+        (try? channel.pipeline.syncOperations.handler(type: HotRequestReader.self)) != nil
+    }
+
+    /// Plain GETs and HEADs, one or two in a read, are answered from the bytes; the decoder sees none of them.
+    @Test func theReaderAnswersPlainRequestsFromTheBytes() throws {
+        let channel = try Self.rawChannel(Self.cache())
+        let get = "GET \(Self.wkdPath)?l=alice HTTP/1.1\r\nHost: openpgpkey.hot.test\r\nUser-Agent: t\r\n\r\n"
+        try Self.send(channel, get)
+        #expect(try Self.written(channel) == Self.hotResponse)
+        try Self.send(channel, get + "HEAD \(Self.wkdPath) HTTP/1.1\r\nHost: openpgpkey.hot.test\r\n\r\n")
+        #expect(try Self.written(channel) == Self.hotResponse + Self.hotHead)
+        #expect(try Self.routed(channel) == [])
+        #expect(Self.readerIsThere(channel))
+        _ = try channel.finish()
+    }
+
+    /// The first request not answered from the bytes goes to the decoder with everything after it, and the reader
+    /// steps aside: a miss after a hit in one read; the hit behind the miss then waits for the router's answer.
+    @Test func theReaderStepsAsideAtTheFirstRequestItDoesNotAnswer() throws {
+        let channel = try Self.rawChannel(Self.cache())
+        let hit = "GET \(Self.wkdPath) HTTP/1.1\r\nHost: openpgpkey.hot.test\r\n\r\n"
+        let miss = "GET /.well-known/openpgpkey/hot.test/hu/other HTTP/1.1\r\nHost: openpgpkey.hot.test\r\n\r\n"
+        try Self.send(channel, hit + miss + hit)
+        #expect(try Self.written(channel) == Self.hotResponse)
+        #expect(try Self.routed(channel) == ["GET /.well-known/openpgpkey/hot.test/hu/other", "GET \(Self.wkdPath)"])
+        #expect(!Self.readerIsThere(channel))
+        try channel.writeOutbound(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .notFound, headers: ["Content-Length": "0"])))
+        try channel.writeOutbound(HTTPServerResponsePart.end(nil))
+        try channel.writeOutbound(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .notFound, headers: ["Content-Length": "0"])))
+        try channel.writeOutbound(HTTPServerResponsePart.end(nil))
+        #expect(try Self.written(channel) == String(repeating: "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", count: 2))
+        // from now on the decoded path answers hits
+        try Self.send(channel, hit)
+        #expect(try Self.written(channel) == Self.hotResponse)
+        #expect(try Self.routed(channel) == [])
+        _ = try channel.finish()
+    }
+
+    /// Half a request after a hit: the hit is answered, the half goes to the decoder, which reads the rest.
+    @Test func halfARequestGoesToTheDecoder() throws {
+        let channel = try Self.rawChannel(Self.cache())
+        let hit = "GET \(Self.wkdPath) HTTP/1.1\r\nHost: openpgpkey.hot.test\r\n\r\n"
+        try Self.send(channel, hit + "GET /health HTTP/1.1\r\nHo")
+        #expect(try Self.written(channel) == Self.hotResponse)
+        #expect(try Self.routed(channel) == [])
+        try Self.send(channel, "st: localhost\r\n\r\n")
+        #expect(try Self.routed(channel) == ["GET /health"])
+        _ = try channel.finish()
+    }
+
     /// Everything written to the channel so far, as text with the Date value replaced.
     static func written(_ channel: EmbeddedChannel) throws -> String {
         var bytes: [UInt8] = []
@@ -284,12 +366,10 @@ struct HotKeyAnswerTests {
         let channel = try Self.channel(Self.cache())
         try Self.request(channel, .GET, Self.wkdPath + "?l=alice")
         #expect(try channel.readInbound(as: HTTPServerRequestPart.self) == nil)  // not passed on
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nAccess-Control-Allow-Origin: *\r\n"
-            + "Cache-Control: no-cache\r\nContent-Length: 3\r\nDate: DATE\r\nServer: Stockade\r\n\r\n"
-        #expect(try Self.written(channel) == head + "\u{1}\u{2}\u{3}")
+        #expect(try Self.written(channel) == Self.hotResponse)
 
         try Self.request(channel, .HEAD, Self.wkdPath)
-        #expect(try Self.written(channel) == head)
+        #expect(try Self.written(channel) == Self.hotHead)
         _ = try channel.finish()
     }
 

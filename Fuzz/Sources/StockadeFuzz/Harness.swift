@@ -32,6 +32,7 @@ struct Harness: Sendable {
         Harness(name: "dmarc-aggregate-report", summary: "AggregateReport(xml:): BoundedXML limits, written XML reads back, a fixed point", run: DMARCAggregateReportHarness.run),
         Harness(name: "lmtp-session", summary: "LMTPLineFramer → LMTPSession: chunking-independent lines, well-formed replies, size and recipient limits", run: LMTPSessionHarness.run),
         Harness(name: "zip-reader", summary: "ZipReader.extract: a typed error or at most the limit of output", run: ZipReaderHarness.run),
+        Harness(name: "http-head", summary: "PlainRequestHead.parse: within its limits, read the same by NIO's HTTPRequestDecoder", run: HTTPHeadHarness.run),
         Harness(name: "tlsrpt-datagram", summary: "CollectorDatagram.parse: a libtlsrpt datagram within its limits, or a typed error", run: TLSRPTCollectorHarness.run),
     ]
 
