@@ -195,7 +195,7 @@ import Testing
                 #expect(index.count(named: name) == instances.count)
                 for skipped in 0...(instances.count + 1) {
                     let expected = skipped < instances.count ? instances[instances.count - 1 - skipped] : nil
-                    #expect(index.field(named: name, fromBottom: skipped) == expected, "\(name) \(skipped)")
+                    #expect(index.field(named: name, key: HeaderField.nameKey(of: name), fromBottom: skipped) == expected, "\(name) \(skipped)")
                 }
             }
         }

@@ -195,13 +195,8 @@ struct HeaderIndex: Sendable {
         return headers.reduce(0) { $0 + ($1.isNamed(name, key: key) ? 1 : 0) }
     }
 
-    /// The field with the lower-case name `name` that has `skipped` others of that name below it; nil when there are
-    /// not that many.
-    func field(named name: String, fromBottom skipped: Int) -> HeaderField? {
-        field(named: name, key: HeaderField.nameKey(of: name), fromBottom: skipped)
-    }
-
-    /// ``field(named:fromBottom:)`` with the name's ``HeaderField/nameKey(of:)`` known.
+    /// The field with the lower-case name `name` (whose ``HeaderField/nameKey(of:)`` is `key`) that has `skipped` others
+    /// of that name below it; nil when there are not that many.
     func field(named name: String, key: UInt64, fromBottom skipped: Int) -> HeaderField? {
         var left = skipped
         var i = headers.endIndex
