@@ -3,7 +3,7 @@ import NIOCore
 
 /// One milter connection after the frame decoder, served on its event loop: the ``MilterConversation`` takes each
 /// frame there and the replies it needs no filter for go out at once; a command the filter has a hook for is handed
-/// to the filter in a task whose replies are written back on the loop. Frames arriving meanwhile wait in order; past
+/// to the filter in a task that prefers the same loop (``EventLoopTaskExecutor``), and its replies are written there. Frames arriving meanwhile wait in order; past
 /// ``maximumWaiting`` the connection stops reading until they are taken. A malformed frame or a protocol error closes
 /// the connection after the replies before it, and so does `Q`. For ``OpenConnections`` the connection is idle
 /// outside a message: until `M`, and again once the reply that ends the message (or its abort) is sent.
