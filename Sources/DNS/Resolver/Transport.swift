@@ -6,7 +6,8 @@ struct Transport: Sendable {
     let group: any EventLoopGroup
 
     /// One UDP exchange from a fresh socket (a random source port per query), waiting for a reply whose ID and
-    /// question match; other datagrams are ignored (RFC 5452 §9).
+    /// question match; other datagrams are ignored (RFC 5452 §9). The socket is bound to the wildcard address as an
+    /// address: binding to it by name would call `getaddrinfo` (and a netlink dump) for every query.
     func udp(_ query: Message, to server: SocketAddress, timeout: Duration) async throws(DNSError) -> Message {
         let bindHost = server.protocol == .inet6 ? "::" : "0.0.0.0"
         let eventLoop = group.next()
@@ -21,7 +22,7 @@ struct Transport: Sendable {
                         try channel.pipeline.syncOperations.addHandler(UDPReplyHandler(query: query, server: server, promise: promise))
                     }
                 }
-                .bind(host: bindHost, port: 0).get()
+                .bind(to: try SocketAddress(ipAddress: bindHost, port: 0)).get()
             try await channel.connect(to: server).get()
         } catch {
             promise.fail(error)
