@@ -426,9 +426,10 @@ let package = Package(
         .testTarget(
             name: "PostfixPolicyTests",
             dependencies: [
-                "PostfixPolicy", "MTASTS", "DNS", "HTTPFetch", "TestSupport",
+                "PostfixPolicy", "MTASTS", "DNS", "HTTPFetch", "TestSupport", "ListenerLimits",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -1,3 +1,4 @@
+import ListenerLimits
 import Logging
 import NIOCore
 
@@ -24,11 +25,10 @@ final class MilterConnectionHandler<Filter: MilterFilter>: ChannelInboundHandler
     private var conversation: MilterConversation
     private let connections: OpenConnections
     private var logger: Logger
-    private var waiting = CircularBuffer<Work>()
+    private var waiting = WaitingWork<Work>(maximumWaiting: MilterConnectionHandler.maximumWaiting)
     private var asking = false
     private var ended = false
     private var unflushed = false
-    private var readingPaused = false
     /// From `M` to the reply that ends the message.
     private var inMessage = false
 
@@ -72,11 +72,7 @@ final class MilterConnectionHandler<Filter: MilterFilter>: ChannelInboundHandler
 
     private func enqueue(_ work: Work, context: ChannelHandlerContext) {
         guard !ended else { return }
-        waiting.append(work)
-        if waiting.count > Self.maximumWaiting, !readingPaused {
-            readingPaused = true
-            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
-        }
+        waiting.append(work, context: context)
         drain(context: context)
     }
 
@@ -88,11 +84,7 @@ final class MilterConnectionHandler<Filter: MilterFilter>: ChannelInboundHandler
             case .failed(let error): fail(error, context: context)
             }
         }
-        if readingPaused, waiting.count <= Self.maximumWaiting / 2, !ended {
-            readingPaused = false
-            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
-            context.read()
-        }
+        if !ended { waiting.resumeReadingIfTaken(context: context) }
     }
 
     private func take(_ frame: MilterFrame, context: ChannelHandlerContext) {

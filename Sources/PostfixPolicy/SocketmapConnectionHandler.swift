@@ -1,3 +1,4 @@
+import ListenerLimits
 import Logging
 import NIOCore
 
@@ -21,11 +22,10 @@ final class SocketmapConnectionHandler: ChannelInboundHandler {
 
     private let responder: PolicyResponder
     private let logger: Logger
-    private var waiting = CircularBuffer<Work>()
+    private var waiting = WaitingWork<Work>(maximumWaiting: SocketmapConnectionHandler.maximumWaiting)
     private var answering = false
     private var ended = false
     private var unflushed = false
-    private var readingPaused = false
 
     init(responder: PolicyResponder, logger: Logger) {
         self.responder = responder
@@ -58,11 +58,7 @@ final class SocketmapConnectionHandler: ChannelInboundHandler {
 
     private func enqueue(_ work: Work, context: ChannelHandlerContext) {
         guard !ended else { return }
-        waiting.append(work)
-        if waiting.count > Self.maximumWaiting, !readingPaused {
-            readingPaused = true
-            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
-        }
+        waiting.append(work, context: context)
         drain(context: context)
     }
 
@@ -85,11 +81,7 @@ final class SocketmapConnectionHandler: ChannelInboundHandler {
                 end(after: ByteBuffer(), context: context)
             }
         }
-        if readingPaused, waiting.count <= Self.maximumWaiting / 2, !ended {
-            readingPaused = false
-            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
-            context.read()
-        }
+        if !ended { waiting.resumeReadingIfTaken(context: context) }
     }
 
     private func answer(_ request: ByteBuffer, context: ChannelHandlerContext) {

@@ -172,8 +172,13 @@ struct PeerTests {
         #expect(multi.hasPrefix("DMARC record for multi.dmarc.test:\n"))
         #expect(multi.contains("\tDomain policy: none\n") || multi.contains("\tDomain policy: reject\n"))
         #expect(await stockade.evaluate(authorDomain: "multi.dmarc.test", spf: nil, dkim: []).verdict == DMARCResult.Verdict.none)
-        // Both skip the unrelated TXT record.
-        #expect(peer["mixed.dmarc.test"]?.contains("\tDomain policy: quarantine\n") == true)
+        // An SPF record beside the DMARC one: RFC 9989 §4.10 step 2 discards records that do not start with v=DMARC1,
+        // so Stockade always finds p=quarantine. OpenDMARC depends on the order the resolver lists the two (unbound
+        // rotates it): it finds the record, or says there is none (seen in about one run in four).
+        let mixed = try #require(peer["mixed.dmarc.test"])
+        #expect(mixed.contains("\tDomain policy: quarantine\n")
+                || mixed == "opendmarc-check: opendmarc_policy_query_dmarc(mixed.dmarc.test): Looked up domain lacked a DMARC record\n")
+        #expect(await stockade.evaluate(authorDomain: "mixed.dmarc.test", spf: nil, dkim: []).disposition == .quarantine)
         // SERVFAIL: tempfail for both.
         #expect(peer["x.child.secure.test"] == "opendmarc-check: opendmarc_policy_query_dmarc(x.child.secure.test): DNS lookup of domain tempfailed\n")
     }
