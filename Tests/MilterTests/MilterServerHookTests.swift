@@ -12,13 +12,19 @@ struct MilterServerHookTests {
     static let continueReply = "0000000163"
     static let acceptReply = "0000000161"
 
+    /// A connection to `server` past option negotiation (Postfix's recorded `O` and the server's 158-octet answer).
+    static func negotiated(_ server: RunningMilterServer) async throws -> RawMilterClient {
+        let client = try await RawMilterClient(port: server.port)
+        try await client.send(session[0])
+        _ = try await client.read(158)
+        return client
+    }
+
     @Test func framesWaitInOrderUntilTheHookAnswers() async throws {
         let filter = GatedFilter()
         let server = try await RunningMilterServer(filter: filter)
         defer { server.stop() }
-        let client = try await RawMilterClient(port: server.port)
-        try await client.send(Self.session[0])
-        _ = try await client.read(158)
+        let client = try await Self.negotiated(server)
         try await client.send(Self.message)                                // one write: M (held by its hook), R, L, E
         try await Task.sleep(for: .milliseconds(300))
         #expect(client.available == 0)
@@ -34,9 +40,7 @@ struct MilterServerHookTests {
         let filter = GatedFilter()
         let server = try await RunningMilterServer(filter: filter)
         defer { server.stop() }
-        let client = try await RawMilterClient(port: server.port)
-        try await client.send(Self.session[0])
-        _ = try await client.read(158)
+        let client = try await Self.negotiated(server)
         try await client.send(Self.session[6] + [0x00, 0x02, 0x00, 0x01, UInt8(ascii: "B")])   // M, then a frame above 128 KiB
         try await Task.sleep(for: .milliseconds(300))
         #expect(client.available == 0)
@@ -49,16 +53,12 @@ struct MilterServerHookTests {
         let filter = GatedFilter()
         let server = try await RunningMilterServer(filter: filter)
         defer { server.stop() }
-        let gone = try await RawMilterClient(port: server.port)
-        try await gone.send(Self.session[0])
-        _ = try await gone.read(158)
+        let gone = try await Self.negotiated(server)
         try await gone.send(Self.session[6])
         try await Task.sleep(for: .milliseconds(100))
         await gone.close()
         filter.open()
-        let next = try await RawMilterClient(port: server.port)
-        try await next.send(Self.session[0])
-        _ = try await next.read(158)
+        let next = try await Self.negotiated(server)
         filter.open()
         try await next.send(Self.message)
         #expect(try await next.read(10) == hexBytes(Self.continueReply + Self.acceptReply))
@@ -69,12 +69,8 @@ struct MilterServerHookTests {
         let filter = GatedFilter()
         let server = try await RunningMilterServer(filter: filter)
         defer { server.stop() }
-        let idle = try await RawMilterClient(port: server.port)
-        try await idle.send(Self.session[0])
-        _ = try await idle.read(158)
-        let busy = try await RawMilterClient(port: server.port)
-        try await busy.send(Self.session[0])
-        _ = try await busy.read(158)
+        let idle = try await Self.negotiated(server)
+        let busy = try await Self.negotiated(server)
         try await busy.send(Self.session[6])                                // M: its hook is running
         try await Task.sleep(for: .milliseconds(100))
         await server.shutDownGracefully()
