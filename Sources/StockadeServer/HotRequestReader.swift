@@ -15,8 +15,6 @@ final class HotRequestReader: ChannelInboundHandler, RemovableChannelHandler {
 
     private let hot: HotRouteHandler
     private let deadline: RequestDeadlineHandler?
-    /// Every read since the last read-complete was answered here: the handlers behind saw none, so they are not told.
-    private var answeredAll = true
 
     init(hot: HotRouteHandler, deadline: RequestDeadlineHandler?) {
         self.hot = hot
@@ -33,13 +31,11 @@ final class HotRequestReader: ChannelInboundHandler, RemovableChannelHandler {
             deadline?.answeredBeforeDecoding()
         }
         guard bytes.readableBytes > 0 else { return }
-        answeredAll = false
         context.fireChannelRead(wrapInboundOut(bytes))
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
-        if answeredAll { return }
-        context.fireChannelReadComplete()
-    }
+    /// Still here, so every read since the last read-complete was answered here (a read it passes on makes it leave
+    /// at once, and the read-complete then goes past it): the handlers behind saw none, so they are not told.
+    func channelReadComplete(context: ChannelHandlerContext) {}
 }
