@@ -66,9 +66,16 @@ extension KeyCommand {
         }
 
         func run() async throws {
-            var certificates: [Certificate] = []
-            for file in files { certificates += try Certificate.readAll(readInput(file)) }
-            let blocks = CertificateReport.printed(certificates, at: timeOptions.time, json: json)
+            // Reading and verifying each certificate is nearly all of the work, and independent of the others: both
+            // are done on every core, each certificate's printed block made on the worker that read it.
+            let time = timeOptions.time, json = json
+            var blocks: [String] = []
+            for file in files {
+                blocks += try Keyring(bytes: readInput(file)).concurrentMap { certificate in
+                    let report = CertificateReport(certificate, status: certificate.status(at: time))
+                    return json ? report.json(depth: 1) : report.text
+                }
+            }
             // The JSON is one pretty-printed array of the reports, as `JSONEncoder` writes it; the text is the blocks
             // each followed by an empty line. Written in one piece, without joining the blocks into a string first.
             var output = Data()
@@ -151,33 +158,6 @@ extension KeyCommand {
             try writeOutput(armor ? Array(merged.armored().utf8) : merged.serialized, to: output)
         }
     }
-}
-
-extension CertificateReport {
-    /// Every certificate's report as printed (`text`, or the JSON of an element of the top-level array), in their
-    /// order, made on every core: verifying self-signatures is nearly all of the work and each certificate is
-    /// independent.
-    static func printed(_ certificates: [Certificate], at time: Date, json: Bool) -> [String] {
-        let results = Slots<String>(count: certificates.count)
-        DispatchQueue.concurrentPerform(iterations: certificates.count) { index in
-            let cert = certificates[index]
-            let report = CertificateReport(cert, status: cert.status(at: time))
-            results.set(index, json ? report.json(depth: 1) : report.text)
-        }
-        return results.values
-    }
-}
-
-/// Fixed slots that `concurrentPerform` workers fill, each writing its own index once.
-private final class Slots<Value>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Value) { lock.withLock { slots[index] = value } }
-
-    var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
 }
 
 /// What `key inspect` prints for one certificate.
