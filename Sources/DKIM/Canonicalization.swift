@@ -23,11 +23,14 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
         out.append(contentsOf: [.cr, .lf])
     }
 
-    /// The raw field `raw` (its colon at `colonIndex`) in canonical form, without a final CRLF.
-    func canonicalize(raw: ArraySlice<UInt8>, colonIndex: Int, into out: inout [UInt8]) {
+    /// The raw field `raw` (its colon at `colonIndex`) in canonical form, without a final CRLF, as if the octets at
+    /// `omitted` (indices of `raw` after the colon; a signature's `b=` value, §3.7) were not there.
+    func canonicalize(raw: ArraySlice<UInt8>, colonIndex: Int, omitting omitted: Range<Int>? = nil, into out: inout [UInt8]) {
+        let omitted = omitted ?? raw.endIndex..<raw.endIndex
         switch self {
         case .simple:
-            out.append(contentsOf: raw)
+            out.append(contentsOf: raw[..<omitted.lowerBound])
+            out.append(contentsOf: raw[omitted.upperBound...])
         case .relaxed:
             // Made in place after what `out` holds, octet by octet: the relaxed form is never longer than the field,
             // and one pass over the octets costs less than an append for each run.
@@ -35,17 +38,21 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
             out.append(contentsOf: raw)
             let written = out.withUnsafeMutableBufferPointer { target in
                 raw.withUnsafeBufferPointer { source in
-                    Self.relaxed(field: source, colonOffset: colonIndex - raw.startIndex, into: target.baseAddress! + start)
+                    Self.relaxed(field: source, colonOffset: colonIndex - raw.startIndex,
+                                 omitting: (omitted.lowerBound - raw.startIndex)..<(omitted.upperBound - raw.startIndex),
+                                 into: target.baseAddress! + start)
                 }
             }
             out.removeLast(raw.count - written)
         }
     }
 
-    /// Writes `field` (its colon at `colonOffset`) in relaxed form at `target` and returns how many octets that took
-    /// (at most `field.count`): the name in lower case without the WSP before the colon, the colon, then the value
-    /// unfolded, each run of WSP between content made one SP, WSP at its start and end dropped.
-    private static func relaxed(field: UnsafeBufferPointer<UInt8>, colonOffset: Int, into target: UnsafeMutablePointer<UInt8>) -> Int {
+    /// Writes `field` (its colon at `colonOffset`) without the octets at `omitted` (offsets after the colon) in relaxed
+    /// form at `target` and returns how many octets that took (at most `field.count`): the name in lower case without
+    /// the WSP before the colon, the colon, then the value unfolded, each run of WSP between content made one SP, WSP at
+    /// its start and end dropped.
+    private static func relaxed(field: UnsafeBufferPointer<UInt8>, colonOffset: Int, omitting omitted: Range<Int>,
+                                into target: UnsafeMutablePointer<UInt8>) -> Int {
         var nameEnd = colonOffset
         while nameEnd > 0, field[nameEnd - 1].isWSP { nameEnd -= 1 }
         var count = 0
@@ -58,7 +65,7 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
         count += 1
         var pendingSpace = false
         var started = false
-        for i in (colonOffset + 1)..<field.count {
+        for i in (colonOffset + 1)..<field.count where !omitted.contains(i) {
             let byte = field[i]
             if byte == .cr || byte == .lf { continue }  // unfold
             if byte.isWSP {

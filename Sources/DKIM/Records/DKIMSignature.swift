@@ -118,13 +118,12 @@ public struct DKIMSignature: Sendable, Hashable {
         copiedHeaders = tags.valueOctets("z").map(TagList.text)
     }
 
-    /// The raw field with the value of `b=` removed, everything else untouched (RFC 6376 §3.7).
-    var fieldWithoutSignatureValue: [UInt8] {
-        guard let b = tags.valueRange("b") else { return field.raw }
-        let offset = field.colonOffset + 1
-        var raw = field.raw
-        raw.removeSubrange((offset + b.lowerBound)..<(offset + b.upperBound))
-        return raw
+    /// Where the value of `b=` sits in ``field``'s octets (indices of ``HeaderField/octets``): the header hash input has
+    /// the raw field without it, everything else untouched (RFC 6376 §3.7).
+    var signatureValueRange: Range<Int>? {
+        guard let b = tags.valueRange("b") else { return nil }
+        let offset = field.colonIndex + 1
+        return (offset + b.lowerBound)..<(offset + b.upperBound)
     }
 
     private static func time(_ value: ArraySlice<UInt8>?, _ name: String) throws(DKIMSignatureError) -> Int64? {

@@ -16,10 +16,19 @@ final class BodyHashes: Sendable {
     }
 
     /// The SHA-256 of the canonical body, cut to `length` octets when given; nil when `length` is longer than the
-    /// canonical body. The canonical body goes into the hash as it is made, piece by piece, and is never kept.
+    /// canonical body.
     func hash(_ canonicalization: Canonicalization, length: Int?) -> [UInt8]? {
         let key = Key(canonicalization: canonicalization, length: length)
         if let known = hashes.withLock({ $0[key] }) { return known }
+        // Array(digest) grows one octet at a time.
+        let result = Self.digest(of: body, canonicalization, length: length).map { $0.withUnsafeBytes { Array($0) } }
+        hashes.withLock { $0[key] = result }
+        return result
+    }
+
+    /// The SHA-256 of the canonical form of `body`, cut to `length` octets when given; nil when `length` is longer than
+    /// the canonical body. The canonical body goes into the hash as it is made, piece by piece, and is never kept.
+    static func digest(of body: ArraySlice<UInt8>, _ canonicalization: Canonicalization, length: Int?) -> SHA256.Digest? {
         var hasher = SHA256()
         var canonicalLength = 0
         canonicalization.canonicalize(body: body) { piece in
@@ -27,9 +36,7 @@ final class BodyHashes: Sendable {
             hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: piece[..<hashed])))
             canonicalLength += piece.count
         }
-        let fits = length.map { $0 <= canonicalLength } ?? true
-        let result = fits ? hasher.finalize().withUnsafeBytes { Array($0) } : nil  // Array(digest) grows one octet at a time
-        hashes.withLock { $0[key] = result }
-        return result
+        guard length.map({ $0 <= canonicalLength }) ?? true else { return nil }
+        return hasher.finalize()
     }
 }

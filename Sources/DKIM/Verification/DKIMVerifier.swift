@@ -30,12 +30,13 @@ public struct DKIMVerifier: Sendable {
     /// The verdicts of every `DKIM-Signature` field of `message`, top first; empty when the message has none.
     public func verify(_ message: DKIMMessage) async -> [DKIMVerdict] {
         let headerIndex = HeaderIndex(message.headers)
-        let fields = headerIndex.fields(named: "dkim-signature")
         let time = Int64(now().timeIntervalSince1970)
-        let bodies = BodyHashes(body: message.bodyOctets)
-        if fields.count == 1 {  // the usual case: no task group to pay for
-            return [await verify(fields[0], headerIndex: headerIndex, bodies: bodies, time: time)]
+        if let only = headerIndex.onlyField(named: Self.signatureFieldName, key: Self.signatureFieldKey) {
+            // The usual case, one signature: no task group, no memo of body hashes to pay for.
+            return [await verify(only, headerIndex: headerIndex, body: message.bodyOctets, bodies: nil, time: time)]
         }
+        let fields = headerIndex.fields(named: Self.signatureFieldName)
+        let bodies = BodyHashes(body: message.bodyOctets)
         return await withTaskGroup(of: (Int, DKIMVerdict).self) { group in
             for (position, field) in fields.enumerated() {
                 group.addTask {
@@ -43,7 +44,7 @@ public struct DKIMVerifier: Sendable {
                         return (position, Self.unread(field, .neutral,
                                                       "too many signatures: only the first \(DKIMLimits.maximumSignaturesVerified) are verified"))
                     }
-                    return (position, await verify(field, headerIndex: headerIndex, bodies: bodies, time: time))
+                    return (position, await verify(field, headerIndex: headerIndex, body: message.bodyOctets, bodies: bodies, time: time))
                 }
             }
             var verdicts = [DKIMVerdict?](repeating: nil, count: fields.count)
@@ -52,7 +53,13 @@ public struct DKIMVerifier: Sendable {
         }
     }
 
-    private func verify(_ field: HeaderField, headerIndex: HeaderIndex, bodies: BodyHashes, time: Int64) async -> DKIMVerdict {
+    private static let signatureFieldName = "dkim-signature"
+    private static let signatureFieldKey = HeaderField.nameKey(of: signatureFieldName)
+
+    /// The verdict of one signature of a message whose body is `body`; its body hashes come from `bodies` when the
+    /// message has several signatures, and are computed here when it has one.
+    private func verify(_ field: HeaderField, headerIndex: HeaderIndex, body: ArraySlice<UInt8>, bodies: BodyHashes?,
+                        time: Int64) async -> DKIMVerdict {
         let signature: DKIMSignature
         do { signature = try DKIMSignature(field: field) } catch { return Self.unread(field, .permerror, error.reason) }
 
@@ -77,29 +84,42 @@ public struct DKIMVerifier: Sendable {
         case .notFound(let reason): return verdict(.permerror, reason)
         case .temporaryFailure(let reason): return verdict(.temperror, reason)
         }
-        var usable: [(DKIMPublicKey, KeyRecord)] = []
+        // The usable keys: the first on its own, so the usual single record needs no array.
+        var firstKey: DKIMPublicKey?
+        var otherKeys: [DKIMPublicKey] = []
+        var testing = false
         var firstProblem: String?
         for text in records.prefix(DKIMLimits.maximumKeyRecords) {
             do throws(KeyRecordError) {
                 let parsed = parsedKeys.value(for: OctetKey(text), make: ParsedKeyRecord.init)
                 let record = try parsed.record.get()
                 try Self.check(record, for: signature)
-                usable.append((try parsed.key.get(), record))
+                let key = try parsed.key.get()
+                if firstKey == nil { firstKey = key } else { otherKeys.append(key) }
+                testing = testing || record.isTesting
             } catch {
                 firstProblem = firstProblem ?? error.reason
             }
         }
-        guard !usable.isEmpty else { return verdict(.permerror, firstProblem ?? "no usable key record") }
-        let testing = usable.contains { $0.1.isTesting }
+        guard let firstKey else { return verdict(.permerror, firstProblem ?? "no usable key record") }
 
-        guard let bodyHash = bodies.hash(signature.canonicalization.body, length: signature.bodyLength) else {
+        let bodyHashMatches: Bool?
+        if let bodies {
+            bodyHashMatches = bodies.hash(signature.canonicalization.body, length: signature.bodyLength)
+                .map { $0.elementsEqual(signature.bodyHash) }
+        } else {
+            bodyHashMatches = BodyHashes.digest(of: body, signature.canonicalization.body, length: signature.bodyLength)
+                .map { digest in digest.withUnsafeBytes { $0.elementsEqual(signature.bodyHash) } }
+        }
+        guard let bodyHashMatches else {
             return verdict(.permerror, "l=\(signature.bodyLength ?? 0) is longer than the canonical body (RFC 6376 §3.5)", testing: testing)
         }
-        guard bodyHash.elementsEqual(signature.bodyHash) else {
+        guard bodyHashMatches else {
             return verdict(.fail, "body hash did not verify (RFC 6376 §6.1.3)", testing: testing)
         }
         let digest = SHA256.hash(data: Self.headerHashInput(signature, headerIndex: headerIndex))
-        guard usable.contains(where: { $0.0.isValid(signature: signature.signature, digest: digest) }) else {
+        guard firstKey.isValid(signature: signature.signature, digest: digest)
+                || otherKeys.contains(where: { $0.isValid(signature: signature.signature, digest: digest) }) else {
             return verdict(.fail, "signature did not verify (RFC 6376 §6.1.3)", testing: testing)
         }
         return verdict(.pass, nil, testing: testing)
@@ -127,25 +147,29 @@ public struct DKIMVerifier: Sendable {
     /// nothing for the missing instances (§5.4.2).
     static func headerHashInput(_ signature: DKIMSignature, headerIndex: HeaderIndex) -> [UInt8] {
         headerHashInput(signedHeaders: signature.signedHeaders, canonicalization: signature.canonicalization.header,
-                        signatureField: signature.fieldWithoutSignatureValue[...], colonIndex: signature.field.colonOffset,
-                        headerIndex: headerIndex)
+                        signatureField: signature.field.octets, colonIndex: signature.field.colonIndex,
+                        omitting: signature.signatureValueRange, headerIndex: headerIndex)
     }
 
-    /// The header hash input from its parts; the signer calls this with its field ending in an empty `b=`.
+    /// The header hash input from its parts: the signature field is `signatureField` without the octets at `omitted`
+    /// (its `b=` value); the signer calls this with its field ending in an empty `b=`.
     static func headerHashInput(signedHeaders: [String], canonicalization: Canonicalization, signatureField: ArraySlice<UInt8>,
-                                colonIndex: Int, headerIndex: HeaderIndex) -> [UInt8] {
+                                colonIndex: Int, omitting omitted: Range<Int>? = nil, headerIndex: HeaderIndex) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
-        let keys = signedHeaders.map(HeaderField.nameKey(of:))
-        for (position, name) in signedHeaders.enumerated() {
-            // The earlier mentions of the name took the instances below (at most 256 names: bounded); names whose keys
-            // differ are not compared.
-            var taken = 0
-            for earlier in 0..<position where keys[earlier] == keys[position] && signedHeaders[earlier] == name { taken += 1 }
-            guard let field = headerIndex.field(named: name, key: keys[position], fromBottom: taken) else { continue }
-            canonicalization.canonicalize(header: field, into: &out)
+        // The names' keys, on the stack (at most 256 names: 2 KB).
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: signedHeaders.count) { keys in
+            for (position, name) in signedHeaders.enumerated() {
+                keys[position] = HeaderField.nameKey(of: name)
+                // The earlier mentions of the name took the instances below (at most 256 names: bounded); names whose
+                // keys differ are not compared.
+                var taken = 0
+                for earlier in 0..<position where keys[earlier] == keys[position] && signedHeaders[earlier] == name { taken += 1 }
+                guard let field = headerIndex.field(named: name, key: keys[position], fromBottom: taken) else { continue }
+                canonicalization.canonicalize(header: field, into: &out)
+            }
         }
-        canonicalization.canonicalize(raw: signatureField, colonIndex: colonIndex, into: &out)
+        canonicalization.canonicalize(raw: signatureField, colonIndex: colonIndex, omitting: omitted, into: &out)
         return out
     }
 
@@ -187,6 +211,17 @@ struct HeaderIndex: Sendable {
     func fields(named name: String) -> [HeaderField] {
         let key = HeaderField.nameKey(of: name)
         return headers.filter { $0.isNamed(name, key: key) }
+    }
+
+    /// The field whose lower-case name is `name` (whose ``HeaderField/nameKey(of:)`` is `key`) when there is exactly
+    /// one; nil when there is none or more than one.
+    func onlyField(named name: String, key: UInt64) -> HeaderField? {
+        var found: HeaderField?
+        for field in headers where field.isNamed(name, key: key) {
+            guard found == nil else { return nil }
+            found = field
+        }
+        return found
     }
 
     /// How many fields have the lower-case name `name`.
