@@ -20,6 +20,9 @@
 # POST /vks/v1/upload before the load.
 # ROUTER_ONLY=1 (key-server targets) makes 127.0.0.1 a trusted proxy, so that the handler in front of Hummingbird
 # (HotRouteHandler) passes every request on and the router answers from the prepared answers: Hummingbird's own ceiling.
+# SERVER_CPU=0 LOAD_CPU=1 pins each server to one CPU and wrk to the other (taskset): Stockade with one event loop
+# (NIO_SINGLETON_GROUP_LOOP_COUNT=1), nginx with one worker, wrk with one thread; otherwise the four threads (two of
+# the server, two of wrk) share both CPUs and wait for each other's scheduler slices.
 # Environment: RUNS (3), DURATION (10s), CONNECTIONS ("64 256"), STOCKADE_PORT (18080), NGINX_PORT (18081),
 # KEEP=1 to keep the temporary folder, OUT (results folder, default Benchmarks/.build/wkd-load).
 #
@@ -48,7 +51,20 @@ case $instances in 1) ;; 2) [ -n "$database" ] || { echo "INSTANCES=2 needs DATA
     *) echo "INSTANCES must be 1 or 2" >&2; exit 2 ;; esac
 trusted=
 [ "${ROUTER_ONLY:-0}" = 1 ] && trusted=', "trustedProxies": ["127.0.0.1"]'
-out=${OUT:-$here/.build/$target-load${database:+-postgres}${trusted:+-router}$([ "$instances" = 2 ] && echo -2instances)}
+server_cpu=${SERVER_CPU:-}
+load_cpu=${LOAD_CPU:-}
+pin_server=
+pin_load=
+workers=auto
+wrk_threads=2
+if [ -n "$server_cpu$load_cpu" ]; then
+    [ -n "$server_cpu" ] && [ -n "$load_cpu" ] && [ "$instances" = 1 ] || { echo "SERVER_CPU and LOAD_CPU go together, with one instance" >&2; exit 2; }
+    pin_server="taskset -c $server_cpu env NIO_SINGLETON_GROUP_LOOP_COUNT=1"
+    pin_load="taskset -c $load_cpu"
+    workers=1
+    wrk_threads=1
+fi
+out=${OUT:-$here/.build/$target-load${database:+-postgres}${trusted:+-router}$([ "$instances" = 2 ] && echo -2instances)${pin_server:+-pinned}}
 mkdir -p "$out"
 
 tmp=$(mktemp -d /tmp/wkd-load.XXXXXX)
@@ -117,7 +133,8 @@ cat >"$tmp/stockade.json" <<JSON
   "mail": {"relay": "127.0.0.1:9", "tls": "none"}
 }
 JSON
-"$stockade" serve --config "$tmp/stockade.json" --log-level warning >"$tmp/stockade.log" 2>&1 &
+# shellcheck disable=SC2086 # the pinning prefix is words
+$pin_server "$stockade" serve --config "$tmp/stockade.json" --log-level warning >"$tmp/stockade.log" 2>&1 &
 stockade_pid=$!
 
 hash=$("$stockade" wkd hash "$address")
@@ -165,7 +182,7 @@ mkdir -p "$tmp/www$(dirname "$file_path")" "$tmp/nginx"
 cp "$tmp/stockade.body" "$tmp/www$file_path"
 chmod -R a+rX "$tmp/www"
 cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes auto;
+worker_processes $workers;
 daemon off;
 pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/error.log warn;
@@ -186,7 +203,8 @@ http {
     }
 }
 CONF
-nginx -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" &
+# shellcheck disable=SC2086
+${pin_server:+taskset -c $server_cpu} nginx -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" &
 nginx_pid=$!
 retry_curl "$tmp/nginx/error.log" -o "$tmp/nginx.body" -H "Host: $host" "http://127.0.0.1:$nport$path"
 cmp "$tmp/stockade.body" "$tmp/nginx.body"
@@ -221,7 +239,8 @@ for c in $connections; do
                 wait "$first_wrk"
                 files="$file $file.2"
             else
-                wrk -t2 -c"$c" -d"$duration" --latency -H "Host: $host" "http://127.0.0.1:$port$path" >"$file"
+                # shellcheck disable=SC2086
+                $pin_load wrk -t$wrk_threads -c"$c" -d"$duration" --latency -H "Host: $host" "http://127.0.0.1:$port$path" >"$file"
                 files=$file
             fi
             # shellcheck disable=SC2086 # two files for two instances
