@@ -227,7 +227,7 @@ import Testing
             let start = Int.random(in: 0...input.count, using: &generator)
             var expected = start
             while expected < input.count, input[expected] >= 0x21, input[expected] <= 0x7E, input[expected] != 0x3B { expected += 1 }
-            #expect(TagList.endOfValueCharacters(input, from: start) == expected, "\(input) from \(start)")
+            #expect(input.withUnsafeBufferPointer { TagList.endOfValueCharacters($0, from: start) } == expected, "\(input) from \(start)")
         }
     }
 }

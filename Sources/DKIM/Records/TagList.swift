@@ -14,15 +14,16 @@ public struct TagList: Sendable, Hashable {
         public let valueRange: Range<Int>
     }
 
-    /// Where one tag's name and trimmed value sit in ``bytes``: the parse keeps positions, and the readers of
-    /// signatures and key records read octets, so no `String` is made for a tag nobody asks for.
+    /// Where one tag's name and trimmed value sit in ``bytes``, counted from its first octet: the parse keeps
+    /// positions, and the readers of signatures and key records read octets, so no `String` is made for a tag nobody
+    /// asks for.
     struct Entry: Sendable, Hashable {
         let name: Range<Int>
         let value: Range<Int>
     }
 
-    /// The parsed bytes.
-    let bytes: [UInt8]
+    /// The parsed bytes: a slice of the header field or record they were read from (not copied).
+    let bytes: ArraySlice<UInt8>
     /// The tags in order, as positions in ``bytes``.
     let entries: [Entry]
 
@@ -32,49 +33,64 @@ public struct TagList: Sendable, Hashable {
     /// Parses a tag list.
     /// - Throws: ``TagListError`` for a syntax error, a duplicated tag, or more than ``DKIMLimits/maximumTagCount`` tags.
     public init(parsing bytes: some Collection<UInt8>) throws(TagListError) {
-        let input = Array(bytes)
+        try self.init(parsing: ArraySlice(bytes))
+    }
+
+    /// Parses the tag list `bytes`, keeping the slice.
+    init(parsing bytes: ArraySlice<UInt8>) throws(TagListError) {
+        self.bytes = bytes
+        self.entries = try bytes.withUnsafeBufferPointer { input throws(TagListError) in try Self.entries(input) }
+    }
+
+    /// The tags of `input`, as positions from its start.
+    private static func entries(_ input: UnsafeBufferPointer<UInt8>) throws(TagListError) -> [Entry] {
         var entries: [Entry] = []
         entries.reserveCapacity(16)  // a signature has up to 14 known tags: one allocation, not five
         var index = 0
         while true {
-            index = Self.skipFWS(input, index)
+            index = skipFWS(input, index)
             if index == input.count {
                 // Only the end: allowed after a semicolon (the optional final ";") or for an empty list.
                 break
             }
             let nameStart = index
-            guard Self.isAlpha(input[index]) else { throw TagListError("a tag name must start with a letter") }
-            while index < input.count, Self.isAlphaNumericOrUnderscore(input[index]) { index += 1 }
+            guard isAlpha(input[index]) else { throw TagListError("a tag name must start with a letter") }
+            while index < input.count, isAlphaNumericOrUnderscore(input[index]) { index += 1 }
             let name = nameStart..<index
-            index = Self.skipFWS(input, index)
-            guard index < input.count, input[index] == UInt8(ascii: "=") else { throw TagListError("tag \(Self.text(input[name])) has no \"=\"") }
-            index = Self.skipFWS(input, index + 1)
+            let nameText = { text(input, name) }
+            index = skipFWS(input, index)
+            guard index < input.count, input[index] == UInt8(ascii: "=") else { throw TagListError("tag \(nameText()) has no \"=\"") }
+            index = skipFWS(input, index + 1)
             let valueStart = index
             var valueEnd = index
             while index < input.count, input[index] != UInt8(ascii: ";") {
                 let byte = input[index]
-                if Self.isValueCharacter(byte) {
-                    index = Self.endOfValueCharacters(input, from: index + 1)
+                if isValueCharacter(byte) {
+                    index = endOfValueCharacters(input, from: index + 1)
                     valueEnd = index
                 } else if byte.isWSP || byte == .cr || byte == .lf {
-                    let after = Self.skipFWS(input, index)
-                    guard after > index else { throw TagListError("tag \(Self.text(input[name])) has a line break that is not folding") }
+                    let after = skipFWS(input, index)
+                    guard after > index else { throw TagListError("tag \(nameText()) has a line break that is not folding") }
                     index = after
                 } else {
-                    throw TagListError("tag \(Self.text(input[name])) has a character not allowed in a tag value")
+                    throw TagListError("tag \(nameText()) has a character not allowed in a tag value")
                 }
             }
             // At most maximumTagCount earlier names to compare: bounded, and no set of strings to build.
             guard !entries.contains(where: { input[$0.name].elementsEqual(input[name]) }) else {
-                throw TagListError("tag \(Self.text(input[name])) appears twice")
+                throw TagListError("tag \(nameText()) appears twice")
             }
             guard entries.count < DKIMLimits.maximumTagCount else { throw TagListError("more than \(DKIMLimits.maximumTagCount) tags") }
             entries.append(Entry(name: name, value: valueStart..<valueEnd))
             if index == input.count { break }
             index += 1  // the semicolon
         }
-        self.bytes = input
-        self.entries = entries
+        return entries
+    }
+
+    /// The octets at `range` of ``bytes`` (counted from its first octet).
+    private func octets(_ range: Range<Int>) -> ArraySlice<UInt8> {
+        bytes[(bytes.startIndex + range.lowerBound)..<(bytes.startIndex + range.upperBound)]
     }
 
     /// The value of the tag named `name` (case-sensitive), if present.
@@ -89,7 +105,7 @@ public struct TagList: Sendable, Hashable {
 
     /// The value octets of the tag named `name` (case-sensitive), if present.
     func valueOctets(_ name: String) -> ArraySlice<UInt8>? {
-        entryIndex(name).map { bytes[entries[$0].value] }
+        entryIndex(name).map { octets(entries[$0].value) }
     }
 
     /// Where the value of the tag named `name` sits in the parsed bytes, if present.
@@ -110,13 +126,13 @@ public struct TagList: Sendable, Hashable {
 
     private func tag(at index: Int) -> Tag {
         let entry = entries[index]
-        return Tag(name: Self.text(bytes[entry.name]), value: Self.text(bytes[entry.value]), valueRange: entry.value)
+        return Tag(name: Self.text(octets(entry.name)), value: Self.text(octets(entry.value)), valueRange: entry.value)
     }
 
     /// Tag lists are equal when their tags are: the same names, values and value positions.
     public static func == (lhs: TagList, rhs: TagList) -> Bool {
         lhs.entries.count == rhs.entries.count && zip(lhs.entries, rhs.entries).allSatisfy { a, b in
-            a.value == b.value && lhs.bytes[a.name].elementsEqual(rhs.bytes[b.name]) && lhs.bytes[a.value].elementsEqual(rhs.bytes[b.value])
+            a.value == b.value && lhs.octets(a.name).elementsEqual(rhs.octets(b.name)) && lhs.octets(a.value).elementsEqual(rhs.octets(b.value))
         }
     }
 
@@ -124,17 +140,21 @@ public struct TagList: Sendable, Hashable {
         hasher.combine(entries.count)
         for entry in entries {
             hasher.combine(entry.value)
-            hasher.combine(bytes[entry.name].count)
-            for octet in bytes[entry.name] { hasher.combine(octet) }
-            for octet in bytes[entry.value] { hasher.combine(octet) }
+            hasher.combine(entry.name.count)
+            for octet in octets(entry.name) { hasher.combine(octet) }
+            for octet in octets(entry.value) { hasher.combine(octet) }
         }
     }
 
     /// Tag names and values are printable ASCII (§3.2), so their octets are their text.
     static func text(_ octets: ArraySlice<UInt8>) -> String { String(decoding: octets, as: UTF8.self) }
 
+    private static func text(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: input[range]), as: UTF8.self)
+    }
+
     /// Skips FWS (RFC 5322 §3.2.2, as RFC 6376 §2.8 uses it): WSP, and CRLF only when WSP follows.
-    static func skipFWS(_ input: [UInt8], _ start: Int) -> Int {
+    static func skipFWS(_ input: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
         var i = start
         while i < input.count {
             if input[i].isWSP {
@@ -150,21 +170,20 @@ public struct TagList: Sendable, Hashable {
 
     /// The end of the run of value characters from `start`: sixteen octets at a time (a `b=` value is hundreds of
     /// them), then one by one.
-    static func endOfValueCharacters(_ input: [UInt8], from start: Int) -> Int {
+    static func endOfValueCharacters(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         typealias Chunk = SIMD16<UInt8>
-        return input.withUnsafeBytes { raw in
-            var i = start
-            while i + 16 <= raw.count {
-                let chunk = raw.loadUnaligned(fromByteOffset: i, as: Chunk.self)
-                // VALCHAR: 0x21...0x7E but ";" (the subtraction makes the range one unsigned comparison).
-                let valid = (chunk &- Chunk(repeating: 0x21)) .< Chunk(repeating: 0x7F - 0x21) .& (chunk .!= Chunk(repeating: UInt8(ascii: ";")))
-                let lanes = unsafeBitCast(valid, to: (UInt64, UInt64).self)
-                guard lanes.0 & lanes.1 == .max else { break }
-                i += 16
-            }
-            while i < raw.count, isValueCharacter(raw[i]) { i += 1 }
-            return i
+        let raw = UnsafeRawBufferPointer(input)
+        var i = start
+        while i + 16 <= raw.count {
+            let chunk = raw.loadUnaligned(fromByteOffset: i, as: Chunk.self)
+            // VALCHAR: 0x21...0x7E but ";" (the subtraction makes the range one unsigned comparison).
+            let valid = (chunk &- Chunk(repeating: 0x21)) .< Chunk(repeating: 0x7F - 0x21) .& (chunk .!= Chunk(repeating: UInt8(ascii: ";")))
+            let lanes = unsafeBitCast(valid, to: (UInt64, UInt64).self)
+            guard lanes.0 & lanes.1 == .max else { break }
+            i += 16
         }
+        while i < raw.count, isValueCharacter(raw[i]) { i += 1 }
+        return i
     }
 
     private static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
