@@ -76,10 +76,6 @@ struct ClientAddress: Hashable, Sendable {
 struct TrustedProxies: Sendable {
     private let prefixes: [(network: [UInt8], length: Int)]
 
-    static let none = TrustedProxies(prefixes: [])
-
-    private init(prefixes: [(network: [UInt8], length: Int)]) { self.prefixes = prefixes }
-
     /// - Parameter setting: the setting's name for the error, e.g. `keyServer.trustedProxies`.
     init(_ list: [String], setting: String) throws {
         prefixes = try list.map { entry in
