@@ -51,89 +51,92 @@ extension CertificateReport {
     }
 }
 
-/// Pretty-printed JSON in `JSONEncoder`'s layout, built in one string.
+/// Pretty-printed JSON in `JSONEncoder`'s layout, built as UTF-8 in one buffer.
 private struct JSONLayout {
-    private(set) var text = ""
+    private var bytes: [UInt8] = []
     private var depth: Int
     private var firstMember = true
 
-    init(depth: Int) { self.depth = depth }
+    init(depth: Int) {
+        self.depth = depth
+        bytes.reserveCapacity(1024)
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    private mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
 
     private mutating func newLine(at level: Int) {
-        text += "\n"
-        text += String(repeating: "  ", count: level)
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
     }
 
     /// An object whose members `body` writes with ``member(_:_:)``.
     mutating func object(_ body: (inout JSONLayout) -> Void) {
-        text += "{"
+        append("{")
         let outer = (depth, firstMember)
         depth += 1
         firstMember = true
         body(&self)
         (depth, firstMember) = outer
         newLine(at: depth)
-        text += "}"
+        append("}")
     }
 
     /// One `"key" : value` member of the object being written; `key` must need no escaping.
-    mutating func member(_ key: String, _ value: (inout JSONLayout) -> Void) {
-        if !firstMember { text += "," }
+    mutating func member(_ key: StaticString, _ value: (inout JSONLayout) -> Void) {
+        if !firstMember { append(",") }
         firstMember = false
         newLine(at: depth)
-        text += "\"" + key + "\" : "
+        append("\"")
+        append(key)
+        append("\" : ")
         value(&self)
     }
 
     /// An array of `elements`, each written by `element`; empty as `[`, an empty line, `]`.
     mutating func array<Element>(_ elements: [Element], _ element: (inout JSONLayout, Element) -> Void) {
-        text += "["
+        append("[")
         guard !elements.isEmpty else {
-            text += "\n"
+            append("\n")
             newLine(at: depth)
-            text += "]"
+            append("]")
             return
         }
         depth += 1
         for (i, e) in elements.enumerated() {
-            if i > 0 { text += "," }
+            if i > 0 { append(",") }
             newLine(at: depth)
             element(&self, e)
         }
         depth -= 1
         newLine(at: depth)
-        text += "]"
+        append("]")
     }
 
-    mutating func bool(_ value: Bool) { text += value ? "true" : "false" }
+    mutating func bool(_ value: Bool) { value ? append("true") : append("false") }
 
-    mutating func literal(_ json: String) { text += json }
+    mutating func literal(_ json: String) { bytes.append(contentsOf: json.utf8) }
 
     /// A string, or `null`. Printable ASCII and UTF-8 above it go as they are (`"` and `\` escaped, `/` not); a string
     /// with control characters or DEL is escaped by `JSONEncoder` itself.
     mutating func string(_ value: String?) {
         guard let value else {
-            text += "null"
+            append("null")
             return
         }
-        let needsEncoder = value.utf8.contains { $0 < 0x20 || $0 == 0x7F }
-        if needsEncoder, let encoded = try? Self.fragmentEncoder.encode(value) {
-            text += String(decoding: encoded, as: UTF8.self)
+        if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }), let encoded = try? Self.fragmentEncoder.encode(value) {
+            bytes.append(contentsOf: encoded)
             return
         }
-        text += "\""
-        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-            text += value + "\""
-            return
+        append("\"")
+        for octet in value.utf8 {
+            if octet == UInt8(ascii: "\"") || octet == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+            bytes.append(octet)
         }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
+        append("\"")
     }
 
     private static var fragmentEncoder: JSONEncoder {

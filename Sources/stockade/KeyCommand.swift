@@ -198,8 +198,8 @@ struct CertificateReport {
         version = Int(cert.primaryKey.version)
         keyID = cert.keyID.description
         algorithm = cert.primaryKey.algorithmLabel
-        created = cert.primaryKey.created.formatted(.iso8601)
-        expires = status.expiration.map { $0.formatted(.iso8601) }
+        created = ISO8601Timestamp.string(from: cert.primaryKey.created)
+        expires = status.expiration.map(ISO8601Timestamp.string(from:))
         switch status.validity {
         case .valid: validity = "valid"
         case .expired: validity = "expired"
@@ -216,8 +216,8 @@ struct CertificateReport {
         }
         subkeys = status.subkeys.map {
             Subkey(fingerprint: $0.key.fingerprint.description, algorithm: $0.key.algorithmLabel, flags: $0.flags.description,
-                   valid: certValid && $0.validity.isValid, created: $0.key.created.formatted(.iso8601),
-                   expires: $0.expiration.map { $0.formatted(.iso8601) }, revoked: $0.validity.isRevoked,
+                   valid: certValid && $0.validity.isValid, created: ISO8601Timestamp.string(from: $0.key.created),
+                   expires: $0.expiration.map(ISO8601Timestamp.string(from:)), revoked: $0.validity.isRevoked,
                    expired: $0.validity.isExpired)
         }
     }
