@@ -65,22 +65,27 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
         count += 1
         var pendingSpace = false
         var started = false
-        for i in (colonOffset + 1)..<field.count where !omitted.contains(i) {
-            let byte = field[i]
-            if byte == .cr || byte == .lf { continue }  // unfold
-            if byte.isWSP {
-                pendingSpace = started
-                continue
-            }
-            if pendingSpace {
-                target[count] = .space
+        func value(_ range: Range<Int>) {
+            for i in range {
+                let byte = field[i]
+                if byte == .cr || byte == .lf { continue }  // unfold
+                if byte.isWSP {
+                    pendingSpace = started
+                    continue
+                }
+                if pendingSpace {
+                    target[count] = .space
+                    count += 1
+                    pendingSpace = false
+                }
+                started = true
+                target[count] = byte
                 count += 1
-                pendingSpace = false
             }
-            started = true
-            target[count] = byte
-            count += 1
         }
+        let valueStart = colonOffset + 1
+        value(valueStart..<max(valueStart, omitted.lowerBound))
+        value(max(valueStart, omitted.upperBound)..<field.count)
         return count
     }
 }

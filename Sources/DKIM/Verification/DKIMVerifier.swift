@@ -15,6 +15,8 @@ public struct DKIMVerifier: Sendable {
     private let now: @Sendable () -> Date
     /// Key records parsed, by their text, shared by every copy of this verifier (``DKIMLimits/parsedKeyCapacity``).
     let parsedKeys = BoundedMemo<OctetKey, ParsedKeyRecord>(capacity: DKIMLimits.parsedKeyCapacity)
+    /// The record read last, looked at first.
+    private let recentKey = RecentKeyRecord()
 
     /// A verifier taking keys from `keys` and the time from `now` (for `t=` and `x=`).
     public init(keys: any DKIMKeyFetcher, now: @escaping @Sendable () -> Date = Date.init) {
@@ -91,7 +93,7 @@ public struct DKIMVerifier: Sendable {
         var firstProblem: String?
         for text in records.prefix(DKIMLimits.maximumKeyRecords) {
             do throws(KeyRecordError) {
-                let parsed = parsedKeys.value(for: OctetKey(text), make: ParsedKeyRecord.init)
+                let parsed = recentKey.parsed(text, memo: parsedKeys)
                 let record = try parsed.record.get()
                 try Self.check(record, for: signature)
                 let key = try parsed.key.get()
