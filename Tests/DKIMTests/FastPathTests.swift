@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 @testable import DKIM
 import TestSupport
 import Testing
@@ -110,16 +111,48 @@ import Testing
         }
     }
 
-    @Test("Bare LF read as CRLF: an LF without a CR before it, looked for sixteen octets at a time, found as by the octet-by-octet rule in 5 000 random messages")
+    @Test("Bare LF read as CRLF: an LF without a CR before it, looked for sixteen octets at a time (and 64 with AVX2), found as by the octet-by-octet rule in 5 000 random messages")
     func bareLineFeeds() {
         var generator = SeededGenerator(state: 5321)
         // Mostly CRLF, text and lone CRs; a lone LF in about half of the messages, anywhere.
         let runs: [[UInt8]] = Array(repeating: [0x0D, 0x0A], count: 20) + Array(repeating: Array("text ".utf8), count: 20) + [[0x0D], [0x0A]]
-        for _ in 0..<5_000 {
-            let bytes = (0..<Int.random(in: 0...60, using: &generator)).flatMap { _ in runs.randomElement(using: &generator)! }
+        for index in 0..<5_000 {
+            let bytes = (0..<Int.random(in: 0...(index % 2 == 0 ? 60 : 600), using: &generator)).flatMap { _ in runs.randomElement(using: &generator)! }
             let expected = bytes.indices.contains { bytes[$0] == 0x0A && ($0 == 0 || bytes[$0 - 1] != 0x0D) }
-            #expect(bytes.withUnsafeBufferPointer(DKIMMessage.hasBareLineFeed) == expected, "\(bytes)")
+            for usingAVX2 in [false, Canonicalization.hasAVX2] {
+                #expect(bytes.withUnsafeBufferPointer { DKIMMessage.hasBareLineFeed($0, usingAVX2: usingAVX2) } == expected, "\(bytes)")
+            }
         }
+    }
+
+    @Test("§3.4.4: the relaxed body pass with AVX2 (32 octets at a time) equals the portable pass (16) and the octet-by-octet rule on 4 000 random bodies")
+    func relaxedAVX2MatchesPortable() {
+        var generator = SeededGenerator(state: 2_256)
+        let octets: [UInt8] = [0x20, 0x20, 0x09, 0x0D, 0x0A, 0x61, 0x62, 0xFF]
+        // Text with a few double spaces and no tab (the chunks the AVX2 code closes up by storing again).
+        let text: [UInt8] = Array(repeating: 0x61, count: 12) + [0x20, 0x20, 0x20, 0x0D, 0x0A]
+        for index in 0..<4_000 {
+            // Runs of text, white space and line ends across pieces, or octets drawn one by one (every mix of dropped
+            // and kept octets in a chunk).
+            let alphabet = index % 3 == 1 ? octets : text
+            let body = index % 3 == 0 ? Self.randomBody(&generator)
+                : (0..<Int.random(in: 0...9_000, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            var vectorized: [UInt8] = []
+            var portable: [UInt8] = []
+            Canonicalization.relaxed.canonicalize(body: body[...], usingAVX2: Canonicalization.hasAVX2) { vectorized.append(contentsOf: $0) }
+            Canonicalization.relaxed.canonicalize(body: body[...], usingAVX2: false) { portable.append(contentsOf: $0) }
+            #expect(vectorized == portable, "\(body.count) octets")
+            #expect(portable == VerificationMemoTests.relaxedReference(body), "\(body.count) octets")
+        }
+    }
+
+    @Test("The AVX2 scans are used exactly when /proc/cpuinfo lists avx2, so the comparisons above compare two paths here")
+    func avx2WhereTheCPUHasIt() throws {
+        #if arch(x86_64) && os(Linux)
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }.map { $0.split(separator: " ") } ?? []
+        #expect(Canonicalization.hasAVX2 == flags.contains("avx2"))
+        #endif
     }
 
     /// RFC 6376 §3.4.2 octet by octet, as the library wrote it before it copied runs: the reference.

@@ -1,3 +1,4 @@
+import CDKIMScan
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -113,8 +114,10 @@ public struct DKIMMessage: Sendable, Hashable {
     }
 
     /// Whether an LF octet is not preceded by CR. This runs over every message, so it looks at sixteen octets at a time
-    /// and only gathers the answer (a test compares it with the octet-by-octet rule).
-    static func hasBareLineFeed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// (with `usingAVX2`, `CDKIMScan` looks at 64) and only gathers the answer (a test compares both with the
+    /// octet-by-octet rule).
+    static func hasBareLineFeed(_ bytes: UnsafeBufferPointer<UInt8>, usingAVX2: Bool = Canonicalization.hasAVX2) -> Bool {
+        if usingAVX2 { return cdkim_has_bare_line_feed_avx2(bytes.baseAddress, bytes.count) != 0 }
         typealias Chunk = SIMD16<UInt8>
         guard let first = bytes.first else { return false }
         let raw = UnsafeRawBufferPointer(bytes)

@@ -1,0 +1,23 @@
+#ifndef CDKIMSCAN_H
+#define CDKIMSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Scans of message octets for DKIM (RFC 6376) with x86-64 AVX2, chosen at run time. Every function here has a
+/// portable counterpart in the DKIM target (Swift, sixteen octets at a time); tests compare the two on seeded random
+/// input. Off x86-64, or on a CPU without AVX2, `cdkim_has_avx2` is 0 and nothing else may be called.
+
+/// 1 when this CPU runs the AVX2 functions below, 0 otherwise.
+int cdkim_has_avx2(void);
+
+/// Relaxed body canonicalization (RFC 6376 §3.4.4) of whole 32-octet chunks of `input`: every WSP becomes SP, and a
+/// WSP followed by WSP or by CRLF is left out. Chunks are taken from the start while two octets after the chunk can be
+/// read too (offset + 34 <= count) and 32 more octets fit in `out` (written + 32 <= capacity; a chunk's store may
+/// write all 32). Returns how many octets of `input` were read (a multiple of 32); `*written` is how many were kept.
+size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_t *out, size_t capacity, size_t *written);
+
+/// 1 when an LF of `input[0..<count]` is not preceded by CR (an LF at offset 0 counts), 0 otherwise.
+int cdkim_has_bare_line_feed_avx2(const uint8_t *input, size_t count);
+
+#endif
