@@ -207,10 +207,15 @@ let package = Package(
             name: "DKIM",
             dependencies: [
                 "DNS",
+                "CDKIMScan",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
+        ),
+        // The relaxed body scan with AVX2 chosen at run time (`__attribute__((target))`), a portable loop elsewhere.
+        .target(
+            name: "CDKIMScan"
         ),
         .target(
             name: "DMARC",
