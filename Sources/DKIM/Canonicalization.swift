@@ -63,30 +63,63 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
         }
         target[count] = UInt8(ascii: ":")
         count += 1
-        var pendingSpace = false
-        var started = false
-        func value(_ range: Range<Int>) {
-            for i in range {
-                let byte = field[i]
-                if byte == .cr || byte == .lf { continue }  // unfold
-                if byte.isWSP {
-                    pendingSpace = started
+        var state = RelaxedValue()
+        let valueStart = colonOffset + 1
+        state.write(field, valueStart..<max(valueStart, omitted.lowerBound), into: target, count: &count)
+        state.write(field, max(valueStart, omitted.upperBound)..<field.count, into: target, count: &count)
+        return count
+    }
+}
+
+/// A relaxed header value being written (§3.4.2): unfolded, each run of WSP between content made one SP, WSP at its
+/// start and end dropped.
+private struct RelaxedValue {
+    /// WSP seen after content and not written yet: one SP goes out if more content follows.
+    var pendingSpace = false
+    /// Whether content has been written.
+    var started = false
+
+    /// Writes the value octets at `range` of `field` at `target[count...]`.
+    ///
+    /// Sixteen octets are copied as they are when that is their relaxed form: after content with no WSP pending, with
+    /// no tab, CR or LF, no SP followed by SP, and content last (most of a header's text); the others go octet by octet.
+    @inline(__always)
+    mutating func write(_ field: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into target: UnsafeMutablePointer<UInt8>,
+                        count: inout Int) {
+        typealias Chunk = SIMD16<UInt8>
+        let raw = UnsafeRawBufferPointer(field)
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if started, !pendingSpace, i + 17 <= range.upperBound {
+                let chunk = raw.loadUnaligned(fromByteOffset: i, as: Chunk.self)
+                let next = raw.loadUnaligned(fromByteOffset: i + 1, as: Chunk.self)
+                let spaces = chunk .== Chunk(repeating: .space)
+                let slow = chunk .== Chunk(repeating: .tab) .| chunk .== Chunk(repeating: .cr) .| chunk .== Chunk(repeating: .lf)
+                    .| (spaces .& next .== Chunk(repeating: .space))
+                let lanes = unsafeBitCast(slow, to: (UInt64, UInt64).self)
+                if lanes.0 | lanes.1 == 0, chunk[15] != .space {
+                    UnsafeMutableRawPointer(target + count).storeBytes(of: chunk, as: Chunk.self)
+                    count += 16
+                    i += 16
                     continue
                 }
-                if pendingSpace {
-                    target[count] = .space
-                    count += 1
-                    pendingSpace = false
-                }
-                started = true
-                target[count] = byte
-                count += 1
             }
+            let byte = field[i]
+            i += 1
+            if byte == .cr || byte == .lf { continue }  // unfold
+            if byte.isWSP {
+                pendingSpace = started
+                continue
+            }
+            if pendingSpace {
+                target[count] = .space
+                count += 1
+                pendingSpace = false
+            }
+            started = true
+            target[count] = byte
+            count += 1
         }
-        let valueStart = colonOffset + 1
-        value(valueStart..<max(valueStart, omitted.lowerBound))
-        value(max(valueStart, omitted.upperBound)..<field.count)
-        return count
     }
 }
 
