@@ -5,7 +5,7 @@
 
 int cdkim_has_avx2(void) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi");
 }
 
 /// For each byte mask of dropped octets (bit k: octet k dropped), the PSHUFB pattern that moves the kept octets of

@@ -8,7 +8,7 @@
 /// portable counterpart in the DKIM target (Swift, sixteen octets at a time); tests compare the two on seeded random
 /// input. Off x86-64, or on a CPU without AVX2, `cdkim_has_avx2` is 0 and nothing else may be called.
 
-/// 1 when this CPU runs the AVX2 functions below, 0 otherwise.
+/// 1 when this CPU runs the AVX2 functions below (AVX2 with POPCNT and BMI1, which every AVX2 CPU has), 0 otherwise.
 int cdkim_has_avx2(void);
 
 /// Relaxed body canonicalization (RFC 6376 §3.4.4) of whole 32-octet chunks of `input`: every WSP becomes SP, and a
