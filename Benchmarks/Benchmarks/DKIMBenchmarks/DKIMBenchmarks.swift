@@ -168,7 +168,8 @@ let benchmarks: @Sendable () -> Void = {
 /// update (SHA-256's cost depends on the count alone).
 ///
 /// The counts were taken with dkimpy 1.1.8 (not the code under test): its verification of the files
-/// `STOCKADE_BENCH_DUMP_DIR` writes, with each SHA-256 update's length recorded (docs/benchmarks.md, DKIM fourth pass).
+/// `STOCKADE_BENCH_DUMP_DIR` writes, with each SHA-256 update's length recorded (`Benchmarks/peers/dkimpy_hashed_octets.py`;
+/// docs/benchmarks.md, DKIM fourth pass).
 /// Body: 11 680 octets, the 160 lines with their double spaces made single (relaxed, §3.4.4), which is how it is made
 /// here. Header hash input: the 7 signed fields present (`h=` lists 11 names, the over-signed 4 add nothing) in relaxed
 /// form and the signature field with an empty `b=`: 478 octets for a=rsa-sha256, 482 for a=ed25519-sha256.
