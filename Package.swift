@@ -64,6 +64,7 @@ let package = Package(
         .target(
             name: "DNS",
             dependencies: [
+                "CivilDate",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -74,6 +75,7 @@ let package = Package(
         .target(
             name: "OpenPGP",
             dependencies: [
+                "CivilDate",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -94,6 +96,7 @@ let package = Package(
         .target(
             name: "SMTP",
             dependencies: [
+                "CivilDate",
                 "DNS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -226,6 +229,11 @@ let package = Package(
             name: "HTTPHead",
             swiftSettings: swiftSettings
         ),
+        // Days since 1970 to and from the proleptic Gregorian calendar, for every date written without Foundation's.
+        .target(
+            name: "CivilDate",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ListenerLimits",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
@@ -250,6 +258,7 @@ let package = Package(
         .target(
             name: "TLSRPT",
             dependencies: [
+                "CivilDate",
                 "DNS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -284,6 +293,7 @@ let package = Package(
         .target(
             name: "StockadeServer",
             dependencies: [
+                "CivilDate",
                 "DNS",
                 "Directory",
                 "Store",

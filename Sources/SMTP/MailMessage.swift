@@ -1,3 +1,4 @@
+import CivilDate
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
@@ -57,24 +58,12 @@ public struct MailMessage: Sendable, Hashable {
 
     /// `Sun, 29 Nov 2026 12:41:25 +0000` (RFC 5322 §3.3), from the date's whole seconds in UTC.
     package static func rfc5322Date(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Civil date from days since 1970-01-01 (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        let weekday = Int((days % 7 + 11) % 7)  // 1970-01-01 was a Thursday
+        let (civil, secondOfDay) = CivilDate.of(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)))
+        let weekday = CivilDate.weekday(daysSince1970: civil.daysSince1970)
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(weekdays[weekday]), \(day) \(months[Int(month) - 1]) \(year) "
+        return "\(weekdays[weekday]), \(civil.day) \(months[Int(civil.month) - 1]) \(civil.year) "
             + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) +0000"
     }
 }

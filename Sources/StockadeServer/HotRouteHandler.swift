@@ -1,3 +1,4 @@
+import CivilDate
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -157,24 +158,14 @@ final class HotRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
 /// The IMF-fixdate form of HTTP dates (RFC 9110 §5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`.
 enum HTTPDate {
-    private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// `seconds` since 1970-01-01 00:00:00 UTC (not before it) as an HTTP date.
     static func format(_ seconds: Int) -> String {
-        let days = seconds / 86_400
-        let time = seconds % 86_400
-        // Days to a civil date (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil inverted).
-        let shifted = days + 719_468
-        let era = shifted / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(weekdays[days % 7]), \(two(day)) \(months[month - 1]) \(year) \(two(time / 3600)):\(two(time % 3600 / 60)):\(two(time % 60)) GMT"
+        let (civil, time) = CivilDate.of(secondsSince1970: Int64(seconds))
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(weekdays[CivilDate.weekday(daysSince1970: civil.daysSince1970)]), \(two(civil.day)) \(months[Int(civil.month) - 1]) "
+            + "\(civil.year) \(two(time / 3600)):\(two(time % 3600 / 60)):\(two(time % 60)) GMT"
     }
 }

@@ -1,3 +1,4 @@
+import CivilDate
 import Foundation
 import Testing
 import OpenPGP
@@ -25,5 +26,25 @@ import TestSupport
             if ISO8601Timestamp.string(from: date) != date.formatted(.iso8601) { disagreements.append(seconds) }
         }
         #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+    }
+
+    /// `CivilDate` both ways (H. Hinnant's `civil_from_days` and `days_from_civil`), which every date Stockade writes
+    /// without Foundation's calendar uses: known days, the weekday, and a round trip over seeded random days.
+    @Test func civilDatesBothWays() {
+        #expect(CivilDate(daysSince1970: 0) == CivilDate(year: 1970, month: 1, day: 1))
+        #expect(CivilDate(year: 2000, month: 3, day: 1).daysSince1970 == 11_017)
+        #expect(CivilDate(daysSince1970: -719_468) == CivilDate(year: 0, month: 3, day: 1))
+        #expect(CivilDate(year: 2026, month: 12, day: 7).daysSince1970 == 20_794)
+        #expect(CivilDate.weekday(daysSince1970: 0) == 4)  // Thursday
+        #expect(CivilDate.weekday(daysSince1970: 20_794) == 1)  // Monday
+        #expect(CivilDate.weekday(daysSince1970: -1) == 3)  // Wednesday
+        var generator = SeededGenerator(state: 0xC1_7111)
+        var failures: [Int64] = []
+        for _ in 0..<100_000 {
+            let days = Int64.random(in: -1_000_000...3_000_000, using: &generator)
+            let date = CivilDate(daysSince1970: days)
+            if date.daysSince1970 != days || !(1...12).contains(date.month) || !(1...31).contains(date.day) { failures.append(days) }
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(5))")
     }
 }

@@ -1,3 +1,5 @@
+import CivilDate
+
 /// Text encodings used by record presentation formats, written here to keep `DNS` free of Foundation.
 enum Encoding {
     private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -93,21 +95,10 @@ enum Encoding {
 
     /// A UTC time as `YYYYMMDDHHmmSS`, the RRSIG form of RFC 4034 §3.2.
     static func timestamp(_ secondsSinceEpoch: UInt32) -> String {
-        let seconds = Int(secondsSinceEpoch)
-        let days = seconds / 86_400
-        let secondOfDay = seconds % 86_400
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = z / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)" + two(month) + two(day) + two(secondOfDay / 3600) + two(secondOfDay / 60 % 60) + two(secondOfDay % 60)
+        let (civil, secondOfDay) = CivilDate.of(secondsSince1970: Int64(secondsSinceEpoch))
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(civil.year)" + two(civil.month) + two(civil.day) + two(secondOfDay / 3600) + two(secondOfDay / 60 % 60)
+            + two(secondOfDay % 60)
     }
 
     /// Splits text into space-separated chunks of `width` characters, as dig does for long hex and base64 fields.

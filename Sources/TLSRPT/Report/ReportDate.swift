@@ -1,3 +1,4 @@
+import CivilDate
 public import Foundation
 
 /// An instant in a report's `date-range`: an RFC 3339 `date-time` (RFC 8460 §4.4), kept to the nanosecond so that
@@ -24,10 +25,8 @@ public struct ReportDate: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, with a fraction (trailing zeros removed) when there is one.
     public var text: String {
-        let days = secondsSince1970 >= 0 ? secondsSince1970 / 86_400 : (secondsSince1970 - 86_399) / 86_400
-        let seconds = secondsSince1970 - days * 86_400
-        let (year, month, day) = Self.civil(fromDays: days)
-        var result = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(seconds / 3600, 2) + ":"
+        let (civil, seconds) = CivilDate.of(secondsSince1970: secondsSince1970)
+        var result = pad(civil.year, 4) + "-" + pad(civil.month, 2) + "-" + pad(civil.day, 2) + "T" + pad(seconds / 3600, 2) + ":"
             + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
         if nanoseconds != 0 {
             var fraction = pad(Int64(nanoseconds), 9)
@@ -102,9 +101,10 @@ public struct ReportDate: Sendable, Hashable, Comparable, CustomStringConvertibl
             return nil
         }
         guard index == bytes.count else { return nil }
-        let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        let seconds = CivilDate(year: year, month: month, day: day).daysSince1970 * 86_400 + hour * 3600 + minute * 60 + second - offset
         // In UTC the instant must still have a four-digit year, so that ``text`` can write it.
-        guard (days(year: 0, month: 1, day: 1) * 86_400 ..< days(year: 10_000, month: 1, day: 1) * 86_400).contains(seconds) else { return nil }
+        let fourDigitYears = CivilDate(year: 0, month: 1, day: 1).daysSince1970 * 86_400 ..< CivilDate(year: 10_000, month: 1, day: 1).daysSince1970 * 86_400
+        guard fourDigitYears.contains(seconds) else { return nil }
         return (ReportDate(secondsSince1970: seconds, nanoseconds: Int32(nanoseconds)), form)
     }
 
@@ -116,28 +116,5 @@ public struct ReportDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-    private static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The inverse of ``days(year:month:day:)`` (H. Hinnant's `civil_from_days`).
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
