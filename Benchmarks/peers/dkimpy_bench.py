@@ -33,4 +33,5 @@ def main():
         print(f"dkimpy {dkim.__name__} verify {path}: {count / (time.perf_counter() - start):.0f}/s")
 
 
-main()
+if __name__ == "__main__":
+    main()

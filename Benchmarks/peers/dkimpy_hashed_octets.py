@@ -5,22 +5,11 @@ python3 Benchmarks/peers/dkimpy_hashed_octets.py DIR/dkim-rsa2048.eml DIR/dkim-e
 The crypto limits of DKIMBenchmarks hash exactly these counts (docs/benchmarks.md, DKIM fourth pass).
 Keys come from the lab zone's text, as in dkimpy_bench.py."""
 import hashlib
-import pathlib
-import re
 import sys
 
 import dkim
 
-ZONE = pathlib.Path(__file__).resolve().parents[2] / "lab/zones/dkim.test.zone"
-
-
-def records():
-    found = {}
-    for line in open(ZONE):
-        match = re.match(r"^(\S+)\._domainkey\s+IN TXT\s+\((.*)\)", line)
-        if match:
-            found[f"{match.group(1)}._domainkey.dkim.test.".encode()] = "".join(re.findall(r'"([^"]*)"', match.group(2))).encode()
-    return found
+from dkimpy_bench import records  # the lab zone's key records, as dkimpy_bench.py reads them
 
 
 hashes = []
