@@ -26,9 +26,12 @@ public enum HKPSearch: Sendable, Hashable {
         }
         var address = Substring(trimmed)
         if address.hasPrefix("<") && address.hasSuffix(">") { address = address.dropFirst().dropLast() }
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !address.utf8.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") })
+        // Octets, not Characters: an `@` or `.` followed by a combining mark is one Character that is neither.
+        let octets = address.utf8
+        guard let at = octets.firstIndex(of: UInt8(ascii: "@")), at != octets.startIndex,
+              !octets[octets.index(after: at)...].contains(UInt8(ascii: "@")),
+              octets[octets.index(after: at)...].contains(UInt8(ascii: ".")),
+              !octets.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") })
         else { return nil }
         self = .email(asciiLowercased(String(address)))
     }
