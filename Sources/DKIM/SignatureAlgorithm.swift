@@ -7,6 +7,15 @@ public enum SignatureAlgorithm: String, Sendable, Hashable, CaseIterable {
     /// RSA with SHA-1: recognized so the verdict can say why it fails; never valid (RFC 8301 §3.1).
     case rsaSHA1 = "rsa-sha1"
 
+    /// The algorithm named by `octets`, compared without regard to ASCII case; nil for any other name.
+    init?(octets: ArraySlice<UInt8>) {
+        let found = Self.allCases.first { algorithm in
+            algorithm.rawValue.utf8.elementsEqual(octets) { $0 == ($1 >= 0x41 && $1 <= 0x5A ? $1 + 0x20 : $1) }
+        }
+        guard let found else { return nil }
+        self = found
+    }
+
     /// The key type (`k=`) this algorithm needs.
     public var keyType: String {
         switch self {

@@ -100,6 +100,29 @@ import Testing
         }
     }
 
+    @Test("§2.4: b= values of up to 400 characters decode the same with AVX2 chunks, without them, and with Foundation (20 000 seeded values)")
+    func base64ChunksMatchPortable() {
+        var generator = SeededGenerator(state: 4648)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        let others = Array("= \t\r\n-_.\u{0}\u{7F}".utf8) + [0x80, 0xC3, 0xFF]
+        var decodedWithChunks = 0
+        for _ in 0..<20_000 {
+            // Whole groups of the alphabet (every character once in a while), then padding, then now and then one
+            // character from elsewhere at a random place: the chunks end there.
+            let groups = Int.random(in: 0...100, using: &generator)
+            var value = (0..<(groups * 4)).map { _ in alphabet.randomElement(using: &generator)! }
+            value += Array("==".utf8.prefix(groups > 0 ? Int.random(in: 0...2, using: &generator) : 0))
+            if !value.isEmpty, Int.random(in: 0..<3, using: &generator) == 0 {
+                value[Int.random(in: 0..<value.count, using: &generator)] = others.randomElement(using: &generator)!
+            }
+            let portable = Base64Octets.decode(value[...], usingAVX2: false)
+            #expect(Base64Octets.decode(value[...], usingAVX2: Canonicalization.hasAVX2) == portable, "\(String(decoding: value, as: UTF8.self))")
+            #expect(portable == Base64Octets.decodeWithFoundation(value[...]), "\(String(decoding: value, as: UTF8.self))")
+            if value.count >= 32, value.prefix(32).allSatisfy(alphabet.contains) { decodedWithChunks += 1 }
+        }
+        #expect(decodedWithChunks == 17_071)  // values whose first chunk the AVX2 code decodes (counted for this seed)
+    }
+
     @Test("§3.4.2: header names lower-cased from octets equal the name lower-cased as text, for 5 000 random names, invalid UTF-8 included")
     func lowercasedNames() throws {
         var generator = SeededGenerator(state: 5322)

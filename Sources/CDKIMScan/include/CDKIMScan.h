@@ -20,4 +20,9 @@ size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_t *ou
 /// 1 when an LF of `input[0..<count]` is not preceded by CR (an LF at offset 0 counts), 0 otherwise.
 int cdkim_has_bare_line_feed_avx2(const uint8_t *input, size_t count);
 
+/// Base64 decoding (RFC 4648 §4) of whole 32-character chunks of `input`, from the start, while a chunk holds only
+/// alphabet characters (no `=`, no white space): each chunk's 24 octets go to `out`, which must have room for 4 more
+/// past the last. Returns how many characters were read (a multiple of 32); the decoded octets are 3/4 of that.
+size_t cdkim_base64_chunks_avx2(const uint8_t *input, size_t count, uint8_t *out);
+
 #endif

@@ -80,8 +80,16 @@ public struct HeaderField: Sendable, Hashable {
     /// Whether ``lowercasedName`` equals `lowercased`, whose ``nameKey(of:)`` is `key`: compared where the name sits
     /// when both are ASCII (no text made), as text otherwise.
     func isNamed(_ lowercased: String, key: UInt64) -> Bool {
-        guard key != 0, nameKey != 0 else { return lowercasedName == lowercased }  // as the names were always compared
-        return key == nameKey && isNamed(lowercased)
+        var wanted = lowercased
+        return wanted.withUTF8 { isNamed($0, key: key) }
+    }
+
+    /// Whether ``lowercasedName`` equals the text of the octets `lowercased`, whose key is `key` (``nameKey(of:)``;
+    /// 0 when they are not ASCII): compared where the name sits when both are ASCII, as text otherwise (as the names
+    /// were always compared).
+    func isNamed(_ lowercased: UnsafeBufferPointer<UInt8>, key: UInt64) -> Bool {
+        guard key != 0, nameKey != 0 else { return lowercasedName == String(decoding: lowercased, as: UTF8.self) }
+        return key == nameKey && isNamedOctetwise(lowercased)
     }
 
     /// Whether ``lowercasedName`` equals `lowercased`, compared where the name sits when both are ASCII (no text made).
@@ -89,17 +97,22 @@ public struct HeaderField: Sendable, Hashable {
         var wanted = lowercased
         let octetwise: Bool? = wanted.withUTF8 { wanted in
             guard nameKey != 0, !wanted.contains(where: { $0 >= 0x80 }) else { return nil }
-            let name = nameOctets
-            guard name.count == wanted.count else { return false }
-            var i = name.startIndex
-            for octet in wanted {
-                let byte = name[i]
-                guard (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) == octet else { return false }
-                i += 1
-            }
-            return true
+            return isNamedOctetwise(wanted)
         }
         return octetwise ?? (lowercasedName == lowercased)  // text equality, as the names were always compared
+    }
+
+    /// Whether the ASCII name equals the lower-case ASCII octets `wanted`.
+    private func isNamedOctetwise(_ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+        let name = nameOctets
+        guard name.count == wanted.count else { return false }
+        var i = name.startIndex
+        for octet in wanted {
+            let byte = name[i]
+            guard (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) == octet else { return false }
+            i += 1
+        }
+        return true
     }
 
     /// The raw value: every byte after the colon, folding included.

@@ -15,7 +15,9 @@ public struct DKIMSignature: Sendable, Hashable {
     /// `d=`, the SDID, as written.
     public let domain: String
     /// `h=`, the signed header names in lower case, in order (repeated and absent names included).
-    public let signedHeaders: [String]
+    public var signedHeaders: [String] { signedHeaderNames.names }
+    /// `h=` as written, read where it sits.
+    let signedHeaderNames: SignedHeaderNames
     /// `i=`, the AUID, as written; nil when absent (it then defaults to `@d`).
     public let identity: String?
     /// `l=`, the count of canonical body octets hashed; nil for the whole body.
@@ -45,27 +47,28 @@ public struct DKIMSignature: Sendable, Hashable {
         do { tags = try TagList(parsing: field.rawValue) } catch { throw DKIMSignatureError("tag list: \(error.reason) (RFC 6376 §3.2)") }
         self.field = field
         self.tags = tags
+        let known = KnownTags(tags)
 
-        func required(_ name: String) throws(DKIMSignatureError) -> ArraySlice<UInt8> {
-            guard let value = tags.valueOctets(name) else { throw DKIMSignatureError("missing required tag \(name)= (RFC 6376 §6.1.1)") }
+        func required(_ value: ArraySlice<UInt8>?, _ name: String) throws(DKIMSignatureError) -> ArraySlice<UInt8> {
+            guard let value else { throw DKIMSignatureError("missing required tag \(name)= (RFC 6376 §6.1.1)") }
             return value
         }
 
-        guard try required("v").elementsEqual("1".utf8) else { throw DKIMSignatureError("v= is not 1 (RFC 6376 §6.1.1)") }
-        let algorithmName = try required("a")
-        guard let algorithm = SignatureAlgorithm(rawValue: asciiLowercasedText(algorithmName)) else {
+        guard try required(known.v, "v").elementsEqual("1".utf8) else { throw DKIMSignatureError("v= is not 1 (RFC 6376 §6.1.1)") }
+        let algorithmName = try required(known.a, "a")
+        guard let algorithm = SignatureAlgorithm(octets: algorithmName) else {
             throw DKIMSignatureError("unknown algorithm a=\(TagList.text(algorithmName)) (RFC 6376 §6.1.1)")
         }
         self.algorithm = algorithm
-        guard let signature = Base64Octets.decode(try required("b")), !signature.isEmpty else {
+        guard let signature = Base64Octets.decode(try required(known.b, "b")), !signature.isEmpty else {
             throw DKIMSignatureError("b= is not base64 (RFC 6376 §3.5)")
         }
         self.signature = signature
-        guard let bodyHash = Base64Octets.decode(try required("bh")), !bodyHash.isEmpty else {
+        guard let bodyHash = Base64Octets.decode(try required(known.bh, "bh")), !bodyHash.isEmpty else {
             throw DKIMSignatureError("bh= is not base64 (RFC 6376 §3.5)")
         }
         self.bodyHash = bodyHash
-        if let c = tags.valueOctets("c") {
+        if let c = known.c {
             guard let pair = CanonicalizationPair(tagValue: c) else {
                 throw DKIMSignatureError("unknown canonicalization c=\(TagList.text(c)) (RFC 6376 §3.5)")
             }
@@ -73,30 +76,30 @@ public struct DKIMSignature: Sendable, Hashable {
         } else {
             canonicalization = CanonicalizationPair(header: .simple, body: .simple)
         }
-        let domain = try required("d")
+        let domain = try required(known.d, "d")
         guard Self.isDomainName(domain) else { throw DKIMSignatureError("d= is not a domain name (RFC 6376 §3.5)") }
         self.domain = TagList.text(domain)
-        let selector = try required("s")
+        let selector = try required(known.s, "s")
         guard Self.isSelector(selector) else { throw DKIMSignatureError("s= is not a selector (RFC 6376 §3.1)") }
         self.selector = TagList.text(selector)
 
-        let names = lowercasedItems(try required("h"), omittingEmpty: false)
-        guard names.count <= DKIMLimits.maximumSignedHeaderNames else {
+        let names = SignedHeaderNames(octets: try required(known.h, "h"))
+        let listed = names.read()
+        guard listed.count <= DKIMLimits.maximumSignedHeaderNames else {
             throw DKIMSignatureError("h= names more than \(DKIMLimits.maximumSignedHeaderNames) fields")
         }
-        guard !names.contains(where: \.isEmpty) else { throw DKIMSignatureError("h= has an empty field name (RFC 6376 §3.5)") }
-        guard names.contains("from") else { throw DKIMSignatureError("h= does not include From (RFC 6376 §6.1.1)") }
-        signedHeaders = names
+        guard !listed.hasEmptyName else { throw DKIMSignatureError("h= has an empty field name (RFC 6376 §3.5)") }
+        guard listed.includesFrom else { throw DKIMSignatureError("h= does not include From (RFC 6376 §6.1.1)") }
+        signedHeaderNames = names
 
-        let identity = tags.valueOctets("i")
-        self.identity = identity.map(TagList.text)
-        if let identity {
+        self.identity = known.i.map(TagList.text)
+        if let identity = known.i {
             guard let at = identity.lastIndex(of: UInt8(ascii: "@")) else { throw DKIMSignatureError("i= has no @ (RFC 6376 §3.5)") }
             guard Self.isSameOrSubdomain(identity[(at + 1)...], of: domain) else {
                 throw DKIMSignatureError("i= domain is not d= or a subdomain of it (RFC 6376 §6.1.1)")
             }
         }
-        if let l = tags.valueOctets("l") {
+        if let l = known.l {
             guard let length = Self.decimal(l, maximumDigits: 76), let value = Int(exactly: length) else {
                 throw DKIMSignatureError("l= is not a decimal count (RFC 6376 §3.5)")
             }
@@ -104,27 +107,27 @@ public struct DKIMSignature: Sendable, Hashable {
         } else {
             bodyLength = nil
         }
-        if let q = tags.valueOctets("q") {
+        if let q = known.q {
             let methods = lowercasedItems(q, omittingEmpty: true)
             guard methods.contains(where: { $0 == "dns/txt" || $0.hasPrefix("dns/txt/") }) else {
                 throw DKIMSignatureError("q= names no supported query method (RFC 6376 §6.1.1)")
             }
         }
-        timestamp = try Self.time(tags.valueOctets("t"), "t")
-        expiration = try Self.time(tags.valueOctets("x"), "x")
+        timestamp = try Self.time(known.t, "t")
+        expiration = try Self.time(known.x, "x")
         if let t = timestamp, let x = expiration, x <= t {
             throw DKIMSignatureError("x= is not later than t= (RFC 6376 §3.5)")
         }
-        copiedHeaders = tags.valueOctets("z").map(TagList.text)
+        copiedHeaders = known.z.map(TagList.text)
+        signatureValueRange = known.bRange.map { b in
+            let offset = field.colonIndex + 1
+            return (offset + b.lowerBound)..<(offset + b.upperBound)
+        }
     }
 
     /// Where the value of `b=` sits in ``field``'s octets (indices of ``HeaderField/octets``): the header hash input has
     /// the raw field without it, everything else untouched (RFC 6376 §3.7).
-    var signatureValueRange: Range<Int>? {
-        guard let b = tags.valueRange("b") else { return nil }
-        let offset = field.colonIndex + 1
-        return (offset + b.lowerBound)..<(offset + b.upperBound)
-    }
+    let signatureValueRange: Range<Int>?
 
     private static func time(_ value: ArraySlice<UInt8>?, _ name: String) throws(DKIMSignatureError) -> Int64? {
         guard let value else { return nil }
@@ -180,6 +183,66 @@ public struct DKIMSignature: Sendable, Hashable {
     static func isSelector(_ text: String) -> Bool { isSelector(Array(text.utf8)[...]) }
 
     static func isSelector(_ octets: ArraySlice<UInt8>) -> Bool { octets.last != UInt8(ascii: ".") && isDomainName(octets) }
+}
+
+/// The values of the tags a signature defines (RFC 6376 §3.5), taken in one pass over the tag list; unknown tags
+/// are left where they are (§3.2). Positions only, so copying this costs no reference counting.
+private struct KnownTags {
+    private let tags: TagList
+    private var ranges = (v: Range<Int>?.none, a: Range<Int>?.none, b: Range<Int>?.none, bh: Range<Int>?.none,
+                          c: Range<Int>?.none, d: Range<Int>?.none, h: Range<Int>?.none, i: Range<Int>?.none,
+                          l: Range<Int>?.none, q: Range<Int>?.none, s: Range<Int>?.none, t: Range<Int>?.none,
+                          x: Range<Int>?.none, z: Range<Int>?.none)
+
+    init(_ tags: TagList) {
+        self.tags = tags
+        tags.bytes.withUnsafeBufferPointer { bytes in
+            for entry in tags.entries {
+                let name = entry.name
+                let first = bytes[name.lowerBound]
+                if name.count == 2 {
+                    if first == UInt8(ascii: "b"), bytes[name.lowerBound + 1] == UInt8(ascii: "h") { ranges.bh = entry.value }
+                    continue
+                }
+                guard name.count == 1 else { continue }
+                switch first {
+                case UInt8(ascii: "v"): ranges.v = entry.value
+                case UInt8(ascii: "a"): ranges.a = entry.value
+                case UInt8(ascii: "b"): ranges.b = entry.value
+                case UInt8(ascii: "c"): ranges.c = entry.value
+                case UInt8(ascii: "d"): ranges.d = entry.value
+                case UInt8(ascii: "h"): ranges.h = entry.value
+                case UInt8(ascii: "i"): ranges.i = entry.value
+                case UInt8(ascii: "l"): ranges.l = entry.value
+                case UInt8(ascii: "q"): ranges.q = entry.value
+                case UInt8(ascii: "s"): ranges.s = entry.value
+                case UInt8(ascii: "t"): ranges.t = entry.value
+                case UInt8(ascii: "x"): ranges.x = entry.value
+                case UInt8(ascii: "z"): ranges.z = entry.value
+                default: break
+                }
+            }
+        }
+    }
+
+    private func value(_ range: Range<Int>?) -> ArraySlice<UInt8>? { range.map(tags.octets) }
+
+    var v: ArraySlice<UInt8>? { value(ranges.v) }
+    var a: ArraySlice<UInt8>? { value(ranges.a) }
+    var b: ArraySlice<UInt8>? { value(ranges.b) }
+    var bh: ArraySlice<UInt8>? { value(ranges.bh) }
+    var c: ArraySlice<UInt8>? { value(ranges.c) }
+    var d: ArraySlice<UInt8>? { value(ranges.d) }
+    var h: ArraySlice<UInt8>? { value(ranges.h) }
+    var i: ArraySlice<UInt8>? { value(ranges.i) }
+    var l: ArraySlice<UInt8>? { value(ranges.l) }
+    var q: ArraySlice<UInt8>? { value(ranges.q) }
+    var s: ArraySlice<UInt8>? { value(ranges.s) }
+    var t: ArraySlice<UInt8>? { value(ranges.t) }
+    var x: ArraySlice<UInt8>? { value(ranges.x) }
+    var z: ArraySlice<UInt8>? { value(ranges.z) }
+    /// Where `b=`'s value sits in the parsed bytes.
+    var bRange: Range<Int>? { ranges.b }
 }
 
 /// Why a `DKIM-Signature` field is unusable (RFC 6376 §6.1.1): the verdict is `permerror` with this reason.

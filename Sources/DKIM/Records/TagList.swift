@@ -89,7 +89,7 @@ public struct TagList: Sendable, Hashable {
     }
 
     /// The octets at `range` of ``bytes`` (counted from its first octet).
-    private func octets(_ range: Range<Int>) -> ArraySlice<UInt8> {
+    func octets(_ range: Range<Int>) -> ArraySlice<UInt8> {
         bytes[(bytes.startIndex + range.lowerBound)..<(bytes.startIndex + range.upperBound)]
     }
 

@@ -65,7 +65,8 @@ public struct DKIMSigner: Sendable {
         if let validity { tags.append("x=\(timestamp + validity)") }
         if let identity { tags.append("i=\(identity)") }
         if includesBodyLength { tags.append("l=\(canonicalBody.count)") }
-        tags.append("h=" + signedHeaders.joined(separator: ":"))
+        let signedHeaderList = signedHeaders.joined(separator: ":")
+        tags.append("h=" + signedHeaderList)
         tags.append("bh=" + Data(SHA256.hash(data: canonicalBody)).base64EncodedString())
 
         var folder = FieldFolder(name: "DKIM-Signature")
@@ -73,7 +74,7 @@ public struct DKIMSigner: Sendable {
         folder.append("b=", breakingBefore: nil)
         let unsigned = folder.raw
         let colon = "DKIM-Signature".utf8.count
-        let input = DKIMVerifier.headerHashInput(signedHeaders: signedHeaders, canonicalization: canonicalization.header,
+        let input = DKIMVerifier.headerHashInput(signedHeaders: SignedHeaderNames(octets: Array(signedHeaderList.utf8)[...]), canonicalization: canonicalization.header,
                                                  signatureField: unsigned[...], colonIndex: colon, headerIndex: headerIndex)
         let signature = try key.sign(digest: SHA256.hash(data: input))
         folder.appendUnbroken(Data(signature).base64EncodedString())

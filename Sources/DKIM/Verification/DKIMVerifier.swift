@@ -67,7 +67,7 @@ public struct DKIMVerifier: Sendable {
 
         func verdict(_ result: DKIMResult, _ reason: String?, testing: Bool = false) -> DKIMVerdict {
             DKIMVerdict(result: result, reason: reason, domain: signature.domain.asciiLowercased, selector: signature.selector,
-                        identity: signature.identity ?? "@\(signature.domain)", algorithm: signature.algorithm.rawValue, isTesting: testing)
+                        identity: signature.identity ?? "@" + signature.domain, algorithm: signature.algorithm.rawValue, isTesting: testing)
         }
 
         if signature.algorithm == .rsaSHA1 {
@@ -148,26 +148,28 @@ public struct DKIMVerifier: Sendable {
     /// signature's own field with an empty `b=` and no final CRLF. A name listed more often than it occurs adds
     /// nothing for the missing instances (§5.4.2).
     static func headerHashInput(_ signature: DKIMSignature, headerIndex: HeaderIndex) -> [UInt8] {
-        headerHashInput(signedHeaders: signature.signedHeaders, canonicalization: signature.canonicalization.header,
+        headerHashInput(signedHeaders: signature.signedHeaderNames, canonicalization: signature.canonicalization.header,
                         signatureField: signature.field.octets, colonIndex: signature.field.colonIndex,
                         omitting: signature.signatureValueRange, headerIndex: headerIndex)
     }
 
     /// The header hash input from its parts: the signature field is `signatureField` without the octets at `omitted`
     /// (its `b=` value); the signer calls this with its field ending in an empty `b=`.
-    static func headerHashInput(signedHeaders: [String], canonicalization: Canonicalization, signatureField: ArraySlice<UInt8>,
+    static func headerHashInput(signedHeaders: SignedHeaderNames, canonicalization: Canonicalization, signatureField: ArraySlice<UInt8>,
                                 colonIndex: Int, omitting omitted: Range<Int>? = nil, headerIndex: HeaderIndex) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
-        // The names' keys, on the stack (at most 256 names: 2 KB).
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: signedHeaders.count) { keys in
-            for (position, name) in signedHeaders.enumerated() {
-                keys[position] = HeaderField.nameKey(of: name)
+        signedHeaders.withNames { text, names in
+            for (position, name) in names.enumerated() {
+                let octets = UnsafeBufferPointer(rebasing: text[name.range])
                 // The earlier mentions of the name took the instances below (at most 256 names: bounded); names whose
                 // keys differ are not compared.
                 var taken = 0
-                for earlier in 0..<position where keys[earlier] == keys[position] && signedHeaders[earlier] == name { taken += 1 }
-                guard let field = headerIndex.field(named: name, key: keys[position], fromBottom: taken) else { continue }
+                for earlier in names[..<position] where earlier.key == name.key
+                    && SignedHeaderNames.isSame(UnsafeBufferPointer(rebasing: text[earlier.range]), octets, key: name.key) {
+                    taken += 1
+                }
+                guard let field = headerIndex.field(named: octets, key: name.key, fromBottom: taken) else { continue }
                 canonicalization.canonicalize(header: field, into: &out)
             }
         }
@@ -235,6 +237,12 @@ struct HeaderIndex: Sendable {
     /// The field with the lower-case name `name` (whose ``HeaderField/nameKey(of:)`` is `key`) that has `skipped` others
     /// of that name below it; nil when there are not that many.
     func field(named name: String, key: UInt64, fromBottom skipped: Int) -> HeaderField? {
+        var name = name
+        return name.withUTF8 { field(named: $0, key: key, fromBottom: skipped) }
+    }
+
+    /// ``field(named:key:fromBottom:)`` for a name given as its lower-case octets.
+    func field(named name: UnsafeBufferPointer<UInt8>, key: UInt64, fromBottom skipped: Int) -> HeaderField? {
         var left = skipped
         var i = headers.endIndex
         while i > headers.startIndex {
