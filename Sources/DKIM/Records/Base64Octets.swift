@@ -34,8 +34,8 @@ enum Base64Octets {
 
     /// The decoded octets of a well-formed value; nil for any other (which may still be something Foundation reads).
     ///
-    /// With `usingAVX2`, whole chunks of 32 alphabet characters at the start are decoded by `CDKIMScan` (a `b=` value
-    /// of an RSA-2048 signature is 344 characters, unfolded in most signatures).
+    /// With `usingAVX2`, whole chunks of 32 alphabet characters are decoded by `CDKIMScan` (a `b=` value of an RSA-2048
+    /// signature is 344 characters), from the start and again after each fold.
     private static func decodeWellFormed(_ text: ArraySlice<UInt8>, usingAVX2: Bool) -> [UInt8]? {
         var wellFormed = false
         // 4 octets of room past the decoded ones: the AVX2 chunks store 28 octets for their 24.
@@ -43,12 +43,22 @@ enum Base64Octets {
             written = 0
             sextets.withUnsafeBufferPointer { table in
                 text.withUnsafeBufferPointer { input in
-                    var i = usingAVX2 && input.count >= 32 ? cdkim_base64_chunks_avx2(input.baseAddress!, input.count, out.baseAddress!) : 0
-                    var count = i / 4 * 3
+                    var i = 0
+                    var count = 0
                     var group: UInt32 = 0
                     var inGroup = 0
                     var padding = 0
+                    // Chunks are tried at the start and at the first group after folding white space (a folded value
+                    // has a line every 70-odd characters).
+                    var tryChunks = usingAVX2
                     while i < input.count {
+                        if tryChunks, inGroup == 0, padding == 0, input.count - i >= 32 {
+                            let read = cdkim_base64_chunks_avx2(input.baseAddress! + i, input.count - i, out.baseAddress! + count)
+                            i += read
+                            count += read / 4 * 3
+                            tryChunks = false
+                            continue
+                        }
                         // A whole group of four alphabet characters at a time, when one starts here (the usual case).
                         if inGroup == 0, padding == 0, i + 4 <= input.count {
                             let a = table[Int(input[i])], b = table[Int(input[i + 1])]
@@ -65,7 +75,10 @@ enum Base64Octets {
                         }
                         let octet = input[i]
                         i += 1
-                        if isFoldingWhiteSpace(octet) { continue }
+                        if isFoldingWhiteSpace(octet) {
+                            tryChunks = usingAVX2
+                            continue
+                        }
                         if octet == UInt8(ascii: "=") {
                             padding += 1
                             continue
