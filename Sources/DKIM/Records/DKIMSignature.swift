@@ -49,8 +49,9 @@ public struct DKIMSignature: Sendable, Hashable {
         self.tags = tags
         let known = KnownTags(tags)
 
-        func required(_ value: ArraySlice<UInt8>?, _ name: String) throws(DKIMSignatureError) -> ArraySlice<UInt8> {
-            guard let value else { throw DKIMSignatureError("missing required tag \(name)= (RFC 6376 §6.1.1)") }
+        func value(_ range: Range<Int>?) -> ArraySlice<UInt8>? { range.map(tags.octets) }
+        func required(_ range: Range<Int>?, _ name: String) throws(DKIMSignatureError) -> ArraySlice<UInt8> {
+            guard let value = value(range) else { throw DKIMSignatureError("missing required tag \(name)= (RFC 6376 §6.1.1)") }
             return value
         }
 
@@ -68,7 +69,7 @@ public struct DKIMSignature: Sendable, Hashable {
             throw DKIMSignatureError("bh= is not base64 (RFC 6376 §3.5)")
         }
         self.bodyHash = bodyHash
-        if let c = known.c {
+        if let c = value(known.c) {
             guard let pair = CanonicalizationPair(tagValue: c) else {
                 throw DKIMSignatureError("unknown canonicalization c=\(TagList.text(c)) (RFC 6376 §3.5)")
             }
@@ -92,14 +93,14 @@ public struct DKIMSignature: Sendable, Hashable {
         guard listed.includesFrom else { throw DKIMSignatureError("h= does not include From (RFC 6376 §6.1.1)") }
         signedHeaderNames = names
 
-        self.identity = known.i.map(TagList.text)
-        if let identity = known.i {
+        self.identity = value(known.i).map(TagList.text)
+        if let identity = value(known.i) {
             guard let at = identity.lastIndex(of: UInt8(ascii: "@")) else { throw DKIMSignatureError("i= has no @ (RFC 6376 §3.5)") }
             guard Self.isSameOrSubdomain(identity[(at + 1)...], of: domain) else {
                 throw DKIMSignatureError("i= domain is not d= or a subdomain of it (RFC 6376 §6.1.1)")
             }
         }
-        if let l = known.l {
+        if let l = value(known.l) {
             guard let length = Self.decimal(l, maximumDigits: 76), let value = Int(exactly: length) else {
                 throw DKIMSignatureError("l= is not a decimal count (RFC 6376 §3.5)")
             }
@@ -107,19 +108,19 @@ public struct DKIMSignature: Sendable, Hashable {
         } else {
             bodyLength = nil
         }
-        if let q = known.q {
+        if let q = value(known.q) {
             let methods = lowercasedItems(q, omittingEmpty: true)
             guard methods.contains(where: { $0 == "dns/txt" || $0.hasPrefix("dns/txt/") }) else {
                 throw DKIMSignatureError("q= names no supported query method (RFC 6376 §6.1.1)")
             }
         }
-        timestamp = try Self.time(known.t, "t")
-        expiration = try Self.time(known.x, "x")
+        timestamp = try Self.time(value(known.t), "t")
+        expiration = try Self.time(value(known.x), "x")
         if let t = timestamp, let x = expiration, x <= t {
             throw DKIMSignatureError("x= is not later than t= (RFC 6376 §3.5)")
         }
-        copiedHeaders = known.z.map(TagList.text)
-        signatureValueRange = known.bRange.map { b in
+        copiedHeaders = value(known.z).map(TagList.text)
+        signatureValueRange = known.b.map { b in
             let offset = field.colonIndex + 1
             return (offset + b.lowerBound)..<(offset + b.upperBound)
         }
@@ -185,64 +186,40 @@ public struct DKIMSignature: Sendable, Hashable {
     static func isSelector(_ octets: ArraySlice<UInt8>) -> Bool { octets.last != UInt8(ascii: ".") && isDomainName(octets) }
 }
 
-/// The values of the tags a signature defines (RFC 6376 §3.5), taken in one pass over the tag list; unknown tags
-/// are left where they are (§3.2). Positions only, so copying this costs no reference counting.
+/// Where the values of the tags a signature defines sit in its tag list (RFC 6376 §3.5), taken in one pass over the
+/// list; unknown tags are left where they are (§3.2). Positions only, so copying this costs no reference counting.
 private struct KnownTags {
-    private let tags: TagList
-    private var ranges = (v: Range<Int>?.none, a: Range<Int>?.none, b: Range<Int>?.none, bh: Range<Int>?.none,
-                          c: Range<Int>?.none, d: Range<Int>?.none, h: Range<Int>?.none, i: Range<Int>?.none,
-                          l: Range<Int>?.none, q: Range<Int>?.none, s: Range<Int>?.none, t: Range<Int>?.none,
-                          x: Range<Int>?.none, z: Range<Int>?.none)
+    var v, a, b, bh, c, d, h, i, l, q, s, t, x, z: Range<Int>?
 
     init(_ tags: TagList) {
-        self.tags = tags
         tags.bytes.withUnsafeBufferPointer { bytes in
             for entry in tags.entries {
                 let name = entry.name
                 let first = bytes[name.lowerBound]
                 if name.count == 2 {
-                    if first == UInt8(ascii: "b"), bytes[name.lowerBound + 1] == UInt8(ascii: "h") { ranges.bh = entry.value }
+                    if first == UInt8(ascii: "b"), bytes[name.lowerBound + 1] == UInt8(ascii: "h") { bh = entry.value }
                     continue
                 }
                 guard name.count == 1 else { continue }
                 switch first {
-                case UInt8(ascii: "v"): ranges.v = entry.value
-                case UInt8(ascii: "a"): ranges.a = entry.value
-                case UInt8(ascii: "b"): ranges.b = entry.value
-                case UInt8(ascii: "c"): ranges.c = entry.value
-                case UInt8(ascii: "d"): ranges.d = entry.value
-                case UInt8(ascii: "h"): ranges.h = entry.value
-                case UInt8(ascii: "i"): ranges.i = entry.value
-                case UInt8(ascii: "l"): ranges.l = entry.value
-                case UInt8(ascii: "q"): ranges.q = entry.value
-                case UInt8(ascii: "s"): ranges.s = entry.value
-                case UInt8(ascii: "t"): ranges.t = entry.value
-                case UInt8(ascii: "x"): ranges.x = entry.value
-                case UInt8(ascii: "z"): ranges.z = entry.value
+                case UInt8(ascii: "v"): v = entry.value
+                case UInt8(ascii: "a"): a = entry.value
+                case UInt8(ascii: "b"): b = entry.value
+                case UInt8(ascii: "c"): c = entry.value
+                case UInt8(ascii: "d"): d = entry.value
+                case UInt8(ascii: "h"): h = entry.value
+                case UInt8(ascii: "i"): i = entry.value
+                case UInt8(ascii: "l"): l = entry.value
+                case UInt8(ascii: "q"): q = entry.value
+                case UInt8(ascii: "s"): s = entry.value
+                case UInt8(ascii: "t"): t = entry.value
+                case UInt8(ascii: "x"): x = entry.value
+                case UInt8(ascii: "z"): z = entry.value
                 default: break
                 }
             }
         }
     }
-
-    private func value(_ range: Range<Int>?) -> ArraySlice<UInt8>? { range.map(tags.octets) }
-
-    var v: ArraySlice<UInt8>? { value(ranges.v) }
-    var a: ArraySlice<UInt8>? { value(ranges.a) }
-    var b: ArraySlice<UInt8>? { value(ranges.b) }
-    var bh: ArraySlice<UInt8>? { value(ranges.bh) }
-    var c: ArraySlice<UInt8>? { value(ranges.c) }
-    var d: ArraySlice<UInt8>? { value(ranges.d) }
-    var h: ArraySlice<UInt8>? { value(ranges.h) }
-    var i: ArraySlice<UInt8>? { value(ranges.i) }
-    var l: ArraySlice<UInt8>? { value(ranges.l) }
-    var q: ArraySlice<UInt8>? { value(ranges.q) }
-    var s: ArraySlice<UInt8>? { value(ranges.s) }
-    var t: ArraySlice<UInt8>? { value(ranges.t) }
-    var x: ArraySlice<UInt8>? { value(ranges.x) }
-    var z: ArraySlice<UInt8>? { value(ranges.z) }
-    /// Where `b=`'s value sits in the parsed bytes.
-    var bRange: Range<Int>? { ranges.b }
 }
 
 /// Why a `DKIM-Signature` field is unusable (RFC 6376 §6.1.1): the verdict is `permerror` with this reason.
