@@ -14,37 +14,36 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// A header field in this canonical form, ending in CRLF (§3.4.1, §3.4.2).
+    /// Writes the raw field `raw` (its colon at `colonIndex`) in canonical form, without a final CRLF, as if the octets
+    /// at `omitted` were not there, at `target`, which has room for `raw.count` octets; returns how many it wrote.
+    func write(raw: ArraySlice<UInt8>, colonIndex: Int, omitting omitted: Range<Int>? = nil, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        let omitted = omitted ?? raw.endIndex..<raw.endIndex
+        return raw.withUnsafeBufferPointer { source in
+            let omittedOffsets = (omitted.lowerBound - raw.startIndex)..<(omitted.upperBound - raw.startIndex)
+            switch self {
+            case .simple:
+                let head = UnsafeBufferPointer(rebasing: source[..<omittedOffsets.lowerBound])
+                let tail = UnsafeBufferPointer(rebasing: source[omittedOffsets.upperBound...])
+                target.update(from: head.baseAddress!, count: head.count)
+                if !tail.isEmpty { (target + head.count).update(from: tail.baseAddress!, count: tail.count) }
+                return head.count + tail.count
+            case .relaxed:
+                // Octet by octet in one pass: it costs less than an append for each run.
+                return Self.relaxed(field: source, colonOffset: colonIndex - raw.startIndex, omitting: omittedOffsets, into: target)
+            }
+        }
+    }
+
+    /// Writes `field` in canonical form with its final CRLF at `target`, which has room for `field.octets.count + 2`
+    /// octets; returns how many it wrote (§3.4.1, §3.4.2).
     ///
     /// `relaxed`: the name in lower case, the value unfolded, runs of WSP made one SP, WSP removed at the value's
     /// end and around the colon.
-    func canonicalize(header field: HeaderField, into out: inout [UInt8]) {
-        canonicalize(raw: field.octets, colonIndex: field.colonIndex, into: &out)
-        out.append(contentsOf: [.cr, .lf])
-    }
-
-    /// The raw field `raw` (its colon at `colonIndex`) in canonical form, without a final CRLF, as if the octets at
-    /// `omitted` (indices of `raw` after the colon; a signature's `b=` value, §3.7) were not there.
-    func canonicalize(raw: ArraySlice<UInt8>, colonIndex: Int, omitting omitted: Range<Int>? = nil, into out: inout [UInt8]) {
-        let omitted = omitted ?? raw.endIndex..<raw.endIndex
-        switch self {
-        case .simple:
-            out.append(contentsOf: raw[..<omitted.lowerBound])
-            out.append(contentsOf: raw[omitted.upperBound...])
-        case .relaxed:
-            // Made in place after what `out` holds, octet by octet: the relaxed form is never longer than the field,
-            // and one pass over the octets costs less than an append for each run.
-            let start = out.count
-            out.append(contentsOf: raw)
-            let written = out.withUnsafeMutableBufferPointer { target in
-                raw.withUnsafeBufferPointer { source in
-                    Self.relaxed(field: source, colonOffset: colonIndex - raw.startIndex,
-                                 omitting: (omitted.lowerBound - raw.startIndex)..<(omitted.upperBound - raw.startIndex),
-                                 into: target.baseAddress! + start)
-                }
-            }
-            out.removeLast(raw.count - written)
-        }
+    func write(header field: HeaderField, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        let count = write(raw: field.octets, colonIndex: field.colonIndex, to: target)
+        target[count] = .cr
+        target[count + 1] = .lf
+        return count + 2
     }
 
     /// Writes `field` (its colon at `colonOffset`) without the octets at `omitted` (offsets after the colon) in relaxed

@@ -157,24 +157,34 @@ public struct DKIMVerifier: Sendable {
     /// (its `b=` value); the signer calls this with its field ending in an empty `b=`.
     static func headerHashInput(signedHeaders: SignedHeaderNames, canonicalization: Canonicalization, signatureField: ArraySlice<UInt8>,
                                 colonIndex: Int, omitting omitted: Range<Int>? = nil, headerIndex: HeaderIndex) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(1024)
         signedHeaders.withNames { text, names in
-            for (position, name) in names.enumerated() {
-                let octets = UnsafeBufferPointer(rebasing: text[name.range])
-                // The earlier mentions of the name took the instances below (at most 256 names: bounded); names whose
-                // keys differ are not compared.
-                var taken = 0
-                for earlier in names[..<position] where earlier.key == name.key
-                    && SignedHeaderNames.isSame(UnsafeBufferPointer(rebasing: text[earlier.range]), octets, key: name.key) {
-                    taken += 1
+            // The fields are chosen first, so the input is made in one array of its largest size (a canonical field is
+            // never longer than the field), written in place.
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: names.count) { chosen in
+                var capacity = signatureField.count
+                for (position, name) in names.enumerated() {
+                    let octets = UnsafeBufferPointer(rebasing: text[name.range])
+                    // The earlier mentions of the name took the instances below (at most 256 names: bounded); names
+                    // whose keys differ are not compared.
+                    var taken = 0
+                    for earlier in names[..<position] where earlier.key == name.key
+                        && SignedHeaderNames.isSame(UnsafeBufferPointer(rebasing: text[earlier.range]), octets, key: name.key) {
+                        taken += 1
+                    }
+                    let index = headerIndex.index(named: octets, key: name.key, fromBottom: taken)
+                    chosen[position] = index ?? -1
+                    if let index { capacity += headerIndex.headers[index].octets.count + 2 }
                 }
-                guard let field = headerIndex.field(named: octets, key: name.key, fromBottom: taken) else { continue }
-                canonicalization.canonicalize(header: field, into: &out)
+                return [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
+                    count = 0
+                    for index in chosen where index >= 0 {
+                        count += canonicalization.write(header: headerIndex.headers[index], to: out.baseAddress! + count)
+                    }
+                    count += canonicalization.write(raw: signatureField, colonIndex: colonIndex, omitting: omitted,
+                                                    to: out.baseAddress! + count)
+                }
             }
         }
-        canonicalization.canonicalize(raw: signatureField, colonIndex: colonIndex, omitting: omitted, into: &out)
-        return out
     }
 
     /// A verdict for a field that could not be parsed: d= and s= taken from its tags when they can be read.
@@ -243,12 +253,17 @@ struct HeaderIndex: Sendable {
 
     /// ``field(named:key:fromBottom:)`` for a name given as its lower-case octets.
     func field(named name: UnsafeBufferPointer<UInt8>, key: UInt64, fromBottom skipped: Int) -> HeaderField? {
+        index(named: name, key: key, fromBottom: skipped).map { headers[$0] }
+    }
+
+    /// Where in ``headers`` the field of ``field(named:key:fromBottom:)`` is.
+    func index(named name: UnsafeBufferPointer<UInt8>, key: UInt64, fromBottom skipped: Int) -> Int? {
         var left = skipped
         var i = headers.endIndex
         while i > headers.startIndex {
             i -= 1
             guard headers[i].isNamed(name, key: key) else { continue }
-            if left == 0 { return headers[i] }
+            if left == 0 { return i }
             left -= 1
         }
         return nil
