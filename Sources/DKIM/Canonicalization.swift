@@ -57,7 +57,7 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
         var count = 0
         for i in 0..<nameEnd {
             let byte = field[i]
-            target[count] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            target[count] = byte.asciiLowercased
             count += 1
         }
         target[count] = UInt8(ascii: ":")

@@ -10,7 +10,7 @@ public enum SignatureAlgorithm: String, Sendable, Hashable, CaseIterable {
     /// The algorithm named by `octets`, compared without regard to ASCII case; nil for any other name.
     init?(octets: ArraySlice<UInt8>) {
         let found = Self.allCases.first { algorithm in
-            algorithm.rawValue.utf8.elementsEqual(octets) { $0 == ($1 >= 0x41 && $1 <= 0x5A ? $1 + 0x20 : $1) }
+            algorithm.rawValue.utf8.elementsEqual(octets) { $0 == $1.asciiLowercased }
         }
         guard let found else { return nil }
         self = found

@@ -26,7 +26,7 @@ public struct HeaderField: Sendable, Hashable {
         while colon < octets.endIndex, octets[colon] != UInt8(ascii: ":") {
             let octet = octets[colon]
             ascii = ascii && octet < 0x80
-            key = Self.nameKey(key, octet >= 0x41 && octet <= 0x5A ? octet + 0x20 : octet)
+            key = Self.nameKey(key, octet.asciiLowercased)
             if !octet.isWSP { keyToLastNonWSP = key }
             colon += 1
         }
@@ -109,7 +109,7 @@ public struct HeaderField: Sendable, Hashable {
         var i = name.startIndex
         for octet in wanted {
             let byte = name[i]
-            guard (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) == octet else { return false }
+            guard byte.asciiLowercased == octet else { return false }
             i += 1
         }
         return true
@@ -132,6 +132,9 @@ extension UInt8 {
 
     /// SP or HTAB: RFC 5234's WSP.
     var isWSP: Bool { self == .space || self == .tab }
+
+    /// The octet in ASCII lower case: A-Z become a-z, every other octet stays as it is.
+    var asciiLowercased: UInt8 { self >= 0x41 && self <= 0x5A ? self + 0x20 : self }
 }
 
 extension String {
@@ -139,8 +142,8 @@ extension String {
     var asciiLowercased: String {
         var text = self
         return text.withUTF8 { octets in
-            guard octets.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return nil }
-            return String(decoding: octets.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+            guard octets.contains(where: { $0.asciiLowercased != $0 }) else { return nil }
+            return String(decoding: octets.map(\.asciiLowercased), as: UTF8.self)
         } ?? text
     }
 }
@@ -148,7 +151,7 @@ extension String {
 /// `octets` in ASCII lower case, as text (invalid UTF-8 repaired, as `String(decoding:as:)` does).
 func asciiLowercasedText(_ octets: ArraySlice<UInt8>) -> String {
     String(unsafeUninitializedCapacity: octets.count) { buffer in
-        for (offset, octet) in octets.enumerated() { buffer[offset] = octet >= 0x41 && octet <= 0x5A ? octet + 0x20 : octet }
+        for (offset, octet) in octets.enumerated() { buffer[offset] = octet.asciiLowercased }
         return octets.count
     }
 }

@@ -93,8 +93,9 @@ public struct DKIMSignature: Sendable, Hashable {
         guard listed.includesFrom else { throw DKIMSignatureError("h= does not include From (RFC 6376 §6.1.1)") }
         signedHeaderNames = names
 
-        self.identity = value(known.i).map(TagList.text)
-        if let identity = value(known.i) {
+        let identity = value(known.i)
+        self.identity = identity.map(TagList.text)
+        if let identity {
             guard let at = identity.lastIndex(of: UInt8(ascii: "@")) else { throw DKIMSignatureError("i= has no @ (RFC 6376 §3.5)") }
             guard Self.isSameOrSubdomain(identity[(at + 1)...], of: domain) else {
                 throw DKIMSignatureError("i= domain is not d= or a subdomain of it (RFC 6376 §6.1.1)")
@@ -152,10 +153,9 @@ public struct DKIMSignature: Sendable, Hashable {
 
     /// Whether `name` is `domain` or ends in `.` + `domain`, in ASCII without regard to case (i= under d=, §6.1.1).
     static func isSameOrSubdomain(_ name: ArraySlice<UInt8>, of domain: ArraySlice<UInt8>) -> Bool {
-        func lower(_ octet: UInt8) -> UInt8 { octet >= 0x41 && octet <= 0x5A ? octet + 0x20 : octet }
         guard name.count >= domain.count else { return false }
         let tail = name.suffix(domain.count)
-        guard tail.elementsEqual(domain, by: { lower($0) == lower($1) }) else { return false }
+        guard tail.elementsEqual(domain, by: { $0.asciiLowercased == $1.asciiLowercased }) else { return false }
         return name.count == domain.count || name[tail.startIndex - 1] == UInt8(ascii: ".")
     }
 

@@ -28,7 +28,7 @@ struct SignedHeaderNames: Sendable, Hashable {
                     endName()
                     count += 1
                 } else if !isFoldingWhiteSpace(octet) {
-                    word = word << 8 | UInt32(octet >= 0x41 && octet <= 0x5A ? octet + 0x20 : octet)
+                    word = word << 8 | UInt32(octet.asciiLowercased)
                     length += 1
                 }
             }
@@ -74,7 +74,7 @@ struct SignedHeaderNames: Sendable, Hashable {
                     if octet == UInt8(ascii: ":") {
                         endName()
                     } else if !isFoldingWhiteSpace(octet) {
-                        let lower = octet >= 0x41 && octet <= 0x5A ? octet + 0x20 : octet
+                        let lower = octet.asciiLowercased
                         text[written] = lower
                         written += 1
                         key = HeaderField.nameKey(key, lower)

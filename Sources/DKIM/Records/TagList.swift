@@ -108,11 +108,6 @@ public struct TagList: Sendable, Hashable {
         entryIndex(name).map { octets(entries[$0].value) }
     }
 
-    /// Where the value of the tag named `name` sits in the parsed bytes, if present.
-    func valueRange(_ name: String) -> Range<Int>? {
-        entryIndex(name).map { entries[$0].value }
-    }
-
     private func entryIndex(_ name: String) -> Int? {
         var name = name
         return name.withUTF8 { wanted in
@@ -232,7 +227,7 @@ private func lowercasedWithoutWhiteSpace(_ octets: ArraySlice<UInt8>) -> String 
     String(unsafeUninitializedCapacity: octets.count) { buffer in
         var count = 0
         for octet in octets where !isFoldingWhiteSpace(octet) {
-            buffer[count] = octet >= 0x41 && octet <= 0x5A ? octet + 0x20 : octet
+            buffer[count] = octet.asciiLowercased
             count += 1
         }
         return count

@@ -248,15 +248,10 @@ struct HeaderIndex: Sendable {
     /// of that name below it; nil when there are not that many.
     func field(named name: String, key: UInt64, fromBottom skipped: Int) -> HeaderField? {
         var name = name
-        return name.withUTF8 { field(named: $0, key: key, fromBottom: skipped) }
+        return name.withUTF8 { index(named: $0, key: key, fromBottom: skipped) }.map { headers[$0] }
     }
 
-    /// ``field(named:key:fromBottom:)`` for a name given as its lower-case octets.
-    func field(named name: UnsafeBufferPointer<UInt8>, key: UInt64, fromBottom skipped: Int) -> HeaderField? {
-        index(named: name, key: key, fromBottom: skipped).map { headers[$0] }
-    }
-
-    /// Where in ``headers`` the field of ``field(named:key:fromBottom:)`` is.
+    /// Where in ``headers`` the field of ``field(named:key:fromBottom:)`` is, for a name given as its lower-case octets.
     func index(named name: UnsafeBufferPointer<UInt8>, key: UInt64, fromBottom skipped: Int) -> Int? {
         var left = skipped
         var i = headers.endIndex
