@@ -5,9 +5,9 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
 
     /// The algorithm whose name is exactly `octets`.
     init?(octets: ArraySlice<UInt8>) {
-        if octets.elementsEqual("relaxed".utf8) {
+        if octets.spells("relaxed") {
             self = .relaxed
-        } else if octets.elementsEqual("simple".utf8) {
+        } else if octets.spells("simple") {
             self = .simple
         } else {
             return nil
@@ -62,26 +62,34 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
         }
         target[count] = UInt8(ascii: ":")
         count += 1
-        var state = RelaxedValue()
+        var value = RelaxedValue(start: count)
         let valueStart = colonOffset + 1
-        state.write(field, valueStart..<max(valueStart, omitted.lowerBound), into: target, count: &count)
-        state.write(field, max(valueStart, omitted.upperBound)..<field.count, into: target, count: &count)
-        return count
+        value.write(field, valueStart..<max(valueStart, omitted.lowerBound), into: target, count: &count)
+        value.write(field, max(valueStart, omitted.upperBound)..<field.count, into: target, count: &count)
+        return value.finish(target, count: count)
     }
 }
 
 /// A relaxed header value being written (§3.4.2): unfolded, each run of WSP between content made one SP, WSP at its
 /// start and end dropped.
+///
+/// Each WSP after content is written as an SP at once and the ones after it are not, so no octet waits for the next
+/// one; ``finish(_:count:)`` takes back an SP written last. Octet by octet this has no branch: every octet is written,
+/// and only the count decides what stays.
 private struct RelaxedValue {
-    /// WSP seen after content and not written yet: one SP goes out if more content follows.
-    var pendingSpace = false
-    /// Whether content has been written.
-    var started = false
+    /// Where the value starts in the output.
+    let start: Int
+    /// Whether the last octet written (CR and LF aside) is content, not WSP; false at the start, so leading WSP goes.
+    var afterContent = false
+
+    init(start: Int) {
+        self.start = start
+    }
 
     /// Writes the value octets at `range` of `field` at `target[count...]`.
     ///
-    /// Sixteen octets are copied as they are when that is their relaxed form: after content with no WSP pending, with
-    /// no tab, CR or LF, no SP followed by SP, and content last (most of a header's text); the others go octet by octet.
+    /// Sixteen octets are copied as they are when that is their relaxed form: no tab, CR or LF, no SP followed by SP,
+    /// and no SP first unless content came before (most of a header's text).
     @inline(__always)
     mutating func write(_ field: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into target: UnsafeMutablePointer<UInt8>,
                         count: inout Int) {
@@ -89,36 +97,36 @@ private struct RelaxedValue {
         let raw = UnsafeRawBufferPointer(field)
         var i = range.lowerBound
         while i < range.upperBound {
-            if started, !pendingSpace, i + 17 <= range.upperBound {
+            if i + 16 <= range.upperBound {
                 let chunk = raw.loadUnaligned(fromByteOffset: i, as: Chunk.self)
-                let next = raw.loadUnaligned(fromByteOffset: i + 1, as: Chunk.self)
-                let spaces = chunk .== Chunk(repeating: .space)
-                let slow = chunk .== Chunk(repeating: .tab) .| chunk .== Chunk(repeating: .cr) .| chunk .== Chunk(repeating: .lf)
-                    .| (spaces .& next .== Chunk(repeating: .space))
-                let lanes = unsafeBitCast(slow, to: (UInt64, UInt64).self)
-                if lanes.0 | lanes.1 == 0, chunk[15] != .space {
+                let spaces = unsafeBitCast(chunk .== Chunk(repeating: .space), to: (UInt64, UInt64).self)
+                let others = unsafeBitCast(chunk .== Chunk(repeating: .tab) .| chunk .== Chunk(repeating: .cr)
+                    .| chunk .== Chunk(repeating: .lf), to: (UInt64, UInt64).self)
+                // An SP whose lane is followed by an SP's lane (the eighth lane of the first word by the first of the
+                // second), or an SP first with no content before it.
+                let doubled = spaces.0 & (spaces.0 &>> 8) | spaces.1 & (spaces.1 &>> 8) | (spaces.0 &>> 56) & spaces.1 & 0xFF
+                let leading = afterContent ? 0 : spaces.0 & 0xFF
+                if others.0 | others.1 | doubled | leading == 0 {
                     UnsafeMutableRawPointer(target + count).storeBytes(of: chunk, as: Chunk.self)
                     count += 16
                     i += 16
+                    afterContent = spaces.1 &>> 56 == 0
                     continue
                 }
             }
             let byte = field[i]
             i += 1
-            if byte == .cr || byte == .lf { continue }  // unfold
-            if byte.isWSP {
-                pendingSpace = started
-                continue
-            }
-            if pendingSpace {
-                target[count] = .space
-                count += 1
-                pendingSpace = false
-            }
-            started = true
-            target[count] = byte
-            count += 1
+            let lineEnd = byte == .cr || byte == .lf  // unfolded: never kept
+            let wsp = byte.isWSP
+            target[count] = wsp ? .space : byte
+            count += lineEnd ? 0 : wsp ? (afterContent ? 1 : 0) : 1
+            afterContent = lineEnd ? afterContent : !wsp
         }
+    }
+
+    /// The count once the value is written: without a final SP (WSP at the end of the value is dropped).
+    func finish(_ target: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
+        !afterContent && count > start && target[count - 1] == .space ? count - 1 : count
     }
 }
 

@@ -9,11 +9,15 @@ public enum SignatureAlgorithm: String, Sendable, Hashable, CaseIterable {
 
     /// The algorithm named by `octets`, compared without regard to ASCII case; nil for any other name.
     init?(octets: ArraySlice<UInt8>) {
-        let found = Self.allCases.first { algorithm in
-            algorithm.rawValue.utf8.elementsEqual(octets) { $0 == $1.asciiLowercased }
+        if octets.spells("rsa-sha256", ignoringCase: true) {
+            self = .rsaSHA256
+        } else if octets.spells("ed25519-sha256", ignoringCase: true) {
+            self = .ed25519SHA256
+        } else if octets.spells("rsa-sha1", ignoringCase: true) {
+            self = .rsaSHA1
+        } else {
+            return nil
         }
-        guard let found else { return nil }
-        self = found
     }
 
     /// The key type (`k=`) this algorithm needs.

@@ -79,6 +79,18 @@ import Testing
         #expect(try parse(Self.complete.replacingOccurrences(of: "rsa-sha256", with: "rsa-sha1")).algorithm == .rsaSHA1)
     }
 
+    @Test("§3.5: a= names each algorithm by its raw value in any ASCII case, and nothing one octet longer or shorter")
+    func algorithmNames() throws {
+        let names: [(String, SignatureAlgorithm)] = [("rsa-sha256", .rsaSHA256), ("ed25519-sha256", .ed25519SHA256), ("rsa-sha1", .rsaSHA1)]
+        #expect(names.map(\.1) == SignatureAlgorithm.allCases)
+        for (name, algorithm) in names {
+            #expect(try parse(Self.complete.replacingOccurrences(of: "rsa-sha256", with: name)).algorithm == algorithm)
+            #expect(try parse(Self.complete.replacingOccurrences(of: "rsa-sha256", with: name.uppercased())).algorithm == algorithm)
+            #expect(reason(Self.complete.replacingOccurrences(of: "rsa-sha256", with: name + "6")) == "unknown algorithm a=\(name)6 (RFC 6376 §6.1.1)")
+            #expect(reason(Self.complete.replacingOccurrences(of: "rsa-sha256", with: String(name.dropLast()))) == "unknown algorithm a=\(name.dropLast()) (RFC 6376 §6.1.1)")
+        }
+    }
+
     @Test("§3.5: h= names are compared in lower case, with white space around colons allowed")
     func headerNames() throws {
         #expect(try parse(Self.complete.replacingOccurrences(of: "h=from:to", with: "h=From :\r\n To: SUBJECT")).signedHeaders == ["from", "to", "subject"])

@@ -92,6 +92,21 @@ public struct HeaderField: Sendable, Hashable {
         return key == nameKey && isNamedOctetwise(lowercased)
     }
 
+    /// Whether this is the field a signature's `h=` names as `listed`, written in any case and with folding white space
+    /// anywhere in it, whose key is `key` (``nameKey(of:)`` of its lower-case octets without white space; 0 when they
+    /// are not ASCII): compared where both sit when both are ASCII, as lower-case text otherwise.
+    func isNamed(listed: UnsafeBufferPointer<UInt8>, key: UInt64) -> Bool {
+        guard key != 0, nameKey != 0 else { return lowercasedName == lowercasedWithoutWhiteSpace(listed) }
+        guard key == nameKey else { return false }
+        let name = nameOctets
+        var i = name.startIndex
+        for octet in listed where !isFoldingWhiteSpace(octet) {
+            guard i < name.endIndex, name[i].asciiLowercased == octet.asciiLowercased else { return false }
+            i += 1
+        }
+        return i == name.endIndex
+    }
+
     /// Whether ``lowercasedName`` equals `lowercased`, compared where the name sits when both are ASCII (no text made).
     func isNamed(_ lowercased: String) -> Bool {
         var wanted = lowercased

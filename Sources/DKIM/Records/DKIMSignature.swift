@@ -55,7 +55,7 @@ public struct DKIMSignature: Sendable, Hashable {
             return value
         }
 
-        guard try required(known.v, "v").elementsEqual("1".utf8) else { throw DKIMSignatureError("v= is not 1 (RFC 6376 §6.1.1)") }
+        guard try required(known.v, "v").spells("1") else { throw DKIMSignatureError("v= is not 1 (RFC 6376 §6.1.1)") }
         let algorithmName = try required(known.a, "a")
         guard let algorithm = SignatureAlgorithm(octets: algorithmName) else {
             throw DKIMSignatureError("unknown algorithm a=\(TagList.text(algorithmName)) (RFC 6376 §6.1.1)")

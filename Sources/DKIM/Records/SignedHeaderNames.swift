@@ -1,6 +1,6 @@
 /// The names of a signature's `h=` tag (RFC 6376 §3.5), read where they sit in the field: colon-separated, each
-/// without its folding white space and in ASCII lower case. Nothing is made for them until they are used; the header
-/// hash input writes them on the stack.
+/// without its folding white space and in ASCII lower case. Nothing is made for them: the header hash input compares
+/// them with the field names where both sit.
 struct SignedHeaderNames: Sendable, Hashable {
     /// The `h=` value as written.
     let octets: ArraySlice<UInt8>
@@ -40,51 +40,26 @@ struct SignedHeaderNames: Sendable, Hashable {
     /// "from" as ``read()`` packs it.
     private static let from: UInt32 = 0x6672_6F6D
 
-    /// One name written out: where it sits in the buffer ``withNames(_:)`` lends, and its
-    /// ``HeaderField/nameKey(of:)`` (0 when it is not ASCII).
-    struct Name {
-        let range: Range<Int>
-        let key: UInt64
-    }
-
-    /// Whether two names written out by ``withNames(_:)`` are the same name, both with the key `key`: octet by octet
-    /// when they are ASCII, as text when not (as the names were always compared).
-    static func isSame(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, key: UInt64) -> Bool {
-        key != 0 ? a.elementsEqual(b) : String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
-    }
-
-    /// Calls `body` with the names written out in lower case without white space into one buffer on the stack (at
-    /// most the length of `octets`), and where each sits in it.
-    func withNames<Result>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Name>) -> Result) -> Result {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, octets.count)) { text in
-            withUnsafeTemporaryAllocation(of: Name.self, capacity: read().count) { names in
-                var written = 0
-                var nameCount = 0
-                var start = 0
-                var key = HeaderField.emptyNameKey
-                var ascii = true
-                func endName() {
-                    names.initializeElement(at: nameCount, to: Name(range: start..<written, key: ascii ? key : 0))
-                    nameCount += 1
-                    start = written
+    /// Calls `body` with each name as written, folding white space and case as they are, and its key: the
+    /// ``HeaderField/nameKey(of:)`` of the name in lower case without white space, 0 when it is not ASCII.
+    func forEachName(_ body: (_ listed: UnsafeBufferPointer<UInt8>, _ key: UInt64) -> Void) {
+        octets.withUnsafeBufferPointer { octets in
+            var start = 0
+            var key = HeaderField.emptyNameKey
+            var ascii = true
+            for i in octets.indices {
+                let octet = octets[i]
+                if octet == UInt8(ascii: ":") {
+                    body(UnsafeBufferPointer(rebasing: octets[start..<i]), ascii ? key : 0)
+                    start = i + 1
                     key = HeaderField.emptyNameKey
                     ascii = true
+                } else if !isFoldingWhiteSpace(octet) {
+                    key = HeaderField.nameKey(key, octet.asciiLowercased)
+                    ascii = ascii && octet < 0x80
                 }
-                for octet in octets {
-                    if octet == UInt8(ascii: ":") {
-                        endName()
-                    } else if !isFoldingWhiteSpace(octet) {
-                        let lower = octet.asciiLowercased
-                        text[written] = lower
-                        written += 1
-                        key = HeaderField.nameKey(key, lower)
-                        ascii = ascii && octet < 0x80
-                    }
-                }
-                endName()
-                defer { names.baseAddress!.deinitialize(count: nameCount) }
-                return body(UnsafeBufferPointer(rebasing: text[..<written]), UnsafeBufferPointer(rebasing: names[..<nameCount]))
             }
+            body(UnsafeBufferPointer(rebasing: octets[start...]), ascii ? key : 0)
         }
     }
 }

@@ -164,7 +164,7 @@ public struct TagList: Sendable, Hashable {
     }
 
     /// The end of the run of value characters from `start`: sixteen octets at a time (a `b=` value is hundreds of
-    /// them), then one by one.
+    /// them), the end found in the chunk that holds it; the last few octets one by one.
     static func endOfValueCharacters(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         typealias Chunk = SIMD16<UInt8>
         let raw = UnsafeRawBufferPointer(input)
@@ -174,7 +174,9 @@ public struct TagList: Sendable, Hashable {
             // VALCHAR: 0x21...0x7E but ";" (the subtraction makes the range one unsigned comparison).
             let valid = (chunk &- Chunk(repeating: 0x21)) .< Chunk(repeating: 0x7F - 0x21) .& (chunk .!= Chunk(repeating: UInt8(ascii: ";")))
             let lanes = unsafeBitCast(valid, to: (UInt64, UInt64).self)
-            guard lanes.0 & lanes.1 == .max else { break }
+            // The first lane that is not a value character ends the run (lanes are octets in memory order).
+            if lanes.0 != .max { return i + (~lanes.0).trailingZeroBitCount / 8 }
+            if lanes.1 != .max { return i + 8 + (~lanes.1).trailingZeroBitCount / 8 }
             i += 16
         }
         while i < raw.count, isValueCharacter(raw[i]) { i += 1 }
@@ -187,6 +189,19 @@ public struct TagList: Sendable, Hashable {
     }
     /// VALCHAR: %x21-3A / %x3C-7E (printable ASCII but ";").
     private static func isValueCharacter(_ b: UInt8) -> Bool { b >= 0x21 && b <= 0x7E && b != UInt8(ascii: ";") }
+}
+
+extension ArraySlice<UInt8> {
+    /// Whether these octets spell `text` (ASCII) exactly, or in any ASCII case with `ignoringCase` (`text` then lower
+    /// case): compared where both sit.
+    func spells(_ text: StaticString, ignoringCase: Bool = false) -> Bool {
+        guard count == text.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        return withUnsafeBufferPointer { octets in
+            for i in octets.indices where (ignoringCase ? octets[i].asciiLowercased : octets[i]) != expected[i] { return false }
+            return true
+        }
+    }
 }
 
 /// Why a tag list could not be read (RFC 6376 §3.2).
@@ -223,7 +238,7 @@ func lowercasedItems(_ octets: ArraySlice<UInt8>, omittingEmpty: Bool) -> [Strin
 }
 
 /// `octets` without folding white space, in ASCII lower case, as text.
-private func lowercasedWithoutWhiteSpace(_ octets: ArraySlice<UInt8>) -> String {
+func lowercasedWithoutWhiteSpace(_ octets: some Collection<UInt8>) -> String {
     String(unsafeUninitializedCapacity: octets.count) { buffer in
         var count = 0
         for octet in octets where !isFoldingWhiteSpace(octet) {

@@ -157,33 +157,16 @@ public struct DKIMVerifier: Sendable {
     /// (its `b=` value); the signer calls this with its field ending in an empty `b=`.
     static func headerHashInput(signedHeaders: SignedHeaderNames, canonicalization: Canonicalization, signatureField: ArraySlice<UInt8>,
                                 colonIndex: Int, omitting omitted: Range<Int>? = nil, headerIndex: HeaderIndex) -> [UInt8] {
-        signedHeaders.withNames { text, names in
-            // The fields are chosen first, so the input is made in one array of its largest size (a canonical field is
-            // never longer than the field), written in place.
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: names.count) { chosen in
-                var capacity = signatureField.count
-                for (position, name) in names.enumerated() {
-                    let octets = UnsafeBufferPointer(rebasing: text[name.range])
-                    // The earlier mentions of the name took the instances below (at most 256 names: bounded); names
-                    // whose keys differ are not compared.
-                    var taken = 0
-                    for earlier in names[..<position] where earlier.key == name.key
-                        && SignedHeaderNames.isSame(UnsafeBufferPointer(rebasing: text[earlier.range]), octets, key: name.key) {
-                        taken += 1
-                    }
-                    let index = headerIndex.index(named: octets, key: name.key, fromBottom: taken)
-                    chosen[position] = index ?? -1
-                    if let index { capacity += headerIndex.headers[index].octets.count + 2 }
-                }
-                return [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
-                    count = 0
-                    for index in chosen where index >= 0 {
-                        count += canonicalization.write(header: headerIndex.headers[index], to: out.baseAddress! + count)
-                    }
-                    count += canonicalization.write(raw: signatureField, colonIndex: colonIndex, omitting: omitted,
-                                                    to: out.baseAddress! + count)
-                }
+        let headers = headerIndex.headers
+        // Each field is chosen at most once, and a canonical field is never longer than the field: the fields and the
+        // signature's own field bound the input, so it is written in place into one array as the fields are chosen.
+        let capacity = headers.reduce(signatureField.count) { $0 + $1.octets.count + 2 }
+        return [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
+            count = 0
+            headerIndex.forEachSigned(signedHeaders) { index in
+                count += canonicalization.write(header: headers[index], to: out.baseAddress! + count)
             }
+            count += canonicalization.write(raw: signatureField, colonIndex: colonIndex, omitting: omitted, to: out.baseAddress! + count)
         }
     }
 
@@ -244,23 +227,30 @@ struct HeaderIndex: Sendable {
         return headers.reduce(0) { $0 + ($1.isNamed(name, key: key) ? 1 : 0) }
     }
 
-    /// The field with the lower-case name `name` (whose ``HeaderField/nameKey(of:)`` is `key`) that has `skipped` others
-    /// of that name below it; nil when there are not that many.
-    func field(named name: String, key: UInt64, fromBottom skipped: Int) -> HeaderField? {
-        var name = name
-        return name.withUTF8 { index(named: $0, key: key, fromBottom: skipped) }.map { headers[$0] }
-    }
-
-    /// Where in ``headers`` the field of ``field(named:key:fromBottom:)`` is, for a name given as its lower-case octets.
-    func index(named name: UnsafeBufferPointer<UInt8>, key: UInt64, fromBottom skipped: Int) -> Int? {
-        var left = skipped
-        var i = headers.endIndex
-        while i > headers.startIndex {
-            i -= 1
-            guard headers[i].isNamed(name, key: key) else { continue }
-            if left == 0 { return i }
-            left -= 1
+    /// Calls `body` with the index in ``headers`` of each field `names` signs, in the order of the names: for each name,
+    /// the bottom-most field of that name not chosen for an earlier mention of it (§5.4.2). A name listed more often than
+    /// it occurs adds nothing for the missing instances.
+    ///
+    /// Fields are compared by name where they sit, and marked when chosen (at most ``DKIMLimits/maximumHeaderCount``
+    /// fields for each of at most ``DKIMLimits/maximumSignedHeaderNames`` names: bounded).
+    func forEachSigned(_ names: SignedHeaderNames, _ body: (Int) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: headers.count / 64 + 1) { chosen in
+            chosen.initialize(repeating: 0)
+            headers.withUnsafeBufferPointer { fields in
+                names.forEachName { listed, key in
+                    var i = fields.count
+                    while i > 0 {
+                        i -= 1
+                        let bit: UInt64 = 1 << (i & 63)
+                        // Keys that differ (both ASCII) are names that differ: most fields go no further.
+                        guard fields[i].nameKey == key || key == 0 || fields[i].nameKey == 0, chosen[i >> 6] & bit == 0,
+                              fields[i].isNamed(listed: listed, key: key) else { continue }
+                        chosen[i >> 6] |= bit
+                        body(i)
+                        return
+                    }
+                }
+            }
         }
-        return nil
     }
 }
