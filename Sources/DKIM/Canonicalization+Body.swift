@@ -136,17 +136,21 @@ extension Canonicalization {
     }
 }
 
-/// The end rule of both body canonicalizations (§3.4.3, §3.4.4) applied to a body handed on in pieces: the CRLFs at
-/// the end are held back until more content follows, and the body ends with exactly one CRLF after its last content.
+/// The end rule of both body canonicalizations (§3.4.3, §3.4.4) applied to a body handed on in pieces: the body ends
+/// with exactly one CRLF after its last content.
 ///
 /// Written whole, the rule is: add a CRLF to a non-empty body that lacks one, then remove the empty lines at the end.
 /// Both come to this: with the body as content followed by the longest run of CRLFs, the canonical body is the content
-/// and one CRLF; without content it is empty (relaxed) or one CRLF (simple). Pieces must not split a CRLF.
+/// and one CRLF; without content it is empty (relaxed) or one CRLF (simple). So the first CRLF after content goes on
+/// with it, and only the CRLFs after that (empty lines) are held back until more content follows. Pieces must not
+/// split a CRLF.
 private struct BodyEnd {
     let canonicalization: Canonicalization
-    /// CRLFs seen after the last content, not yet handed on.
+    /// CRLFs seen and not handed on: empty lines after the last content's line end, or all of them before any content.
     private var heldLineEnds = 0
     private var hasContent = false
+    /// Whether the octets handed on last end with the line end of the last content.
+    private var endsWithLineEnd = false
 
     init(canonicalization: Canonicalization) {
         self.canonicalization = canonicalization
@@ -163,13 +167,14 @@ private struct BodyEnd {
             return
         }
         handOnHeldLineEnds(sink)
-        sink(UnsafeBufferPointer(rebasing: piece[..<contentEnd]))
+        endsWithLineEnd = trailing > 0
+        sink(UnsafeBufferPointer(rebasing: piece[..<(endsWithLineEnd ? contentEnd + 2 : contentEnd)]))
         hasContent = true
-        heldLineEnds = trailing
+        heldLineEnds = max(0, trailing - 1)
     }
 
     mutating func finish(_ sink: (UnsafeBufferPointer<UInt8>) -> Void) {
-        if hasContent || canonicalization == .simple {
+        if hasContent ? !endsWithLineEnd : canonicalization == .simple {
             Self.lineEnds.withUnsafeBufferPointer { sink(UnsafeBufferPointer(rebasing: $0[..<2])) }
         }
     }

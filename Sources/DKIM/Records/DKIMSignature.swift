@@ -45,8 +45,6 @@ public struct DKIMSignature: Sendable, Hashable {
     public init(field: HeaderField) throws(DKIMSignatureError) {
         let tags: TagList
         do { tags = try TagList(parsing: field.rawValue) } catch { throw DKIMSignatureError("tag list: \(error.reason) (RFC 6376 §3.2)") }
-        self.field = field
-        self.tags = tags
         let known = KnownTags(tags)
 
         func value(_ range: Range<Int>?) -> ArraySlice<UInt8>? { range.map(tags.octets) }
@@ -60,15 +58,13 @@ public struct DKIMSignature: Sendable, Hashable {
         guard let algorithm = SignatureAlgorithm(octets: algorithmName) else {
             throw DKIMSignatureError("unknown algorithm a=\(TagList.text(algorithmName)) (RFC 6376 §6.1.1)")
         }
-        self.algorithm = algorithm
         guard let signature = Base64Octets.decode(try required(known.b, "b")), !signature.isEmpty else {
             throw DKIMSignatureError("b= is not base64 (RFC 6376 §3.5)")
         }
-        self.signature = signature
         guard let bodyHash = Base64Octets.decode(try required(known.bh, "bh")), !bodyHash.isEmpty else {
             throw DKIMSignatureError("bh= is not base64 (RFC 6376 §3.5)")
         }
-        self.bodyHash = bodyHash
+        let canonicalization: CanonicalizationPair
         if let c = value(known.c) {
             guard let pair = CanonicalizationPair(tagValue: c) else {
                 throw DKIMSignatureError("unknown canonicalization c=\(TagList.text(c)) (RFC 6376 §3.5)")
@@ -79,10 +75,8 @@ public struct DKIMSignature: Sendable, Hashable {
         }
         let domain = try required(known.d, "d")
         guard Self.isDomainName(domain) else { throw DKIMSignatureError("d= is not a domain name (RFC 6376 §3.5)") }
-        self.domain = TagList.text(domain)
         let selector = try required(known.s, "s")
         guard Self.isSelector(selector) else { throw DKIMSignatureError("s= is not a selector (RFC 6376 §3.1)") }
-        self.selector = TagList.text(selector)
 
         let names = SignedHeaderNames(octets: try required(known.h, "h"))
         let listed = names.read()
@@ -91,16 +85,15 @@ public struct DKIMSignature: Sendable, Hashable {
         }
         guard !listed.hasEmptyName else { throw DKIMSignatureError("h= has an empty field name (RFC 6376 §3.5)") }
         guard listed.includesFrom else { throw DKIMSignatureError("h= does not include From (RFC 6376 §6.1.1)") }
-        signedHeaderNames = names
 
         let identity = value(known.i)
-        self.identity = identity.map(TagList.text)
         if let identity {
             guard let at = identity.lastIndex(of: UInt8(ascii: "@")) else { throw DKIMSignatureError("i= has no @ (RFC 6376 §3.5)") }
             guard Self.isSameOrSubdomain(identity[(at + 1)...], of: domain) else {
                 throw DKIMSignatureError("i= domain is not d= or a subdomain of it (RFC 6376 §6.1.1)")
             }
         }
+        let bodyLength: Int?
         if let l = value(known.l) {
             guard let length = Self.decimal(l, maximumDigits: 76), let value = Int(exactly: length) else {
                 throw DKIMSignatureError("l= is not a decimal count (RFC 6376 §3.5)")
@@ -115,16 +108,38 @@ public struct DKIMSignature: Sendable, Hashable {
                 throw DKIMSignatureError("q= names no supported query method (RFC 6376 §6.1.1)")
             }
         }
-        timestamp = try Self.time(value(known.t), "t")
-        expiration = try Self.time(value(known.x), "x")
+        let timestamp = try Self.time(value(known.t), "t")
+        let expiration = try Self.time(value(known.x), "x")
         if let t = timestamp, let x = expiration, x <= t {
             throw DKIMSignatureError("x= is not later than t= (RFC 6376 §3.5)")
         }
-        copiedHeaders = value(known.z).map(TagList.text)
-        signatureValueRange = known.b.map { b in
-            let offset = field.colonIndex + 1
-            return (offset + b.lowerBound)..<(offset + b.upperBound)
-        }
+        // Every part read before the signature is made: made in one step, it is not copied out of a half-made one.
+        self.init(field: field, tags: tags, algorithm: algorithm, signature: signature, bodyHash: bodyHash,
+                  canonicalization: canonicalization, domain: TagList.text(domain), signedHeaderNames: names,
+                  identity: identity.map(TagList.text), bodyLength: bodyLength, selector: TagList.text(selector),
+                  timestamp: timestamp, expiration: expiration, copiedHeaders: value(known.z).map(TagList.text),
+                  signatureValueRange: known.b.map { b in (field.colonIndex + 1 + b.lowerBound)..<(field.colonIndex + 1 + b.upperBound) })
+    }
+
+    private init(field: HeaderField, tags: TagList, algorithm: SignatureAlgorithm, signature: [UInt8], bodyHash: [UInt8],
+                 canonicalization: CanonicalizationPair, domain: String, signedHeaderNames: SignedHeaderNames, identity: String?,
+                 bodyLength: Int?, selector: String, timestamp: Int64?, expiration: Int64?, copiedHeaders: String?,
+                 signatureValueRange: Range<Int>?) {
+        self.field = field
+        self.tags = tags
+        self.algorithm = algorithm
+        self.signature = signature
+        self.bodyHash = bodyHash
+        self.canonicalization = canonicalization
+        self.domain = domain
+        self.signedHeaderNames = signedHeaderNames
+        self.identity = identity
+        self.bodyLength = bodyLength
+        self.selector = selector
+        self.timestamp = timestamp
+        self.expiration = expiration
+        self.copiedHeaders = copiedHeaders
+        self.signatureValueRange = signatureValueRange
     }
 
     /// Where the value of `b=` sits in ``field``'s octets (indices of ``HeaderField/octets``): the header hash input has

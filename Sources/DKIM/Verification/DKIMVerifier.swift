@@ -60,31 +60,39 @@ public struct DKIMVerifier: Sendable {
 
     /// The verdict of one signature of a message whose body is `body`; its body hashes come from `bodies` when the
     /// message has several signatures, and are computed here when it has one.
+    ///
+    /// Only the key look-up waits; what comes after it is synchronous, so the signature is lent to it, not copied.
     private func verify(_ field: HeaderField, headerIndex: HeaderIndex, body: ArraySlice<UInt8>, bodies: BodyHashes?,
                         time: Int64) async -> DKIMVerdict {
         let signature: DKIMSignature
         do { signature = try DKIMSignature(field: field) } catch { return Self.unread(field, .permerror, error.reason) }
+        if let refused = Self.refusal(of: signature, time: time) { return refused }
+        let lookup = await keys.keyRecords(selector: signature.selector, domain: signature.domain.asciiLowercased)
+        return verify(signature, lookup, headerIndex: headerIndex, body: body, bodies: bodies)
+    }
 
-        func verdict(_ result: DKIMResult, _ reason: String?, testing: Bool = false) -> DKIMVerdict {
-            DKIMVerdict(result: result, reason: reason, domain: signature.domain.asciiLowercased, selector: signature.selector,
-                        identity: signature.identity ?? "@" + signature.domain, algorithm: signature.algorithm.rawValue, isTesting: testing)
-        }
-
+    /// The verdict of a signature refused before its key is looked up: a banned algorithm or a time out of range.
+    private static func refusal(of signature: DKIMSignature, time: Int64) -> DKIMVerdict? {
         if signature.algorithm == .rsaSHA1 {
-            return verdict(.permerror, "rsa-sha1 signatures are not accepted (RFC 8301 §3.1)")
+            return signature.verdict(.permerror, "rsa-sha1 signatures are not accepted (RFC 8301 §3.1)")
         }
         if let expiration = signature.expiration, expiration < time {
-            return verdict(.permerror, "signature expired at x=\(expiration) (RFC 6376 §3.5)")
+            return signature.verdict(.permerror, "signature expired at x=\(expiration) (RFC 6376 §3.5)")
         }
         if let timestamp = signature.timestamp, timestamp > time + DKIMLimits.allowedClockSkew {
-            return verdict(.permerror, "signature timestamp t=\(timestamp) is in the future (RFC 6376 §3.5)")
+            return signature.verdict(.permerror, "signature timestamp t=\(timestamp) is in the future (RFC 6376 §3.5)")
         }
+        return nil
+    }
 
+    /// The verdict of `signature` once its key records are looked up (`lookup`).
+    private func verify(_ signature: DKIMSignature, _ lookup: KeyLookupResult, headerIndex: HeaderIndex, body: ArraySlice<UInt8>,
+                        bodies: BodyHashes?) -> DKIMVerdict {
         let records: [[UInt8]]
-        switch await keys.keyRecords(selector: signature.selector, domain: signature.domain.asciiLowercased) {
+        switch lookup {
         case .found(let found): records = found
-        case .notFound(let reason): return verdict(.permerror, reason)
-        case .temporaryFailure(let reason): return verdict(.temperror, reason)
+        case .notFound(let reason): return signature.verdict(.permerror, reason)
+        case .temporaryFailure(let reason): return signature.verdict(.temperror, reason)
         }
         // The usable keys: the first on its own, so the usual single record needs no array.
         var firstKey: DKIMPublicKey?
@@ -94,16 +102,14 @@ public struct DKIMVerifier: Sendable {
         for text in records.prefix(DKIMLimits.maximumKeyRecords) {
             do throws(KeyRecordError) {
                 let parsed = recentKey.parsed(text, memo: parsedKeys)
-                let record = try parsed.record.get()
-                try Self.check(record, for: signature)
-                let key = try parsed.key.get()
+                let key = try parsed.key(for: signature)
                 if firstKey == nil { firstKey = key } else { otherKeys.append(key) }
-                testing = testing || record.isTesting
+                testing = testing || parsed.isTesting
             } catch {
                 firstProblem = firstProblem ?? error.reason
             }
         }
-        guard let firstKey else { return verdict(.permerror, firstProblem ?? "no usable key record") }
+        guard let firstKey else { return signature.verdict(.permerror, firstProblem ?? "no usable key record") }
 
         let bodyHashMatches: Bool?
         if let bodies {
@@ -111,37 +117,20 @@ public struct DKIMVerifier: Sendable {
                 .map { $0.elementsEqual(signature.bodyHash) }
         } else {
             bodyHashMatches = BodyHashes.digest(of: body, signature.canonicalization.body, length: signature.bodyLength)
-                .map { digest in digest.withUnsafeBytes { $0.elementsEqual(signature.bodyHash) } }
+                .map { digest in digest.withUnsafeBytes { digest in signature.bodyHash.withUnsafeBytes { digest.elementsEqual($0) } } }
         }
         guard let bodyHashMatches else {
-            return verdict(.permerror, "l=\(signature.bodyLength ?? 0) is longer than the canonical body (RFC 6376 §3.5)", testing: testing)
+            return signature.verdict(.permerror, "l=\(signature.bodyLength ?? 0) is longer than the canonical body (RFC 6376 §3.5)", testing: testing)
         }
         guard bodyHashMatches else {
-            return verdict(.fail, "body hash did not verify (RFC 6376 §6.1.3)", testing: testing)
+            return signature.verdict(.fail, "body hash did not verify (RFC 6376 §6.1.3)", testing: testing)
         }
         let digest = SHA256.hash(data: Self.headerHashInput(signature, headerIndex: headerIndex))
         guard firstKey.isValid(signature: signature.signature, digest: digest)
                 || otherKeys.contains(where: { $0.isValid(signature: signature.signature, digest: digest) }) else {
-            return verdict(.fail, "signature did not verify (RFC 6376 §6.1.3)", testing: testing)
+            return signature.verdict(.fail, "signature did not verify (RFC 6376 §6.1.3)", testing: testing)
         }
-        return verdict(.pass, nil, testing: testing)
-    }
-
-    /// The key record rules that depend on the signature (RFC 6376 §6.1.2, RFC 8301 §3.2).
-    private static func check(_ record: KeyRecord, for signature: DKIMSignature) throws(KeyRecordError) {
-        guard !record.isRevoked else { throw KeyRecordError.revoked }
-        guard record.keyType == signature.algorithm.keyType else {
-            throw KeyRecordError("key type k=\(record.keyType) does not match a=\(signature.algorithm.rawValue) (RFC 6376 §6.1.2)")
-        }
-        if let hashes = record.hashes, !hashes.contains(signature.algorithm.hashName) {
-            throw KeyRecordError("key record h= does not allow \(signature.algorithm.hashName) (RFC 6376 §3.6.1)")
-        }
-        guard record.serviceTypes.contains("*") || record.serviceTypes.contains("email") else {
-            throw KeyRecordError("key record s= does not include email (RFC 6376 §3.6.1)")
-        }
-        if record.requiresExactIdentityDomain, signature.identityDomain.asciiLowercased != signature.domain.asciiLowercased {
-            throw KeyRecordError("key record t=s requires i= in d= itself, not a subdomain (RFC 6376 §3.6.1)")
-        }
+        return signature.verdict(.pass, nil, testing: testing)
     }
 
     /// The header hash input (RFC 6376 §3.7): the signed fields, chosen from the bottom up, canonicalized, then the
@@ -178,17 +167,66 @@ public struct DKIMVerifier: Sendable {
     }
 }
 
-/// A key record's text read once: the record, and the public key in it (the key's error when the record has none).
-struct ParsedKeyRecord: Sendable {
-    let record: Result<KeyRecord, KeyRecordError>
-    let key: Result<DKIMPublicKey, KeyRecordError>
+/// A key record's text read once: the public key in it, and what the record refuses, worked out for each algorithm,
+/// so a verification looks that up instead of comparing names (RFC 6376 §3.6.1, §6.1.2, RFC 8301 §3.2). A class: a
+/// verification takes it from the memo with one reference, not a copy of the record's strings and arrays.
+final class ParsedKeyRecord: Sendable {
+    private let key: Result<DKIMPublicKey, KeyRecordError>
+    /// `t=y`.
+    let isTesting: Bool
+    /// `t=s`.
+    let requiresExactIdentityDomain: Bool
+    /// Why a signature with each algorithm cannot use this record; nil when it can (the AUID rule of `t=s` aside).
+    private let rsaSHA256Refusal, ed25519SHA256Refusal, rsaSHA1Refusal: KeyRecordError?
 
     init(_ text: OctetKey) {
-        record = Result { () throws(KeyRecordError) in try KeyRecord(parsing: text.octets) }
+        let record = Result { () throws(KeyRecordError) in try KeyRecord(parsing: text.octets) }
         key = record.flatMap { record in
             // A revoked record has no key to read (and the verifier refuses it before asking for one).
             guard !record.isRevoked else { return .failure(.revoked) }
             return Result { () throws(KeyRecordError) in try DKIMPublicKey(keyType: record.keyType, data: record.publicKeyData) }
+        }
+        isTesting = (try? record.get())?.isTesting ?? false
+        requiresExactIdentityDomain = (try? record.get())?.requiresExactIdentityDomain ?? false
+        func refusal(_ algorithm: SignatureAlgorithm) -> KeyRecordError? {
+            do throws(KeyRecordError) {
+                try Self.check(record.get(), for: algorithm)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        rsaSHA256Refusal = refusal(.rsaSHA256)
+        ed25519SHA256Refusal = refusal(.ed25519SHA256)
+        rsaSHA1Refusal = refusal(.rsaSHA1)
+    }
+
+    /// The public key for `signature`, or why the record refuses it: the record's own error, then the rules that depend
+    /// on the signature, then the key's error.
+    func key(for signature: DKIMSignature) throws(KeyRecordError) -> DKIMPublicKey {
+        let refusal = switch signature.algorithm {
+        case .rsaSHA256: rsaSHA256Refusal
+        case .ed25519SHA256: ed25519SHA256Refusal
+        case .rsaSHA1: rsaSHA1Refusal
+        }
+        if let refusal { throw refusal }
+        if requiresExactIdentityDomain, signature.identityDomain.asciiLowercased != signature.domain.asciiLowercased {
+            throw KeyRecordError("key record t=s requires i= in d= itself, not a subdomain (RFC 6376 §3.6.1)")
+        }
+        return try key.get()
+    }
+
+    /// The key record rules that depend on the algorithm (RFC 6376 §6.1.2, RFC 8301 §3.2).
+    private static func check(_ record: KeyRecord, for algorithm: SignatureAlgorithm) throws(KeyRecordError) {
+        guard !record.isRevoked else { throw KeyRecordError.revoked }
+        guard record.keyType == algorithm.keyType else {
+            throw KeyRecordError("key type k=\(record.keyType) does not match a=\(algorithm.rawValue) (RFC 6376 §6.1.2)")
+        }
+        if let hashes = record.hashes, !hashes.contains(algorithm.hashName) {
+            throw KeyRecordError("key record h= does not allow \(algorithm.hashName) (RFC 6376 §3.6.1)")
+        }
+        guard record.serviceTypes.contains("*") || record.serviceTypes.contains("email") else {
+            throw KeyRecordError("key record s= does not include email (RFC 6376 §3.6.1)")
         }
     }
 }
@@ -252,5 +290,13 @@ struct HeaderIndex: Sendable {
                 }
             }
         }
+    }
+}
+
+extension DKIMSignature {
+    /// This signature's verdict: `result` for `reason`, with its `d=`, `s=`, AUID (`@d` when `i=` is absent) and `a=`.
+    func verdict(_ result: DKIMResult, _ reason: String?, testing: Bool = false) -> DKIMVerdict {
+        DKIMVerdict(result: result, reason: reason, domain: domain.asciiLowercased, selector: selector, identity: identity ?? "@" + domain,
+                    algorithm: algorithm.rawValue, isTesting: testing)
     }
 }
