@@ -79,20 +79,24 @@ static const uint64_t compaction[256] = {
 
 #define AVX2 __attribute__((target("avx2,popcnt,bmi")))
 
-AVX2 size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_t *out, size_t capacity, size_t *written) {
+AVX2 size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_t *out, size_t capacity, size_t *written,
+                                      int *bareLineFeed) {
     const __m256i space = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
     const __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
     const uint64_t secondHalf = 0x0808080808080808ULL;  // PSHUFB indexes each 16-octet lane from its own start
     size_t i = 0, w = 0;
+    __m256i bare = _mm256_setzero_si256();
     while (i + 34 <= count && w + 32 <= capacity) {
         __m256i chunk = _mm256_loadu_si256((const __m256i *)(input + i));
         __m256i next = _mm256_loadu_si256((const __m256i *)(input + i + 1));
         __m256i afterNext = _mm256_loadu_si256((const __m256i *)(input + i + 2));
         __m256i tabs = _mm256_cmpeq_epi8(chunk, tab);
         __m256i wsp = _mm256_or_si256(_mm256_cmpeq_epi8(chunk, space), tabs);
+        __m256i nextCR = _mm256_cmpeq_epi8(next, cr), afterNextLF = _mm256_cmpeq_epi8(afterNext, lf);
         __m256i followers = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(next, space), _mm256_cmpeq_epi8(next, tab)),
-                                            _mm256_and_si256(_mm256_cmpeq_epi8(next, cr), _mm256_cmpeq_epi8(afterNext, lf)));
+                                            _mm256_and_si256(nextCR, afterNextLF));
         __m256i dropped = _mm256_and_si256(wsp, followers);
+        bare = _mm256_or_si256(bare, _mm256_andnot_si256(nextCR, afterNextLF));  // an LF at i + 2 ... i + 33 without a CR before it
         uint32_t drops = (uint32_t)_mm256_movemask_epi8(dropped);
         int noTabs = _mm256_testz_si256(tabs, tabs);
         if (noTabs && drops == 0) {
@@ -129,6 +133,7 @@ AVX2 size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_
         i += 32;
     }
     *written = w;
+    if (!_mm256_testz_si256(bare, bare)) *bareLineFeed = 1;
     return i;
 }
 
@@ -187,8 +192,9 @@ AVX2 size_t cdkim_base64_chunks_avx2(const uint8_t *input, size_t count, uint8_t
 
 int cdkim_has_avx2(void) { return 0; }
 
-size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_t *out, size_t capacity, size_t *written) {
-    (void)input; (void)count; (void)out; (void)capacity;
+size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_t *out, size_t capacity, size_t *written,
+                                 int *bareLineFeed) {
+    (void)input; (void)count; (void)out; (void)capacity; (void)bareLineFeed;
     *written = 0;
     return 0;
 }

@@ -17,12 +17,26 @@ extension Canonicalization {
     /// keeping it (RFC 6376 §3.7 hashes the canonical body). `usingAVX2` false keeps to the portable code (tests compare
     /// the two).
     func canonicalize(body: ArraySlice<UInt8>, usingAVX2: Bool = Self.hasAVX2, write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var unused = false
+        canonicalize(body: body, usingAVX2: usingAVX2, findingBareLineFeed: false, found: &unused, write: write)
+    }
+
+    /// The body in this canonical form, handed to `write` in pieces, as above; with `findingBareLineFeed`, `found` is
+    /// set when the body has an LF without a CR before it (an LF first counts: the empty line before a body ends in LF).
+    /// The relaxed pass with AVX2 looks while it reads every octet anyway; the other passes look first.
+    func canonicalize(body: ArraySlice<UInt8>, usingAVX2: Bool = Self.hasAVX2, findingBareLineFeed: Bool, found: inout Bool,
+                      write: (UnsafeBufferPointer<UInt8>) -> Void) {
         var end = BodyEnd(canonicalization: self)
+        let looksWhileReading = self == .relaxed && usingAVX2
+        if findingBareLineFeed, !looksWhileReading {
+            found = body.withUnsafeBufferPointer { DKIMMessage.hasBareLineFeed($0, usingAVX2: usingAVX2) }
+        }
         switch self {
         case .simple:
             body.withUnsafeBufferPointer { end.write($0, to: write) }
         case .relaxed:
-            Self.relaxedLines(body, usingAVX2: usingAVX2) { end.write($0, to: write) }
+            let bare = Self.relaxedLines(body, usingAVX2: usingAVX2) { end.write($0, to: write) }
+            if findingBareLineFeed, looksWhileReading { found = bare }
         }
         end.finish(write)
     }
@@ -43,13 +57,17 @@ extension Canonicalization {
     /// WSP before WSP or CR first and for CRLF only in the chunks so found, was measured slower.) With `usingAVX2`,
     /// `CDKIMScan` does the same 32 octets at a time (closing up with a table of byte shuffles, or, in a chunk with no tab
     /// and a few dropped spaces, by storing what follows each again one place down).
-    private static func relaxedLines(_ body: ArraySlice<UInt8>, usingAVX2: Bool, into write: (UnsafeBufferPointer<UInt8>) -> Void) {
+    ///
+    /// Returns, with `usingAVX2`, whether the body has a bare LF (the AVX2 chunks look at the LFs they pass; the octets
+    /// before and after them are looked at here); false without.
+    private static func relaxedLines(_ body: ArraySlice<UInt8>, usingAVX2: Bool, into write: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
         typealias Chunk = SIMD16<UInt8>
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: relaxedPieceSize) { out in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: relaxedPieceSize) { out in
             body.withUnsafeBufferPointer { input in
                 let raw = UnsafeRawBufferPointer(input)
                 let full = out.count - 16  // past this, one more chunk might not fit
                 var count = 0
+                var chunksEnd = 0
                 func handOn() {
                     if out[count - 1] == .cr {  // keep a final CR with what follows: it may start a CRLF
                         write(UnsafeBufferPointer(rebasing: out[..<(count - 1)]))
@@ -61,13 +79,15 @@ extension Canonicalization {
                     }
                 }
                 var i = 0
+                var bareLineFeed: Int32 = 0
                 // Whole chunks while the two octets after the chunk can be read too.
                 while i + 18 <= input.count {
                     if usingAVX2, i + 34 <= input.count {
                         if out.count - count < 32 { handOn() }  // room for one more 32-octet store
                         var written = 0
                         i += cdkim_relaxed_chunks_avx2(input.baseAddress! + i, input.count - i, out.baseAddress! + count,
-                                                       out.count - count, &written)
+                                                       out.count - count, &written, &bareLineFeed)
+                        chunksEnd = i
                         count += written
                         if count > full { handOn() }
                         continue
@@ -101,6 +121,11 @@ extension Canonicalization {
                     if count > full { handOn() }
                 }
                 write(UnsafeBufferPointer(rebasing: out[..<count]))
+                // The chunks, taken from the start one after another, looked at the LFs at 2 ..< chunksEnd + 2.
+                guard usingAVX2 else { return false }
+                guard chunksEnd > 0 else { return DKIMMessage.hasBareLineFeed(input, usingAVX2: false) }
+                return bareLineFeed != 0 || DKIMMessage.hasBareLineFeed(input, at: 0..<2)
+                    || DKIMMessage.hasBareLineFeed(input, at: min(chunksEnd + 2, input.count)..<input.count)
             }
         }
     }

@@ -159,9 +159,10 @@ import Testing
         }
     }
 
-    @Test("§3.4.4: the relaxed body pass with AVX2 (32 octets at a time) equals the portable pass (16) and the octet-by-octet rule on 4 000 random bodies")
+    @Test("§3.4.4: the relaxed body pass with AVX2 (32 octets at a time) equals the portable pass (16) and the octet-by-octet rule on 4 000 random bodies, bare LF found alike")
     func relaxedAVX2MatchesPortable() {
         var generator = SeededGenerator(state: 2_256)
+        var bareCount = 0
         let octets: [UInt8] = [0x20, 0x20, 0x09, 0x0D, 0x0A, 0x61, 0x62, 0xFF]
         // Text with a few double spaces and no tab (the chunks the AVX2 code closes up by storing again).
         let text: [UInt8] = Array(repeating: 0x61, count: 12) + [0x20, 0x20, 0x20, 0x0D, 0x0A]
@@ -169,15 +170,32 @@ import Testing
             // Runs of text, white space and line ends across pieces, or octets drawn one by one (every mix of dropped
             // and kept octets in a chunk).
             let alphabet = index % 3 == 1 ? octets : text
-            let body = index % 3 == 0 ? Self.randomBody(&generator)
+            var body = index % 3 == 0 ? Self.randomBody(&generator)
                 : (0..<Int.random(in: 0...9_000, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            if index % 2 == 1 {
+                // CRLF form (a CR before every LF), then half the time one bare LF anywhere, the first octet included.
+                body = body.flatMap { $0 == 0x0A ? [0x0D, 0x0A] : [$0] }
+                if Bool.random(using: &generator) {
+                    let at = Int.random(in: 0...body.count, using: &generator)
+                    body.insert(contentsOf: at == 0 ? [0x0A] : [0x78, 0x0A], at: at)
+                }
+            }
             var vectorized: [UInt8] = []
             var portable: [UInt8] = []
-            Canonicalization.relaxed.canonicalize(body: body[...], usingAVX2: Canonicalization.hasAVX2) { vectorized.append(contentsOf: $0) }
-            Canonicalization.relaxed.canonicalize(body: body[...], usingAVX2: false) { portable.append(contentsOf: $0) }
+            var foundVectorized = false
+            var foundPortable = false
+            Canonicalization.relaxed.canonicalize(body: body[...], usingAVX2: Canonicalization.hasAVX2, findingBareLineFeed: true,
+                                                  found: &foundVectorized) { vectorized.append(contentsOf: $0) }
+            Canonicalization.relaxed.canonicalize(body: body[...], usingAVX2: false, findingBareLineFeed: true,
+                                                  found: &foundPortable) { portable.append(contentsOf: $0) }
             #expect(vectorized == portable, "\(body.count) octets")
+            // Bare LF, looked for by the AVX2 chunks while they read, and first by the portable pass: the octet rule.
+            let bare = body.indices.contains { body[$0] == 0x0A && ($0 == 0 || body[$0 - 1] != 0x0D) }
+            #expect(foundVectorized == bare && foundPortable == bare, "\(body.count) octets")
+            bareCount += bare ? 1 : 0
             #expect(portable == VerificationMemoTests.relaxedReference(body), "\(body.count) octets")
         }
+        #expect(bareCount == 2_879)  // the bodies with a bare LF, counted by the octet rule: both cases are many
     }
 
     @Test("The AVX2 scans are used exactly when /proc/cpuinfo lists avx2, so the comparisons above compare two paths here")

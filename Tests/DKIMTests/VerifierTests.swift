@@ -177,6 +177,36 @@ import Testing
         #expect(all.last?.reason == "too many signatures: only the first \(DKIMLimits.maximumSignaturesVerified) are verified")
     }
 
+    @Test("A bare LF in the body, found while the relaxed pass reads it (AVX2) or before (simple): at each line end, first and last of a 9 KB body, the message verifies as its CRLF copy")
+    func bareLineFeedInTheBody() async throws {
+        // 120 lines of 20 to 139 octets: the body runs past one 4 KB piece of the relaxed pass, and its last line past
+        // the last 32-octet chunk.
+        let lines = (0..<120).map { n in String(repeating: "word  ", count: 3 + n % 20) + "end \(n)" }
+        let text = "From: joe@dkim.test\r\nSubject: lines\r\n\r\n" + lines.joined(separator: "\r\n") + "\r\n"
+        var passes = 0
+        for pair in [CanonicalizationPair.relaxed, CanonicalizationPair(header: .relaxed, body: .simple)] {
+            let signed = try signed("ed25519", key: "ed25519", { $0.canonicalization = pair }, message: text).bytes
+            let bodyStart = 4 + (0..<(signed.count - 3)).first { signed[$0..<($0 + 4)].elementsEqual([0x0D, 0x0A, 0x0D, 0x0A]) }!
+            let lineEnds = signed.indices.filter { $0 >= bodyStart && signed[$0] == 0x0D && $0 + 1 < signed.count && signed[$0 + 1] == 0x0A }
+            #expect(lineEnds.count == 120)
+            for end in lineEnds {
+                var bare = signed
+                bare.remove(at: end)  // this line ends in LF alone
+                let message = try DKIMMessage(parsing: bare)
+                #expect(message == (try DKIMMessage(parsing: signed)))
+                if await only(message) == (.pass, nil) { passes += 1 }
+            }
+            // An LF first in the body is bare too (the empty line before it ends in one): read as CRLF, as the copy is.
+            var first = signed
+            first.insert(0x0A, at: bodyStart)
+            var converted = signed
+            converted.insert(contentsOf: [0x0D, 0x0A], at: bodyStart)
+            #expect(await only(try DKIMMessage(parsing: first)) == (.fail, "body hash did not verify (RFC 6376 §6.1.3)"))
+            #expect(try DKIMMessage(parsing: first).body == (try DKIMMessage(parsing: converted)).body)
+        }
+        #expect(passes == 240)
+    }
+
     @Test("Bare LF and CRLF copies of one message verify alike (the MTA's view)")
     func lineEnds() async throws {
         let signed = try signed("ed25519", key: "ed25519")

@@ -15,7 +15,10 @@ int cdkim_has_avx2(void);
 /// WSP followed by WSP or by CRLF is left out. Chunks are taken from the start while two octets after the chunk can be
 /// read too (offset + 34 <= count) and 32 more octets fit in `out` (written + 32 <= capacity; a chunk's store may
 /// write all 32). Returns how many octets of `input` were read (a multiple of 32); `*written` is how many were kept.
-size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_t *out, size_t capacity, size_t *written);
+/// On the way, `*bareLineFeed` is set to 1 when an LF at offset 2 to (read + 1) has no CR before it (it is left as it
+/// is otherwise), so a body is looked at for bare LF in the same pass.
+size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_t *out, size_t capacity, size_t *written,
+                                 int *bareLineFeed);
 
 /// 1 when an LF of `input[0..<count]` is not preceded by CR (an LF at offset 0 counts), 0 otherwise.
 int cdkim_has_bare_line_feed_avx2(const uint8_t *input, size_t count);

@@ -15,32 +15,63 @@ import Darwin
 public struct DKIMMessage: Sendable, Hashable {
     /// The header fields, top first.
     public var headers: [HeaderField]
-    /// The body: a slice of the message's bytes when read from them, so reading a message copies no body.
-    var bodyOctets: ArraySlice<UInt8>
+    /// The body as read: a slice of the message's bytes when read from them, so reading a message copies no body.
+    private var readBody: ArraySlice<UInt8>
+    /// Whether ``readBody`` is known to have no bare LF. A body read from octets is not looked at when the message is
+    /// read: the first pass over all of it does that (a verifier's relaxed canonicalization, ``bodyAsRead``), or
+    /// ``bodyOctets`` when it is asked for.
+    private var bodyIsCRLF: Bool
+
+    /// The body in CRLF form.
+    var bodyOctets: ArraySlice<UInt8> { bodyIsCRLF ? readBody : Self.crlfNormalized(Array(readBody))[...] }
+
+    /// The body as read, and whether it is known to be in CRLF form (when not, its bare LFs are still to be converted).
+    var bodyAsRead: (octets: ArraySlice<UInt8>, isCRLF: Bool) { (readBody, bodyIsCRLF) }
 
     /// The body with CRLF line ends, everything after the empty line that ends the header (empty when there is none).
     public var body: [UInt8] {
         get { Array(bodyOctets) }
-        set { bodyOctets = newValue[...] }
+        set {
+            readBody = newValue[...]
+            bodyIsCRLF = true
+        }
     }
 
     /// A message from its fields and its body (already in CRLF form).
     public init(headers: [HeaderField], body: [UInt8]) {
         self.headers = headers
-        self.bodyOctets = body[...]
+        self.readBody = body[...]
+        self.bodyIsCRLF = true
     }
 
     /// Reads a message, converting bare LF to CRLF.
     ///
     /// The header ends at the first empty line, or at the first line that is neither a field nor a continuation
     /// (the way Postfix's cleanup reads it: that line starts the body). The fields and the body are slices of the
-    /// (converted) input.
+    /// (converted) input. A header with a bare LF has the whole message converted first; the body's bare LFs are
+    /// converted when the body is first read whole.
     /// - Throws: ``DKIMError`` when the message is beyond ``DKIMLimits`` (size, header count, field length).
     public init(parsing input: some Collection<UInt8>) throws(DKIMError) {
         guard input.count <= DKIMLimits.maximumMessageSize else {
             throw DKIMError(.messageTooLarge, "message of \(input.count) octets exceeds the limit of \(DKIMLimits.maximumMessageSize)")
         }
-        let bytes = Self.crlfNormalized(Array(input))  // one concrete type: generic code is slow across modules
+        var bytes = Array(input)  // one concrete type: generic code is slow across modules
+        var header = try Self.header(of: bytes, stoppingAtBareLineFeed: true)
+        bodyIsCRLF = header == nil
+        if header == nil {
+            bytes = Self.crlfNormalized(bytes)
+            header = try Self.header(of: bytes, stoppingAtBareLineFeed: false)
+        }
+        guard let header else { preconditionFailure("a header in CRLF form is read to its end") }
+        headers = header.fields
+        let body = bytes[min(header.bodyStart, bytes.count)...]
+        // SMTP's DATA always ends with CRLF.
+        readBody = body.isEmpty || body.last == .lf ? body : (Array(body) + [.cr, .lf])[...]
+    }
+
+    /// The header fields of `bytes` and where the body starts; nil with `stoppingAtBareLineFeed` when a line of the
+    /// header ends in an LF without a CR before it.
+    private static func header(of bytes: [UInt8], stoppingAtBareLineFeed: Bool) throws(DKIMError) -> (fields: [HeaderField], bodyStart: Int)? {
         var headers: [HeaderField] = []
         headers.reserveCapacity(32)
         var index = 0
@@ -58,17 +89,17 @@ public struct DKIMMessage: Sendable, Hashable {
         }
 
         while index < bytes.count {
-            let lineEnd = Self.endOfLine(bytes, from: index)
-            let line = bytes[index..<lineEnd]
+            let (lineEnd, passedBareLineFeed) = Self.endOfLine(bytes, from: index)
+            if passedBareLineFeed, stoppingAtBareLineFeed { return nil }
             let next = min(lineEnd + 2, bytes.count)
-            if line.isEmpty {
+            if lineEnd == index {
                 try finish()
                 index = next
                 break
             }
-            if line.first!.isWSP, let field = current {
+            if bytes[index].isWSP, let field = current {
                 current = field.lowerBound..<lineEnd
-            } else if Self.startsField(line) {
+            } else if Self.startsField(bytes, index..<lineEnd) {
                 try finish()
                 current = index..<lineEnd
             } else {
@@ -80,10 +111,17 @@ public struct DKIMMessage: Sendable, Hashable {
             index = next
         }
         try finish()
-        self.headers = headers
-        let body = bytes[min(index, bytes.count)...]
-        // SMTP's DATA always ends with CRLF.
-        bodyOctets = body.isEmpty || body.last == .lf ? body : (Array(body) + [.cr, .lf])[...]
+        return (headers, index)
+    }
+
+    /// Messages are equal when their fields and their bodies in CRLF form are.
+    public static func == (lhs: DKIMMessage, rhs: DKIMMessage) -> Bool {
+        lhs.headers == rhs.headers && lhs.bodyOctets == rhs.bodyOctets
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(headers)
+        hasher.combine(bodyOctets)
     }
 
     /// The message in wire form: the fields, each ending in CRLF, an empty line, the body.
@@ -138,29 +176,40 @@ public struct DKIMMessage: Sendable, Hashable {
         return bare || words.0 | words.1 != 0
     }
 
-    /// The index of the CR of the CRLF that ends the line starting at `start` (or the end of the bytes).
-    private static func endOfLine(_ bytes: [UInt8], from start: Int) -> Int {
+    /// Whether an LF at one of `positions` of `bytes` has no CR before it (an LF at 0 counts), octet by octet.
+    static func hasBareLineFeed(_ bytes: UnsafeBufferPointer<UInt8>, at positions: Range<Int>) -> Bool {
+        positions.contains { bytes[$0] == .lf && ($0 == 0 || bytes[$0 - 1] != .cr) }
+    }
+
+    /// The index of the CR of the CRLF that ends the line starting at `start` (or the end of the bytes), and whether an
+    /// LF without a CR before it came first.
+    private static func endOfLine(_ bytes: [UInt8], from start: Int) -> (end: Int, passedBareLineFeed: Bool) {
         bytes.withUnsafeBufferPointer { buffer in
             var i = start
+            var passedBareLineFeed = false
             while i < buffer.count, let found = memchr(buffer.baseAddress! + i, Int32(UInt8.lf), buffer.count - i) {
                 let lineFeed = buffer.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                if lineFeed > start, buffer[lineFeed - 1] == .cr { return lineFeed - 1 }
+                if lineFeed > start, buffer[lineFeed - 1] == .cr { return (lineFeed - 1, passedBareLineFeed) }
+                passedBareLineFeed = passedBareLineFeed || lineFeed == 0 || buffer[lineFeed - 1] != .cr
                 i = lineFeed + 1
             }
-            return buffer.count
+            return (buffer.count, passedBareLineFeed)
         }
     }
 
-    /// A field name (printable ASCII but colon, RFC 5322 §2.2), optional WSP, then a colon.
-    private static func startsField(_ line: ArraySlice<UInt8>) -> Bool {
-        var sawName = false
-        var sawSpace = false
-        for byte in line {
-            if byte == UInt8(ascii: ":") { return sawName }
-            if byte.isWSP { sawSpace = true; continue }
-            guard byte > 32, byte < 127, !sawSpace else { return false }
-            sawName = true
+    /// Whether the line at `line` of `bytes` starts with a field name (printable ASCII but colon, RFC 5322 §2.2),
+    /// optional WSP, then a colon.
+    private static func startsField(_ bytes: [UInt8], _ line: Range<Int>) -> Bool {
+        bytes.withUnsafeBufferPointer { bytes in
+            var sawName = false
+            var sawSpace = false
+            for byte in bytes[line] {
+                if byte == UInt8(ascii: ":") { return sawName }
+                if byte.isWSP { sawSpace = true; continue }
+                guard byte > 32, byte < 127, !sawSpace else { return false }
+                sawName = true
+            }
+            return false
         }
-        return false
     }
 }

@@ -29,9 +29,25 @@ final class BodyHashes: Sendable {
     /// The SHA-256 of the canonical form of `body`, cut to `length` octets when given; nil when `length` is longer than
     /// the canonical body. The canonical body goes into the hash as it is made, piece by piece, and is never kept.
     static func digest(of body: ArraySlice<UInt8>, _ canonicalization: Canonicalization, length: Int?) -> SHA256.Digest? {
+        var unused = false
+        return digest(of: body, canonicalization, length: length, findingBareLineFeed: false, found: &unused)
+    }
+
+    /// The digest of ``digest(of:_:length:)`` for a body as read (``DKIMMessage/bodyAsRead``): one not known to be in
+    /// CRLF form is looked at for bare LF while it is canonicalized, and read again in CRLF form only when it has one.
+    static func digest(of body: (octets: ArraySlice<UInt8>, isCRLF: Bool), _ canonicalization: Canonicalization,
+                       length: Int?) -> SHA256.Digest? {
+        var bareLineFeed = false
+        let digest = digest(of: body.octets, canonicalization, length: length, findingBareLineFeed: !body.isCRLF, found: &bareLineFeed)
+        guard bareLineFeed else { return digest }
+        return Self.digest(of: DKIMMessage.crlfNormalized(Array(body.octets))[...], canonicalization, length: length)
+    }
+
+    private static func digest(of body: ArraySlice<UInt8>, _ canonicalization: Canonicalization, length: Int?,
+                               findingBareLineFeed: Bool, found: inout Bool) -> SHA256.Digest? {
         var hasher = SHA256()
         var canonicalLength = 0
-        canonicalization.canonicalize(body: body) { piece in
+        canonicalization.canonicalize(body: body, findingBareLineFeed: findingBareLineFeed, found: &found) { piece in
             let hashed = length.map { min(piece.count, max(0, $0 - canonicalLength)) } ?? piece.count
             hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: piece[..<hashed])))
             canonicalLength += piece.count

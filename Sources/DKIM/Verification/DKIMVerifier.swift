@@ -35,10 +35,11 @@ public struct DKIMVerifier: Sendable {
         let time = Int64(now().timeIntervalSince1970)
         if let only = headerIndex.onlyField(named: Self.signatureFieldName, key: Self.signatureFieldKey) {
             // The usual case, one signature: no task group, no memo of body hashes to pay for.
-            return [await verify(only, headerIndex: headerIndex, body: message.bodyOctets, bodies: nil, time: time)]
+            return [await verify(only, headerIndex: headerIndex, body: message.bodyAsRead, bodies: nil, time: time)]
         }
         let fields = headerIndex.fields(named: Self.signatureFieldName)
-        let bodies = BodyHashes(body: message.bodyOctets)
+        let body = message.bodyOctets
+        let bodies = BodyHashes(body: body)
         return await withTaskGroup(of: (Int, DKIMVerdict).self) { group in
             for (position, field) in fields.enumerated() {
                 group.addTask {
@@ -46,7 +47,7 @@ public struct DKIMVerifier: Sendable {
                         return (position, Self.unread(field, .neutral,
                                                       "too many signatures: only the first \(DKIMLimits.maximumSignaturesVerified) are verified"))
                     }
-                    return (position, await verify(field, headerIndex: headerIndex, body: message.bodyOctets, bodies: bodies, time: time))
+                    return (position, await verify(field, headerIndex: headerIndex, body: (body, true), bodies: bodies, time: time))
                 }
             }
             var verdicts = [DKIMVerdict?](repeating: nil, count: fields.count)
@@ -62,7 +63,7 @@ public struct DKIMVerifier: Sendable {
     /// message has several signatures, and are computed here when it has one.
     ///
     /// Only the key look-up waits; what comes after it is synchronous, so the signature is lent to it, not copied.
-    private func verify(_ field: HeaderField, headerIndex: HeaderIndex, body: ArraySlice<UInt8>, bodies: BodyHashes?,
+    private func verify(_ field: HeaderField, headerIndex: HeaderIndex, body: (octets: ArraySlice<UInt8>, isCRLF: Bool), bodies: BodyHashes?,
                         time: Int64) async -> DKIMVerdict {
         let signature: DKIMSignature
         do { signature = try DKIMSignature(field: field) } catch { return Self.unread(field, .permerror, error.reason) }
@@ -86,7 +87,7 @@ public struct DKIMVerifier: Sendable {
     }
 
     /// The verdict of `signature` once its key records are looked up (`lookup`).
-    private func verify(_ signature: DKIMSignature, _ lookup: KeyLookupResult, headerIndex: HeaderIndex, body: ArraySlice<UInt8>,
+    private func verify(_ signature: DKIMSignature, _ lookup: KeyLookupResult, headerIndex: HeaderIndex, body: (octets: ArraySlice<UInt8>, isCRLF: Bool),
                         bodies: BodyHashes?) -> DKIMVerdict {
         let records: [[UInt8]]
         switch lookup {
