@@ -115,10 +115,10 @@ public struct DKIMVerifier: Sendable {
         let bodyHashMatches: Bool?
         if let bodies {
             bodyHashMatches = bodies.hash(signature.canonicalization.body, length: signature.bodyLength)
-                .map { $0.elementsEqual(signature.bodyHash) }
+                .map { hash in hash.withUnsafeBytes { hash in signature.bodyHash.withUnsafeBytes { sameOctets(hash, $0) } } }
         } else {
             bodyHashMatches = BodyHashes.digest(of: body, signature.canonicalization.body, length: signature.bodyLength)
-                .map { digest in digest.withUnsafeBytes { digest in signature.bodyHash.withUnsafeBytes { digest.elementsEqual($0) } } }
+                .map { digest in digest.withUnsafeBytes { digest in signature.bodyHash.withUnsafeBytes { sameOctets(digest, $0) } } }
         }
         guard let bodyHashMatches else {
             return signature.verdict(.permerror, "l=\(signature.bodyLength ?? 0) is longer than the canonical body (RFC 6376 §3.5)", testing: testing)

@@ -16,15 +16,14 @@ final class RecentKeyRecord: Sendable {
 
     /// The parsed record of `text`: the last one when it is the same text, else `memo`'s (which parses it when new).
     func parsed(_ text: [UInt8], memo: BoundedMemo<OctetKey, ParsedKeyRecord>) -> ParsedKeyRecord {
-        if let hit = last.withLock({ last in last.flatMap { Self.same($0.text, text) ? $0.parsed : nil } }) { return hit }
+        if let hit = last.withLock({ last in last.flatMap { recent in recent.text.withUnsafeBytes { a in text.withUnsafeBytes { sameOctets(a, $0) } } ? recent.parsed : nil } }) { return hit }
         let parsed = memo.value(for: OctetKey(text), make: ParsedKeyRecord.init)
         last.withLock { $0 = (text, parsed) }
         return parsed
     }
+}
 
-    private static func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        guard !a.isEmpty else { return true }
-        return a.withUnsafeBytes { a in b.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 } }
-    }
+/// Whether `a` and `b` hold the same octets, compared with `memcmp`.
+func sameOctets(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
 }
