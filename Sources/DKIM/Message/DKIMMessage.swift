@@ -18,8 +18,8 @@ public struct DKIMMessage: Sendable, Hashable {
     /// The body as read: a slice of the message's bytes when read from them, so reading a message copies no body.
     private var readBody: ArraySlice<UInt8>
     /// Whether ``readBody`` is known to have no bare LF. A body read from octets is not looked at when the message is
-    /// read: the first pass over all of it does that (a verifier's relaxed canonicalization, ``bodyAsRead``), or
-    /// ``bodyOctets`` when it is asked for.
+    /// read: a verifier looks while its first pass reads the body whole (``bodyAsRead``), and ``bodyOctets`` converts it
+    /// each time it is asked for.
     private var bodyIsCRLF: Bool
 
     /// The body in CRLF form.
