@@ -25,8 +25,11 @@ public struct DKIMMessage: Sendable, Hashable {
     /// The body in CRLF form.
     var bodyOctets: ArraySlice<UInt8> { bodyIsCRLF ? readBody : Self.crlfNormalized(Array(readBody))[...] }
 
-    /// The body as read, and whether it is known to be in CRLF form (when not, its bare LFs are still to be converted).
-    var bodyAsRead: (octets: ArraySlice<UInt8>, isCRLF: Bool) { (readBody, bodyIsCRLF) }
+    /// A body as read, and whether it is known to be in CRLF form (when not, its bare LFs are still to be converted).
+    typealias BodyAsRead = (octets: ArraySlice<UInt8>, isCRLF: Bool)
+
+    /// The body as read.
+    var bodyAsRead: BodyAsRead { (readBody, bodyIsCRLF) }
 
     /// The body with CRLF line ends, everything after the empty line that ends the header (empty when there is none).
     public var body: [UInt8] {

@@ -30,13 +30,18 @@ public struct DKIMSignature: Sendable, Hashable {
     public let expiration: Int64?
     /// `z=`, the copied header fields, raw.
     public let copiedHeaders: String?
+    /// Where the value of `b=` sits in ``field``'s octets (indices of ``HeaderField/octets``): the header hash input has
+    /// the raw field without it, everything else untouched (RFC 6376 §3.7).
+    let signatureValueRange: Range<Int>?
 
     /// The domain of the AUID: the part of `i=` after the last `@`, or `d=` (RFC 6376 §3.5).
     public var identityDomain: String {
         guard let identity, let at = identity.lastIndex(of: "@") else { return domain }
         return String(identity[identity.index(after: at)...])
     }
+}
 
+extension DKIMSignature {
     /// Reads a signature from its header field.
     ///
     /// The values are read as octets: tag values are printable ASCII and folding white space (§3.2), so no text is
@@ -113,38 +118,14 @@ public struct DKIMSignature: Sendable, Hashable {
         if let t = timestamp, let x = expiration, x <= t {
             throw DKIMSignatureError("x= is not later than t= (RFC 6376 §3.5)")
         }
-        // Every part read before the signature is made: made in one step, it is not copied out of a half-made one.
+        // Every part read before the signature is made (by the memberwise initializer, which this extension leaves in
+        // place): made in one step, it is not copied out of a half-made one.
         self.init(field: field, tags: tags, algorithm: algorithm, signature: signature, bodyHash: bodyHash,
                   canonicalization: canonicalization, domain: TagList.text(domain), signedHeaderNames: names,
                   identity: identity.map(TagList.text), bodyLength: bodyLength, selector: TagList.text(selector),
                   timestamp: timestamp, expiration: expiration, copiedHeaders: value(known.z).map(TagList.text),
                   signatureValueRange: known.b.map { b in (field.colonIndex + 1 + b.lowerBound)..<(field.colonIndex + 1 + b.upperBound) })
     }
-
-    private init(field: HeaderField, tags: TagList, algorithm: SignatureAlgorithm, signature: [UInt8], bodyHash: [UInt8],
-                 canonicalization: CanonicalizationPair, domain: String, signedHeaderNames: SignedHeaderNames, identity: String?,
-                 bodyLength: Int?, selector: String, timestamp: Int64?, expiration: Int64?, copiedHeaders: String?,
-                 signatureValueRange: Range<Int>?) {
-        self.field = field
-        self.tags = tags
-        self.algorithm = algorithm
-        self.signature = signature
-        self.bodyHash = bodyHash
-        self.canonicalization = canonicalization
-        self.domain = domain
-        self.signedHeaderNames = signedHeaderNames
-        self.identity = identity
-        self.bodyLength = bodyLength
-        self.selector = selector
-        self.timestamp = timestamp
-        self.expiration = expiration
-        self.copiedHeaders = copiedHeaders
-        self.signatureValueRange = signatureValueRange
-    }
-
-    /// Where the value of `b=` sits in ``field``'s octets (indices of ``HeaderField/octets``): the header hash input has
-    /// the raw field without it, everything else untouched (RFC 6376 §3.7).
-    let signatureValueRange: Range<Int>?
 
     private static func time(_ value: ArraySlice<UInt8>?, _ name: String) throws(DKIMSignatureError) -> Int64? {
         guard let value else { return nil }

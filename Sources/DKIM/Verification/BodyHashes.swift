@@ -35,7 +35,7 @@ final class BodyHashes: Sendable {
 
     /// The digest of ``digest(of:_:length:)`` for a body as read (``DKIMMessage/bodyAsRead``): one not known to be in
     /// CRLF form is looked at for bare LF while it is canonicalized, and read again in CRLF form only when it has one.
-    static func digest(of body: (octets: ArraySlice<UInt8>, isCRLF: Bool), _ canonicalization: Canonicalization,
+    static func digest(of body: DKIMMessage.BodyAsRead, _ canonicalization: Canonicalization,
                        length: Int?) -> SHA256.Digest? {
         var bareLineFeed = false
         let digest = digest(of: body.octets, canonicalization, length: length, findingBareLineFeed: !body.isCRLF, found: &bareLineFeed)

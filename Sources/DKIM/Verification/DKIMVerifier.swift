@@ -63,7 +63,7 @@ public struct DKIMVerifier: Sendable {
     /// message has several signatures, and are computed here when it has one.
     ///
     /// Only the key look-up waits; what comes after it is synchronous, so the signature is lent to it, not copied.
-    private func verify(_ field: HeaderField, headerIndex: HeaderIndex, body: (octets: ArraySlice<UInt8>, isCRLF: Bool), bodies: BodyHashes?,
+    private func verify(_ field: HeaderField, headerIndex: HeaderIndex, body: DKIMMessage.BodyAsRead, bodies: BodyHashes?,
                         time: Int64) async -> DKIMVerdict {
         let signature: DKIMSignature
         do { signature = try DKIMSignature(field: field) } catch { return Self.unread(field, .permerror, error.reason) }
@@ -87,7 +87,7 @@ public struct DKIMVerifier: Sendable {
     }
 
     /// The verdict of `signature` once its key records are looked up (`lookup`).
-    private func verify(_ signature: DKIMSignature, _ lookup: KeyLookupResult, headerIndex: HeaderIndex, body: (octets: ArraySlice<UInt8>, isCRLF: Bool),
+    private func verify(_ signature: DKIMSignature, _ lookup: KeyLookupResult, headerIndex: HeaderIndex, body: DKIMMessage.BodyAsRead,
                         bodies: BodyHashes?) -> DKIMVerdict {
         let records: [[UInt8]]
         switch lookup {
@@ -115,10 +115,10 @@ public struct DKIMVerifier: Sendable {
         let bodyHashMatches: Bool?
         if let bodies {
             bodyHashMatches = bodies.hash(signature.canonicalization.body, length: signature.bodyLength)
-                .map { hash in hash.withUnsafeBytes { hash in signature.bodyHash.withUnsafeBytes { sameOctets(hash, $0) } } }
+                .map { sameOctets($0, signature.bodyHash) }
         } else {
             bodyHashMatches = BodyHashes.digest(of: body, signature.canonicalization.body, length: signature.bodyLength)
-                .map { digest in digest.withUnsafeBytes { digest in signature.bodyHash.withUnsafeBytes { sameOctets(digest, $0) } } }
+                .map { sameOctets($0, signature.bodyHash) }
         }
         guard let bodyHashMatches else {
             return signature.verdict(.permerror, "l=\(signature.bodyLength ?? 0) is longer than the canonical body (RFC 6376 §3.5)", testing: testing)
@@ -187,8 +187,9 @@ final class ParsedKeyRecord: Sendable {
             guard !record.isRevoked else { return .failure(.revoked) }
             return Result { () throws(KeyRecordError) in try DKIMPublicKey(keyType: record.keyType, data: record.publicKeyData) }
         }
-        isTesting = (try? record.get())?.isTesting ?? false
-        requiresExactIdentityDomain = (try? record.get())?.requiresExactIdentityDomain ?? false
+        let parsed = try? record.get()
+        isTesting = parsed?.isTesting ?? false
+        requiresExactIdentityDomain = parsed?.requiresExactIdentityDomain ?? false
         func refusal(_ algorithm: SignatureAlgorithm) -> KeyRecordError? {
             do throws(KeyRecordError) {
                 try Self.check(record.get(), for: algorithm)

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import DNS
+import Foundation
 import Synchronization
 
 /// The key record a verifier read last, looked at before its memo of parsed records: mail from one signer comes in
@@ -16,7 +17,7 @@ final class RecentKeyRecord: Sendable {
 
     /// The parsed record of `text`: the last one when it is the same text, else `memo`'s (which parses it when new).
     func parsed(_ text: [UInt8], memo: BoundedMemo<OctetKey, ParsedKeyRecord>) -> ParsedKeyRecord {
-        if let hit = last.withLock({ last in last.flatMap { recent in recent.text.withUnsafeBytes { a in text.withUnsafeBytes { sameOctets(a, $0) } } ? recent.parsed : nil } }) { return hit }
+        if let hit = last.withLock({ last in last.flatMap { sameOctets($0.text, text) ? $0.parsed : nil } }) { return hit }
         let parsed = memo.value(for: OctetKey(text), make: ParsedKeyRecord.init)
         last.withLock { $0 = (text, parsed) }
         return parsed
@@ -24,6 +25,8 @@ final class RecentKeyRecord: Sendable {
 }
 
 /// Whether `a` and `b` hold the same octets, compared with `memcmp`.
-func sameOctets(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-    a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+func sameOctets(_ a: some ContiguousBytes, _ b: some ContiguousBytes) -> Bool {
+    a.withUnsafeBytes { a in
+        b.withUnsafeBytes { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) }
+    }
 }
