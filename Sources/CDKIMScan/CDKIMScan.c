@@ -78,6 +78,13 @@ static const uint64_t compaction[256] = {
 };
 
 #define AVX2 __attribute__((target("avx2,popcnt,bmi")))
+#define AVX512 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt")))
+
+int cdkim_has_avx512_vbmi2(void) {
+    __builtin_cpu_init();
+    return cdkim_has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vbmi2");
+}
 
 AVX2 size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_t *out, size_t capacity, size_t *written,
                                       int *bareLineFeed) {
@@ -134,6 +141,39 @@ AVX2 size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_
     }
     *written = w;
     if (!_mm256_testz_si256(bare, bare)) *bareLineFeed = 1;
+    return i;
+}
+
+AVX512 size_t cdkim_relaxed_chunks_avx512(const uint8_t *input, size_t count, uint8_t *out, size_t capacity, size_t *written,
+                                          int *bareLineFeed) {
+    const __m512i space = _mm512_set1_epi8(' '), tab = _mm512_set1_epi8('\t');
+    const __m512i cr = _mm512_set1_epi8('\r'), lf = _mm512_set1_epi8('\n');
+    size_t i = 0, w = 0;
+    uint64_t bare = 0;
+    while (i + 66 <= count && w + 64 <= capacity) {
+        __m512i chunk = _mm512_loadu_si512((const void *)(input + i));
+        __m512i afterNext = _mm512_loadu_si512((const void *)(input + i + 2));
+        // Bit k of each word: octet i + k is a tab, WSP, CR; octet i + k + 2 is an LF. What the octet after each is
+        // comes from the same words one bit down, the octet after the chunk filling the top bit (mask registers are
+        // few and slow on some CPUs: the words are worked on in general registers).
+        __mmask64 tabs = _mm512_cmpeq_epi8_mask(chunk, tab);
+        uint64_t wsp = _cvtmask64_u64(_mm512_cmpeq_epi8_mask(chunk, space)) | _cvtmask64_u64(tabs);
+        uint64_t crs = _cvtmask64_u64(_mm512_cmpeq_epi8_mask(chunk, cr));
+        uint64_t lfAfterNext = _cvtmask64_u64(_mm512_cmpeq_epi8_mask(afterNext, lf));
+        uint8_t after = input[i + 64];
+        uint64_t wspNext = wsp >> 1 | (uint64_t)(after == ' ' || after == '\t') << 63;
+        uint64_t crNext = crs >> 1 | (uint64_t)(after == '\r') << 63;
+        uint64_t dropped = wsp & (wspNext | (crNext & lfAfterNext));
+        bare |= lfAfterNext & ~crNext;  // an LF at i + 2 ... i + 65 without a CR before it
+        // The kept octets, tabs made spaces, moved to the front in order, in a register (storing compressed octets
+        // straight to memory is many times slower on some CPUs); the store writes all 64.
+        __m512i kept = _mm512_maskz_compress_epi8(_cvtu64_mask64(~dropped), _mm512_mask_blend_epi8(tabs, chunk, space));
+        _mm512_storeu_si512((void *)(out + w), kept);
+        w += 64 - (size_t)__builtin_popcountll(dropped);
+        i += 64;
+    }
+    *written = w;
+    if (bare != 0) *bareLineFeed = 1;
     return i;
 }
 
@@ -194,6 +234,15 @@ int cdkim_has_avx2(void) { return 0; }
 
 size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_t *out, size_t capacity, size_t *written,
                                  int *bareLineFeed) {
+    (void)input; (void)count; (void)out; (void)capacity; (void)bareLineFeed;
+    *written = 0;
+    return 0;
+}
+
+int cdkim_has_avx512_vbmi2(void) { return 0; }
+
+size_t cdkim_relaxed_chunks_avx512(const uint8_t *input, size_t count, uint8_t *out, size_t capacity, size_t *written,
+                                   int *bareLineFeed) {
     (void)input; (void)count; (void)out; (void)capacity; (void)bareLineFeed;
     *written = 0;
     return 0;

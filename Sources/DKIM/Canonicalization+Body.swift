@@ -14,36 +14,32 @@ extension Canonicalization {
     }
 
     /// The body in this canonical form, handed to `write` in pieces as it is made, so a verifier can hash it without
-    /// keeping it (RFC 6376 §3.7 hashes the canonical body). `usingAVX2` false keeps to the portable code (tests compare
-    /// the two).
-    func canonicalize(body: ArraySlice<UInt8>, usingAVX2: Bool = Self.hasAVX2, write: (UnsafeBufferPointer<UInt8>) -> Void) {
+    /// keeping it (RFC 6376 §3.7 hashes the canonical body). `vectors` below ``VectorUnit/best`` keeps to narrower code
+    /// (tests compare them).
+    func canonicalize(body: ArraySlice<UInt8>, vectors: VectorUnit = .best, write: (UnsafeBufferPointer<UInt8>) -> Void) {
         var unused = false
-        canonicalize(body: body, usingAVX2: usingAVX2, findingBareLineFeed: false, found: &unused, write: write)
+        canonicalize(body: body, vectors: vectors, findingBareLineFeed: false, found: &unused, write: write)
     }
 
     /// The body in this canonical form, handed to `write` in pieces, as above; with `findingBareLineFeed`, `found` is
     /// set when the body has an LF without a CR before it (an LF first counts: the empty line before a body ends in LF).
-    /// The relaxed pass with AVX2 looks while it reads every octet anyway; the other passes look first.
-    func canonicalize(body: ArraySlice<UInt8>, usingAVX2: Bool = Self.hasAVX2, findingBareLineFeed: Bool, found: inout Bool,
+    /// The relaxed pass with AVX2 or AVX-512 looks while it reads every octet anyway; the other passes look first.
+    func canonicalize(body: ArraySlice<UInt8>, vectors: VectorUnit = .best, findingBareLineFeed: Bool, found: inout Bool,
                       write: (UnsafeBufferPointer<UInt8>) -> Void) {
         var end = BodyEnd(canonicalization: self)
-        let looksWhileReading = self == .relaxed && usingAVX2
+        let looksWhileReading = self == .relaxed && vectors >= .avx2
         if findingBareLineFeed, !looksWhileReading {
-            found = body.withUnsafeBufferPointer { DKIMMessage.hasBareLineFeed($0, usingAVX2: usingAVX2) }
+            found = body.withUnsafeBufferPointer { DKIMMessage.hasBareLineFeed($0, vectors: vectors) }
         }
         switch self {
         case .simple:
             body.withUnsafeBufferPointer { end.write($0, to: write) }
         case .relaxed:
-            let bare = Self.relaxedLines(body, usingAVX2: usingAVX2) { end.write($0, to: write) }
+            let bare = Self.relaxedLines(body, vectors: vectors) { end.write($0, to: write) }
             if findingBareLineFeed, looksWhileReading { found = bare }
         }
         end.finish(write)
     }
-
-    /// Whether this CPU runs the AVX2 scans of `CDKIMScan` (x86-64 with AVX2), which take 32 octets at a time where the
-    /// portable code takes 16.
-    static let hasAVX2 = cdkim_has_avx2() != 0
 
     /// The octets kept at a time before relaxed lines are handed on (on the stack).
     private static let relaxedPieceSize = 4096
@@ -54,13 +50,14 @@ extension Canonicalization {
     /// This runs over every octet of every verified body, so it compares sixteen octets at a time: a chunk with no tab
     /// and no WSP followed by WSP or CRLF is copied as it is; in the others, tabs become spaces and the WSP so followed
     /// are left out, eight octets at a time. (Closing up every chunk without the branch, or testing a chunk for tabs and
-    /// WSP before WSP or CR first and for CRLF only in the chunks so found, was measured slower.) With `usingAVX2`,
-    /// `CDKIMScan` does the same 32 octets at a time (closing up with a table of byte shuffles, or, in a chunk with no tab
-    /// and a few dropped spaces, by storing what follows each again one place down).
+    /// WSP before WSP or CR first and for CRLF only in the chunks so found, was measured slower.) With AVX2, `CDKIMScan`
+    /// does the same 32 octets at a time (closing up with a table of byte shuffles, or, in a chunk with no tab and a few
+    /// dropped spaces, by storing what follows each again one place down); with AVX-512, 64 at a time, closed up by
+    /// VPCOMPRESSB (the last octets of a body too few for 64 go to the AVX2 code).
     ///
-    /// Returns, with `usingAVX2`, whether the body has a bare LF (the AVX2 chunks look at the LFs they pass; the octets
-    /// before and after them are looked at here); false without.
-    private static func relaxedLines(_ body: ArraySlice<UInt8>, usingAVX2: Bool, into write: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+    /// Returns, with AVX2 or AVX-512, whether the body has a bare LF (the chunks look at the LFs they pass; the octets
+    /// before and after them are looked at here); false with the portable code.
+    private static func relaxedLines(_ body: ArraySlice<UInt8>, vectors: VectorUnit, into write: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
         typealias Chunk = SIMD16<UInt8>
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: relaxedPieceSize) { out in
             body.withUnsafeBufferPointer { input in
@@ -82,11 +79,12 @@ extension Canonicalization {
                 var bareLineFeed: Int32 = 0
                 // Whole chunks while the two octets after the chunk can be read too.
                 while i + 18 <= input.count {
-                    if usingAVX2, i + 34 <= input.count {
-                        if out.count - count < 32 { handOn() }  // room for one more 32-octet store
+                    if vectors >= .avx2, i + 34 <= input.count {
+                        if out.count - count < 64 { handOn() }  // room for one more 64-octet store
                         var written = 0
-                        i += cdkim_relaxed_chunks_avx2(input.baseAddress! + i, input.count - i, out.baseAddress! + count,
-                                                       out.count - count, &written, &bareLineFeed)
+                        let chunks = vectors == .avx512 && i + 66 <= input.count ? cdkim_relaxed_chunks_avx512 : cdkim_relaxed_chunks_avx2
+                        i += chunks(input.baseAddress! + i, input.count - i, out.baseAddress! + count, out.count - count, &written,
+                                    &bareLineFeed)
                         chunksEnd = i
                         count += written
                         if count > full { handOn() }
@@ -122,8 +120,8 @@ extension Canonicalization {
                 }
                 write(UnsafeBufferPointer(rebasing: out[..<count]))
                 // The chunks, taken from the start one after another, looked at the LFs at 2 ..< chunksEnd + 2.
-                guard usingAVX2 else { return false }
-                guard chunksEnd > 0 else { return DKIMMessage.hasBareLineFeed(input, usingAVX2: false) }
+                guard vectors >= .avx2 else { return false }
+                guard chunksEnd > 0 else { return DKIMMessage.hasBareLineFeed(input, vectors: .portable) }
                 return bareLineFeed != 0 || DKIMMessage.hasBareLineFeed(input, at: 0..<2)
                     || DKIMMessage.hasBareLineFeed(input, at: min(chunksEnd + 2, input.count)..<input.count)
             }

@@ -123,8 +123,8 @@ import Testing
                                  at: Int.random(in: 32..<value.count, using: &generator))
                 }
             }
-            let portable = Base64Octets.decode(value[...], usingAVX2: false)
-            #expect(Base64Octets.decode(value[...], usingAVX2: Canonicalization.hasAVX2) == portable, "\(String(decoding: value, as: UTF8.self))")
+            let portable = Base64Octets.decode(value[...], vectors: .portable)
+            #expect(Base64Octets.decode(value[...], vectors: .best) == portable, "\(String(decoding: value, as: UTF8.self))")
             #expect(portable == Base64Octets.decodeWithFoundation(value[...]), "\(String(decoding: value, as: UTF8.self))")
             if value.count >= 32, value.prefix(32).allSatisfy(alphabet.contains) { decodedWithChunks += 1 }
             if folded, portable != nil { foldedWellFormed += 1 }
@@ -153,14 +153,14 @@ import Testing
         for index in 0..<5_000 {
             let bytes = (0..<Int.random(in: 0...(index % 2 == 0 ? 60 : 600), using: &generator)).flatMap { _ in runs.randomElement(using: &generator)! }
             let expected = bytes.indices.contains { bytes[$0] == 0x0A && ($0 == 0 || bytes[$0 - 1] != 0x0D) }
-            for usingAVX2 in [false, Canonicalization.hasAVX2] {
-                #expect(bytes.withUnsafeBufferPointer { DKIMMessage.hasBareLineFeed($0, usingAVX2: usingAVX2) } == expected, "\(bytes)")
+            for vectors in VectorUnit.available {
+                #expect(bytes.withUnsafeBufferPointer { DKIMMessage.hasBareLineFeed($0, vectors: vectors) } == expected, "\(bytes)")
             }
         }
     }
 
-    @Test("§3.4.4: the relaxed body pass with AVX2 (32 octets at a time) equals the portable pass (16) and the octet-by-octet rule on 4 000 random bodies, bare LF found alike")
-    func relaxedAVX2MatchesPortable() {
+    @Test("§3.4.4: the relaxed body pass with AVX2 (32 octets at a time) and AVX-512 (64) equals the portable pass (16) and the octet-by-octet rule on 4 000 random bodies, bare LF found alike")
+    func relaxedVectorsMatchPortable() {
         var generator = SeededGenerator(state: 2_256)
         var bareCount = 0
         let octets: [UInt8] = [0x20, 0x20, 0x09, 0x0D, 0x0A, 0x61, 0x62, 0xFF]
@@ -180,30 +180,35 @@ import Testing
                     body.insert(contentsOf: at == 0 ? [0x0A] : [0x78, 0x0A], at: at)
                 }
             }
-            var vectorized: [UInt8] = []
             var portable: [UInt8] = []
-            var foundVectorized = false
             var foundPortable = false
-            Canonicalization.relaxed.canonicalize(body: body[...], usingAVX2: Canonicalization.hasAVX2, findingBareLineFeed: true,
-                                                  found: &foundVectorized) { vectorized.append(contentsOf: $0) }
-            Canonicalization.relaxed.canonicalize(body: body[...], usingAVX2: false, findingBareLineFeed: true,
+            Canonicalization.relaxed.canonicalize(body: body[...], vectors: .portable, findingBareLineFeed: true,
                                                   found: &foundPortable) { portable.append(contentsOf: $0) }
-            #expect(vectorized == portable, "\(body.count) octets")
-            // Bare LF, looked for by the AVX2 chunks while they read, and first by the portable pass: the octet rule.
+            // Bare LF, looked for by the vector chunks while they read, and first by the portable pass: the octet rule.
             let bare = body.indices.contains { body[$0] == 0x0A && ($0 == 0 || body[$0 - 1] != 0x0D) }
-            #expect(foundVectorized == bare && foundPortable == bare, "\(body.count) octets")
+            #expect(foundPortable == bare, "\(body.count) octets")
+            for vectors in VectorUnit.available where vectors != .portable {
+                var vectorized: [UInt8] = []
+                var foundVectorized = false
+                Canonicalization.relaxed.canonicalize(body: body[...], vectors: vectors, findingBareLineFeed: true,
+                                                      found: &foundVectorized) { vectorized.append(contentsOf: $0) }
+                #expect(vectorized == portable, "\(vectors), \(body.count) octets")
+                #expect(foundVectorized == bare, "\(vectors), \(body.count) octets")
+            }
             bareCount += bare ? 1 : 0
             #expect(portable == VerificationMemoTests.relaxedReference(body), "\(body.count) octets")
         }
         #expect(bareCount == 2_879)  // the bodies with a bare LF, counted by the octet rule: both cases are many
     }
 
-    @Test("The AVX2 scans are used exactly when /proc/cpuinfo lists avx2, so the comparisons above compare two paths here")
-    func avx2WhereTheCPUHasIt() throws {
+    @Test("The vector scans are used exactly as /proc/cpuinfo lists avx2 and avx512f, avx512bw, avx512_vbmi2, so the comparisons above compare every path this CPU has")
+    func vectorsWhereTheCPUHasThem() throws {
         #if arch(x86_64) && os(Linux)
         let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
-        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }.map { $0.split(separator: " ") } ?? []
-        #expect(Canonicalization.hasAVX2 == flags.contains("avx2"))
+        let flags = Set(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }.map { $0.split(separator: " ").map(String.init) } ?? [])
+        let expected: VectorUnit = !flags.contains("avx2") ? .portable
+            : flags.isSuperset(of: ["avx512f", "avx512bw", "avx512_vbmi2"]) ? .avx512 : .avx2
+        #expect(VectorUnit.best == expected)
         #endif
     }
 

@@ -48,8 +48,8 @@ import Testing
         }
         let field = signed.headers.filter { $0.lowercasedName == "dkim-signature" }[position]
         let signature = try DKIMSignature(field: field)
-        let input = DKIMVerifier.headerHashInput(signature, headerIndex: HeaderIndex(signed.headers))
-        let produced = try signingKey.sign(digest: SHA256.hash(data: input))
+        let digest = DKIMVerifier.headerHashDigest(signature, headerIndex: HeaderIndex(signed.headers))
+        let produced = try signingKey.sign(digest: digest)
         let printed = [
             "/gCrinpcQOoIfuHNQIbq4pgh9kyIK3AQUdt9OdqQehSwhEIug4D11BusFa3bT3FY5OsU7ZbnKELq+eXdp1Q1Dw==",
             "F45dVWDfMbQDGHJFlXUNB2HKfbCeLRyhDXgFpEL8GwpsRe0IeIixNTe3DhCVlUrSjV4BwcVcOF6+FF3Zo9Rpo1tFOeS9mPYQTnGdaSGsgeefOsk2JzdA+L10TeYt9BgDfQNZtKdN1WO//KgIqXP7OdEFE4LjFYNcUxZQ4FADY+8=",

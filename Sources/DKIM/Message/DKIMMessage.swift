@@ -155,10 +155,10 @@ public struct DKIMMessage: Sendable, Hashable {
     }
 
     /// Whether an LF octet is not preceded by CR. This runs over every message, so it looks at sixteen octets at a time
-    /// (with `usingAVX2`, `CDKIMScan` looks at 64) and only gathers the answer (a test compares both with the
+    /// (with AVX2, `CDKIMScan` looks at 64) and only gathers the answer (a test compares both with the
     /// octet-by-octet rule).
-    static func hasBareLineFeed(_ bytes: UnsafeBufferPointer<UInt8>, usingAVX2: Bool = Canonicalization.hasAVX2) -> Bool {
-        if usingAVX2 { return cdkim_has_bare_line_feed_avx2(bytes.baseAddress, bytes.count) != 0 }
+    static func hasBareLineFeed(_ bytes: UnsafeBufferPointer<UInt8>, vectors: VectorUnit = .best) -> Bool {
+        if vectors >= .avx2 { return cdkim_has_bare_line_feed_avx2(bytes.baseAddress, bytes.count) != 0 }
         typealias Chunk = SIMD16<UInt8>
         guard let first = bytes.first else { return false }
         let raw = UnsafeRawBufferPointer(bytes)

@@ -1,5 +1,6 @@
 import Crypto
 import _CryptoExtras
+import Foundation
 
 /// A public key from a key record's `p=`, ready to verify (RFC 6376 §3.6.1, RFC 8463 §4, RFC 8301 §3.2).
 ///
@@ -46,11 +47,20 @@ struct DKIMPublicKey: Sendable {
         }
     }
 
+    private static let emptyRSASignature = _RSA.Signing.RSASignature(rawRepresentation: [UInt8]())
+
     /// Whether `signature` signs the SHA-256 `digest` of the header hash input (RFC 6376 §3.7, RFC 8463 §3).
     func isValid(signature: [UInt8], digest: SHA256.Digest) -> Bool {
         switch backing {
         case .rsa(let key):
-            return key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: digest, padding: .insecurePKCS1v1_5)
+            // The signature is lent to swift-crypto, not copied: `RSASignature(rawRepresentation:)` copies the octets
+            // into a new `Data`, and the verification only reads them while it runs.
+            return signature.withUnsafeBytes { octets in
+                guard let start = octets.baseAddress else { return false }
+                var lent = Self.emptyRSASignature
+                lent.rawRepresentation = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: start), count: octets.count, deallocator: .none)
+                return key.isValidSignature(lent, for: digest, padding: .insecurePKCS1v1_5)
+            }
         case .ed25519(let octets):
             guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: octets) else { return false }
             return digest.withUnsafeBytes { key.isValidSignature(signature, for: $0) }  // Array(digest) grows octet by octet

@@ -74,9 +74,10 @@ public struct DKIMSigner: Sendable {
         folder.append("b=", breakingBefore: nil)
         let unsigned = folder.raw
         let colon = "DKIM-Signature".utf8.count
-        let input = DKIMVerifier.headerHashInput(signedHeaders: SignedHeaderNames(octets: Array(signedHeaderList.utf8)[...]), canonicalization: canonicalization.header,
-                                                 signatureField: unsigned[...], colonIndex: colon, headerIndex: headerIndex)
-        let signature = try key.sign(digest: SHA256.hash(data: input))
+        let digest = DKIMVerifier.headerHashDigest(signedHeaders: SignedHeaderNames(octets: Array(signedHeaderList.utf8)[...]),
+                                                   canonicalization: canonicalization.header, signatureField: unsigned[...],
+                                                   colonIndex: colon, headerIndex: headerIndex)
+        let signature = try key.sign(digest: digest)
         folder.appendUnbroken(Data(signature).base64EncodedString())
         return HeaderField(raw: folder.raw)!
     }

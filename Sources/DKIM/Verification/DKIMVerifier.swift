@@ -35,7 +35,7 @@ public struct DKIMVerifier: Sendable {
         let time = Int64(now().timeIntervalSince1970)
         if let only = headerIndex.onlyField(named: Self.signatureFieldName, key: Self.signatureFieldKey) {
             // The usual case, one signature: no task group, no memo of body hashes to pay for.
-            return [await verify(only, headerIndex: headerIndex, body: message.bodyAsRead, bodies: nil, time: time)]
+            return [await verify(headerIndex.headers[only], headerIndex: headerIndex, body: message.bodyAsRead, bodies: nil, time: time)]
         }
         let fields = headerIndex.fields(named: Self.signatureFieldName)
         let body = message.bodyOctets
@@ -126,7 +126,7 @@ public struct DKIMVerifier: Sendable {
         guard bodyHashMatches else {
             return signature.verdict(.fail, "body hash did not verify (RFC 6376 §6.1.3)", testing: testing)
         }
-        let digest = SHA256.hash(data: Self.headerHashInput(signature, headerIndex: headerIndex))
+        let digest = Self.headerHashDigest(signature, headerIndex: headerIndex)
         guard firstKey.isValid(signature: signature.signature, digest: digest)
                 || otherKeys.contains(where: { $0.isValid(signature: signature.signature, digest: digest) }) else {
             return signature.verdict(.fail, "signature did not verify (RFC 6376 §6.1.3)", testing: testing)
@@ -134,29 +134,43 @@ public struct DKIMVerifier: Sendable {
         return signature.verdict(.pass, nil, testing: testing)
     }
 
-    /// The header hash input (RFC 6376 §3.7): the signed fields, chosen from the bottom up, canonicalized, then the
-    /// signature's own field with an empty `b=` and no final CRLF. A name listed more often than it occurs adds
-    /// nothing for the missing instances (§5.4.2).
-    static func headerHashInput(_ signature: DKIMSignature, headerIndex: HeaderIndex) -> [UInt8] {
-        headerHashInput(signedHeaders: signature.signedHeaderNames, canonicalization: signature.canonicalization.header,
-                        signatureField: signature.field.octets, colonIndex: signature.field.colonIndex,
-                        omitting: signature.signatureValueRange, headerIndex: headerIndex)
+    /// The SHA-256 digest of the header hash input (RFC 6376 §3.7): the signed fields, chosen from the bottom up,
+    /// canonicalized, then the signature's own field with an empty `b=` and no final CRLF. A name listed more often than
+    /// it occurs adds nothing for the missing instances (§5.4.2).
+    static func headerHashDigest(_ signature: DKIMSignature, headerIndex: HeaderIndex) -> SHA256.Digest {
+        headerHashDigest(signedHeaders: signature.signedHeaderNames, canonicalization: signature.canonicalization.header,
+                         signatureField: signature.field.octets, colonIndex: signature.field.colonIndex,
+                         omitting: signature.signatureValueRange, headerIndex: headerIndex)
     }
 
-    /// The header hash input from its parts: the signature field is `signatureField` without the octets at `omitted`
-    /// (its `b=` value); the signer calls this with its field ending in an empty `b=`.
-    static func headerHashInput(signedHeaders: SignedHeaderNames, canonicalization: Canonicalization, signatureField: ArraySlice<UInt8>,
-                                colonIndex: Int, omitting omitted: Range<Int>? = nil, headerIndex: HeaderIndex) -> [UInt8] {
+    /// The digest of the header hash input from its parts: the signature field is `signatureField` without the octets
+    /// at `omitted` (its `b=` value); the signer calls this with its field ending in an empty `b=`.
+    ///
+    /// The fields are chosen first, so the input's room is what they and the signature's field take at most (a
+    /// canonical field is never longer than the field): a usual header's input is a few hundred octets, written on the
+    /// stack, not into an array.
+    static func headerHashDigest(signedHeaders: SignedHeaderNames, canonicalization: Canonicalization, signatureField: ArraySlice<UInt8>,
+                                 colonIndex: Int, omitting omitted: Range<Int>? = nil, headerIndex: HeaderIndex) -> SHA256.Digest {
         let headers = headerIndex.headers
-        // Each field is chosen at most once, and a canonical field is never longer than the field: the fields and the
-        // signature's own field bound the input, so it is written in place into one array as the fields are chosen.
-        let capacity = headers.reduce(signatureField.count) { $0 + $1.octets.count + 2 }
-        return [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
-            count = 0
+        // Each field is chosen at most once: as many indices as there are fields, at most.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: headers.count) { chosen in
+            var chosenCount = 0
+            var capacity = signatureField.count - (omitted?.count ?? 0)
             headerIndex.forEachSigned(signedHeaders) { index in
-                count += canonicalization.write(header: headers[index], to: out.baseAddress! + count)
+                chosen[chosenCount] = index
+                chosenCount += 1
+                capacity += headers[index].octets.count + 2
             }
-            count += canonicalization.write(raw: signatureField, colonIndex: colonIndex, omitting: omitted, to: out.baseAddress! + count)
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { out in
+                var count = 0
+                for index in chosen[..<chosenCount] {
+                    count += canonicalization.write(header: headers[index], to: out.baseAddress! + count)
+                }
+                count += canonicalization.write(raw: signatureField, colonIndex: colonIndex, omitting: omitted, to: out.baseAddress! + count)
+                var hasher = SHA256()
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(start: out.baseAddress, count: count))
+                return hasher.finalize()
+            }
         }
     }
 
@@ -250,13 +264,13 @@ struct HeaderIndex: Sendable {
         return headers.filter { $0.isNamed(name, key: key) }
     }
 
-    /// The field whose lower-case name is `name` (whose ``HeaderField/nameKey(of:)`` is `key`) when there is exactly
-    /// one; nil when there is none or more than one.
-    func onlyField(named name: String, key: UInt64) -> HeaderField? {
-        var found: HeaderField?
-        for field in headers where field.isNamed(name, key: key) {
+    /// The index in ``headers`` of the field whose lower-case name is `name` (whose ``HeaderField/nameKey(of:)`` is
+    /// `key`) when there is exactly one; nil when there is none or more than one.
+    func onlyField(named name: String, key: UInt64) -> Int? {
+        var found: Int?
+        for index in headers.indices where headers[index].isNamed(name, key: key) {
             guard found == nil else { return nil }
-            found = field
+            found = index
         }
         return found
     }
