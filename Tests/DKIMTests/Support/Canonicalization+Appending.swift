@@ -10,8 +10,9 @@ extension Canonicalization {
 
     /// The raw field `raw` in canonical form without a final CRLF, as if the octets at `omitted` were not there,
     /// appended to `out`.
-    func canonicalize(raw: ArraySlice<UInt8>, colonIndex: Int, omitting omitted: Range<Int>? = nil, into out: inout [UInt8]) {
-        Self.append(atMost: raw.count, to: &out) { write(raw: raw, colonIndex: colonIndex, omitting: omitted, to: $0) }
+    func canonicalize(raw: ArraySlice<UInt8>, colonIndex: Int, omitting omitted: Range<Int>? = nil, vectors: VectorUnit = .best,
+                      into out: inout [UInt8]) {
+        Self.append(atMost: raw.count, to: &out) { write(raw: raw, colonIndex: colonIndex, omitting: omitted, vectors: vectors, to: $0) }
     }
 
     /// Appends to `out` what `write` writes at the pointer it is given, at most `count` octets; `write` returns how many.
