@@ -83,8 +83,7 @@ static const uint64_t compaction[256] = {
 int cdkim_has_avx512_vbmi2(void) {
     __builtin_cpu_init();
     return cdkim_has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-        && __builtin_cpu_supports("avx512vbmi2")
-        && __builtin_cpu_supports("bmi2");
+        && __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("bmi2");
 }
 
 AVX2 size_t cdkim_relaxed_chunks_avx2(const uint8_t *input, size_t count, uint8_t *out, size_t capacity, size_t *written,

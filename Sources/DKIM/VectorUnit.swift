@@ -4,8 +4,8 @@ import CDKIMScan
 /// code, sixteen octets at a time, which every scan has.
 ///
 /// - `avx2`: x86-64 AVX2, 32 octets at a time (relaxed body lines, bare LF, base64).
-/// - `avx512`: AVX-512 F, BW and VBMI2 as well: the relaxed body lines 64 octets at a time, the kept octets of each
-///   closed up by one instruction (the other scans stay AVX2).
+/// - `avx512`: AVX-512 F, BW and VBMI2 (and BMI2) as well: relaxed body lines and relaxed header values 64 octets at a
+///   time, the kept octets of each closed up by one instruction (the other scans stay AVX2).
 enum VectorUnit: Int, Comparable, CaseIterable, Sendable {
     case portable, avx2, avx512
 
