@@ -53,7 +53,7 @@ extension Canonicalization {
     /// WSP before WSP or CR first and for CRLF only in the chunks so found, was measured slower.) With AVX2, `CDKIMScan`
     /// does the same 32 octets at a time (closing up with a table of byte shuffles, or, in a chunk with no tab and a few
     /// dropped spaces, by storing what follows each again one place down); with AVX-512, 64 at a time, closed up by
-    /// VPCOMPRESSB unless nothing in them changes (the last octets of a body too few for 64 go to the AVX2 code).
+    /// VPCOMPRESSB (the last octets of a body too few for 64 go to the AVX2 code).
     ///
     /// Returns, with AVX2 or AVX-512, whether the body has a bare LF (the chunks look at the LFs they pass; the octets
     /// before and after them are looked at here); false with the portable code.
