@@ -39,12 +39,28 @@ struct DeviationTests {
         let parsed = try Report.parse(json: bytes(json))
         #expect(parsed.deviations.map(\.description) == [
             "policies[0].failure-details[0].sending-mta-ip: empty string, read as absent",
+            "policies[0].failure-details[0]: no sending-mta-ip",
             "policies[0].failure-details[0].receiving-mx-hostname: empty string, read as absent",
+            "policies[0].failure-details[0]: no receiving-mx-hostname",
             "policies[0].failure-details[0].receiving-ip: empty string, read as absent",
             "policies[0].failure-details[0].additional-information: empty string, read as absent",
         ])
         #expect(parsed.report.policies[0].failureDetails[0] == FailureDetail(
             resultType: .stsPolicyFetchError, failedSessionCount: 1, failureReasonCode: "no-policy-served"))
+    }
+
+    @Test("An empty receiving-mx-hostname is missing too, so the report Stockade writes from it reads back with no new deviation (a fuzzer finding)")
+    func emptyMemberIsMissingInTheWrittenReport() throws {
+        let json = ReportText.withDetail("{\"result-type\":\"certificate-expired\",\"sending-mta-ip\":\"2001:db8::1\","
+                                         + "\"receiving-mx-hostname\":\"\",\"failed-session-count\":200}")
+        let parsed = try Report.parse(json: bytes(json))
+        #expect(parsed.deviations.map(\.description) == [
+            "policies[0].failure-details[0].receiving-mx-hostname: empty string, read as absent",
+            "policies[0].failure-details[0]: no receiving-mx-hostname",
+        ])
+        let again = try Report.parse(json: parsed.report.json())
+        #expect(again.report == parsed.report)
+        #expect(again.deviations.map(\.description) == ["policies[0].failure-details[0]: no receiving-mx-hostname"])
     }
 
     @Test func missingPolicyStringForSTSOrTLSA() throws {

@@ -106,10 +106,12 @@ struct ReportReader {
         guard Self.isResultTypeName(typeName) else {
             throw .invalidValue(path + ".result-type", "\"\(typeName)\" is not a result type name")
         }
+        // An empty string is read as absent, so it is missing too: the report as written (without the member) reads back
+        // with the same deviations.
         let sendingIP = try optionalText(object, "sending-mta-ip", path: path, isIP: true)
-        if object.optional("sending-mta-ip") == nil { deviations.append(Deviation(.missingSendingMTAIP, at: path)) }
+        if sendingIP == nil { deviations.append(Deviation(.missingSendingMTAIP, at: path)) }
         let hostname = try optionalText(object, "receiving-mx-hostname", path: path)
-        if object.optional("receiving-mx-hostname") == nil { deviations.append(Deviation(.missingReceivingMXHostname, at: path)) }
+        if hostname == nil { deviations.append(Deviation(.missingReceivingMXHostname, at: path)) }
         return FailureDetail(resultType: ResultType(rawValue: typeName), sendingMTAIP: sendingIP, receivingMXHostname: hostname,
                              receivingMXHelo: try optionalText(object, "receiving-mx-helo", path: path),
                              receivingIP: try optionalText(object, "receiving-ip", path: path, isIP: true),
