@@ -32,7 +32,7 @@ public enum Canonicalization: String, Sendable, Hashable, CaseIterable {
                 if !tail.isEmpty { (target + head.count).update(from: tail.baseAddress!, count: tail.count) }
                 return head.count + tail.count
             case .relaxed:
-                // Octet by octet in one pass: it costs less than an append for each run.
+                // Written in one pass (sixteen octets at a time, 64 with AVX-512): it costs less than an append for each run.
                 return Self.relaxed(field: source, colonOffset: colonIndex - raw.startIndex, omitting: omittedOffsets, vectors: vectors,
                                     into: target)
             }
